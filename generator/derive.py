@@ -1,0 +1,183 @@
+"""Derive what a template shows from a validated document: the render context.
+
+Numbering (I., 1., a)), upper-casing, the "./." end mark, the số/ký hiệu and date lines, the rules'
+lengths, the Nơi nhận lines and the signature block are all computed here, in domain terms; the
+template only places them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from docxtpl import RichText
+
+from . import inline
+from . import template_styles as st
+from .layout import Layout, default_layout
+from .loading import UnitsRegistry, document_types
+from .metrics import text_width_twips, wrap_lines
+from .model import Document, Node, Recipient
+from .ooxml import rule_paragraph
+from .signature import signature_block
+from .vietnamese import date_line, end_mark, ky_hieu, so_ky_hieu, upper
+
+# Điểm letters: the Vietnamese alphabet without ă â ê ô ơ ư, and with đ (Phụ lục I, mục II.6.d).
+DIEM_LETTERS = "abcdđeghiklmnopqrstuvxy"
+_ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+
+
+def roman(number: int) -> str:
+    out = ""
+    for value, letters in _ROMAN:
+        while number >= value:
+            out += letters
+            number -= value
+    return out
+
+
+def diem_letter(index: int) -> str:
+    """0 → "a", 4 → "đ", 5 → "e" (no "f"); past "y" the letters double ("aa")."""
+    n = len(DIEM_LETTERS)
+    return DIEM_LETTERS[index] if index < n else diem_letter(index // n - 1) + DIEM_LETTERS[index % n]
+
+
+def numbering(depth: int, index: int) -> str:
+    """The label of the ``index``-th node at ``depth``: "I.", "1.", "a)", then "-" and "+" lines."""
+    if depth == 0:
+        return f"{roman(index + 1)}."
+    if depth == 1:
+        return f"{index + 1}."
+    if depth == 2:
+        return f"{diem_letter(index)})"
+    return "-" if depth == 3 else "+"
+
+
+def rich(text: str, *, prefix: str = "", capitals: bool = False, closing: bool = False) -> RichText:
+    """Inline markup → docxtpl RichText; runs without emphasis inherit the paragraph's style."""
+    spans = inline.parse(text)
+    if capitals:
+        spans = [inline.Span(upper(s.text), s.italic, s.bold, s.superscript) for s in spans]
+    if closing and spans:
+        last = spans[-1]
+        spans[-1] = inline.Span(end_mark(last.text), last.italic, last.bold, last.superscript)
+    out = RichText()
+    if prefix:
+        out.add(prefix + " ")
+    for span in spans:
+        out.add(span.text, italic=span.italic, bold=span.bold, superscript=span.superscript)
+    return out
+
+
+@dataclass
+class Block:
+    """One paragraph of the content: its kind (which style) and its text."""
+
+    loai: str  # muc, khoan, diem, doan, ket
+    source: str
+    prefix: str = ""
+    capitals: bool = False
+
+
+def _node_blocks(node: Node, depth: int, index: int) -> list[Block]:
+    label = numbering(depth, index)
+    blocks: list[Block] = []
+    if node.title is not None:
+        kind = {0: "muc", 1: "khoan", 2: "diem"}.get(depth, "doan")
+        blocks.append(Block(kind, node.title, label, capitals=depth == 0))
+    elif node.text is not None:
+        blocks.append(Block("doan", node.text, label))
+    blocks += [Block("doan", paragraph) for paragraph in node.paragraphs]
+    for child_index, child in enumerate(node.items):
+        blocks += _node_blocks(child, depth + 1, child_index)
+    return blocks
+
+
+def content_blocks(doc: Document) -> list[dict]:
+    """The content (ô 6) as a flat list of styled paragraphs; the last ends with "./."."""
+    blocks = [Block("doan", text) for text in doc.opening]
+    for index, section in enumerate(doc.sections):
+        blocks += _node_blocks(section, 0, index)
+    blocks += [Block("ket", text) for text in doc.closing]
+    if blocks and blocks[-1].loai == "doan":
+        blocks[-1].loai = "ket"  # keeps the last sentence with the signature block
+    out = []
+    for position, block in enumerate(blocks):
+        last = position == len(blocks) - 1
+        out.append({
+            "loai": block.loai,
+            "van_ban": rich(block.source, prefix=block.prefix, capitals=block.capitals, closing=last),
+        })
+    return out
+
+
+def recipient_name(recipient: Recipient, registry: UnitsRegistry) -> str:
+    if recipient.unit:
+        unit = registry.unit(recipient.unit)
+        return unit.short_name or unit.name
+    return recipient.to  # type: ignore[return-value]
+
+
+def _with_purpose(recipient: Recipient, registry: UnitsRegistry) -> str:
+    name = recipient_name(recipient, registry)
+    return f"{name} ({recipient.purpose})" if recipient.purpose else name
+
+
+def noi_nhan_lines(doc: Document, registry: UnitsRegistry) -> list[str]:
+    """Ô 9b: "- X (báo cáo);" per recipient, "- Như trên;" first under a Kính gửi, "- Lưu: VT, …." last."""
+    lines = ["- Như trên;"] if doc.kinh_gui else []
+    lines += [f"- {_with_purpose(r, registry)};" for r in doc.recipients]
+    lines.append("- Lưu: " + ", ".join(["VT", *doc.archive]) + ".")
+    return lines
+
+
+def kinh_gui_lines(doc: Document, registry: UnitsRegistry) -> list[str]:
+    """Ô 9a: one recipient on the "Kính gửi:" line; several as "- X;" lines, the last ending "."."""
+    names = [_with_purpose(r, registry) for r in doc.kinh_gui]
+    if len(names) == 1:
+        return [names[0].rstrip(".") + "."]
+    return [f"- {name};" for name in names[:-1]] + [f"- {names[-1]}."] if names else []
+
+
+def issuer_rule_twips(name_lines: list[str], layout: Layout) -> int:
+    """The rule under the issuer's name: a fraction (1/3–1/2) of the last name line."""
+    width = text_width_twips(name_lines[-1], layout.sizes.ban_hanh, bold=True)
+    return round(width * layout.rules.issuer_fraction)
+
+
+def trich_yeu_rule_twips(trich_yeu: str, layout: Layout) -> int:
+    """The rule under the trích yếu: a fraction of its longest line as Word will wrap it."""
+    lines = wrap_lines(trich_yeu, layout.page.text_width, layout.sizes.trich_yeu, bold=True)
+    widest = max(text_width_twips(line, layout.sizes.trich_yeu, bold=True) for line in lines)
+    return round(widest * layout.rules.trich_yeu_fraction)
+
+
+def document_context(doc: Document, registry: UnitsRegistry, layout: Layout | None = None) -> dict:
+    """Everything the Mẫu 1.4 templates show, for one document."""
+    layout = layout or default_layout()
+    unit = registry.unit(doc.issuer)
+    signature = signature_block(doc.signer, unit, registry)
+    trich_yeu_words = inline.plain(doc.title)
+    return {
+        "co_quan": {
+            "chu_quan": unit.parent_header,
+            "ten": unit.header,
+            "duong_ke": rule_paragraph(issuer_rule_twips(unit.header, layout),
+                                       layout.header_table.left_content, st.DUONG_KE),
+        },
+        "so_ky_hieu": so_ky_hieu(doc.number, ky_hieu(doc.type, unit.code)),
+        "dia_danh_ngay": date_line(doc.place or unit.place, doc.date, doc.issue_year),
+        "ten_loai": upper(document_types()[doc.type]),
+        "trich_yeu": rich(doc.title),
+        "duong_ke_trich_yeu": rule_paragraph(trich_yeu_rule_twips(trich_yeu_words, layout),
+                                             layout.page.text_width, st.DUONG_KE_TRICH_YEU),
+        "kinh_gui": kinh_gui_lines(doc, registry),
+        "noi_dung": content_blocks(doc),
+        "noi_nhan": noi_nhan_lines(doc, registry),
+        "chu_ky": {"quyen_han": signature.authority_lines, "ho_ten": signature.name},
+    }
+
+
+def document_title(doc: Document) -> str:
+    """A title for the file's properties: "Kế hoạch: Triển khai …"."""
+    return f"{document_types()[doc.type]}: {inline.plain(doc.title)}"

@@ -1,0 +1,80 @@
+"""The one exceptions module of vanban.
+
+Every error a user can see is a :class:`VanbanError`: a Vietnamese message plus, where the problem
+comes from a file, a :class:`Location` (file, line, field path). The CLI and the web app print
+``str(error)``; nothing else in the package formats errors for people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a problem is: a file, optionally a line (1-based), a column and a field path."""
+
+    file: Path | str | None = None
+    line: int | None = None
+    column: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        parts: list[str] = []
+        if self.file is not None:
+            parts.append(f"tệp {self.file}")
+        if self.line is not None:
+            parts.append(f"dòng {self.line}")
+        if self.field:
+            parts.append(f"trường «{self.field}»")
+        return ", ".join(parts)
+
+
+class VanbanError(Exception):
+    """Base of every error vanban reports to a user. ``exit_code`` is what the CLI returns."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, location: Location | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.location = location
+        self.hint = hint
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}" if self.location else self.message
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+class InputError(VanbanError):
+    """Bad input data: a plan, a units registry, a results file. Exit code 2."""
+
+    exit_code = 2
+
+
+class InputErrors(InputError):
+    """Several input problems found in one pass; all are reported together."""
+
+    def __init__(self, errors: list[InputError]):
+        self.errors = errors
+        super().__init__(f"{len(errors)} lỗi trong dữ liệu đầu vào")
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
+
+
+class TemplateError(VanbanError):
+    """A .docx template that cannot be used (missing, broken, or with a bad tag). Exit code 2."""
+
+    exit_code = 2
+
+
+class OutputError(VanbanError):
+    """A file could not be written (folder not writable, disk full). Exit code 1."""
+
+
+class ConversionError(VanbanError):
+    """PDF conversion failed or LibreOffice is missing. Exit code 1."""

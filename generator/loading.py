@@ -1,0 +1,131 @@
+"""Load and validate plan files and units registries: the first step of every pipeline.
+
+Shapes and types are checked by the models; here we check what needs more than one value: unit ids
+unique, kinds and parents known, the plan's issuer and recipients present in the registry, the
+document type in Phụ lục III. Every problem of a file is reported at once, with its line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from .errors import InputError, InputErrors, Location
+from .model import Plan, Registry, Unit, UnitKind
+from .validation import validate
+from .yamlio import YamlDocument, load
+
+
+@lru_cache(maxsize=1)
+def default_kinds() -> dict[str, UnitKind]:
+    text = resources.files("generator.data").joinpath("unit-kinds.yaml").read_text("utf-8")
+    return {key: UnitKind.model_validate(value) for key, value in yaml.safe_load(text).items()}
+
+
+@lru_cache(maxsize=1)
+def document_types() -> dict[str, str]:
+    """Phụ lục III: type abbreviation → type name ("KH" → "Kế hoạch")."""
+    text = resources.files("generator.data").joinpath("nd30-loai-van-ban.yaml").read_text("utf-8")
+    return dict(yaml.safe_load(text)["types"])
+
+
+@dataclass(frozen=True)
+class UnitsRegistry:
+    """A validated registry: units by id, with their kind profiles resolved."""
+
+    path: Path
+    name: str
+    units: dict[str, Unit]
+    kinds: dict[str, UnitKind]
+
+    def unit(self, unit_id: str) -> Unit:
+        return self.units[unit_id]
+
+    def kind_of(self, unit: Unit) -> UnitKind:
+        return self.kinds[unit.kind]
+
+    def head_title(self, unit: Unit) -> str:
+        return unit.head_title or self.kind_of(unit).head_title
+
+    def deputy_title(self, unit: Unit) -> str:
+        return unit.deputy_title or self.kind_of(unit).deputy_title
+
+
+def load_registry(path: Path) -> UnitsRegistry:
+    source = load(path)
+    registry = validate(Registry, source)
+    kinds = {**default_kinds(), **registry.kinds}
+    errors: list[InputError] = []
+    seen: dict[str, int] = {}
+    for index, unit in enumerate(registry.units):
+        where = ("units", index)
+        if unit.id in seen:
+            errors.append(InputError(f"mã đơn vị «{unit.id}» bị trùng (đã dùng cho đơn vị thứ {seen[unit.id] + 1})",
+                                     source.location(where + ("id",))))
+        seen.setdefault(unit.id, index)
+        if unit.kind not in kinds:
+            errors.append(InputError(f"loại đơn vị «{unit.kind}» không có; các loại hiện có: {', '.join(sorted(kinds))}",
+                                     source.location(where + ("kind",))))
+    ids = {unit.id for unit in registry.units}
+    for index, unit in enumerate(registry.units):
+        if unit.parent and unit.parent not in ids:
+            errors.append(InputError(f"đơn vị cấp trên «{unit.parent}» không có trong sổ đơn vị",
+                                     source.location(("units", index, "parent"))))
+    if errors:
+        raise InputErrors(errors)
+    return UnitsRegistry(Path(path), registry.name, {unit.id: unit for unit in registry.units}, kinds)
+
+
+@dataclass(frozen=True)
+class LoadedPlan:
+    path: Path
+    source: YamlDocument
+    plan: Plan
+    registry: UnitsRegistry
+
+    @property
+    def slug(self) -> str:
+        return self.plan.slug or self.path.stem
+
+
+def load_plan(path: Path) -> LoadedPlan:
+    path = Path(path)
+    source = load(path)
+    plan = validate(Plan, source)
+    registry_path = (path.parent / plan.units).resolve()
+    if not registry_path.is_file():
+        raise InputError(f"không tìm thấy sổ đơn vị «{plan.units}»", source.location(("units",)))
+    registry = load_registry(registry_path)
+    check_references(plan, source, registry)
+    return LoadedPlan(path, source, plan, registry)
+
+
+def check_references(plan: Plan, source: YamlDocument, registry: UnitsRegistry) -> None:
+    doc = plan.document
+    errors: list[InputError] = []
+
+    def unknown_unit(unit_id: str, where: tuple) -> None:
+        errors.append(InputError(f"đơn vị «{unit_id}» không có trong sổ đơn vị {registry.path.name}",
+                                 source.location(where)))
+
+    if doc.issuer not in registry.units:
+        unknown_unit(doc.issuer, ("document", "issuer"))
+    types = document_types()
+    if doc.type not in types:
+        errors.append(InputError(
+            f"loại văn bản «{doc.type}» không có trong Phụ lục III Nghị định 30/2020/NĐ-CP "
+            f"(ví dụ: KH = Kế hoạch, BC = Báo cáo)", source.location(("document", "type"))))
+    for field in ("recipients", "kinh_gui"):
+        for index, recipient in enumerate(getattr(doc, field)):
+            if recipient.unit and recipient.unit not in registry.units:
+                unknown_unit(recipient.unit, ("document", field, index, "unit"))
+    if errors:
+        raise InputErrors(errors)
+
+
+def location_of(plan: LoadedPlan, *path) -> Location:
+    return plan.source.location(tuple(path))

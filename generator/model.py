@@ -1,0 +1,222 @@
+"""The data model: units registry and plan documents, as pydantic v2 models.
+
+These models describe what a secretary writes in YAML. They check types and shapes; cross-references
+(a unit id that must exist in the registry, a document type from Phụ lục III) are checked by
+``generator.loading`` where the file and line of each reference are known.
+"""
+
+from __future__ import annotations
+
+import re
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from . import inline
+from .vietnamese import nfc
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def clean_text(value: str) -> str:
+    """NFC, one space between words, no control characters (they would corrupt the .docx)."""
+    value = nfc(value)
+    bad = _CONTROL.search(value)
+    if bad:
+        raise ValueError(f"có ký tự điều khiển không in được (mã {ord(bad.group()):#04x}) ở vị trí {bad.start() + 1}")
+    return _WHITESPACE.sub(" ", value).strip()
+
+
+def check_markup(value: str) -> str:
+    try:
+        inline.parse(value)
+    except inline.MarkupError as exc:
+        raise ValueError(str(exc)) from None
+    return value
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _clean_strings(cls, value):
+        if isinstance(value, str):
+            return clean_text(value)
+        if isinstance(value, list):
+            return [clean_text(v) if isinstance(v, str) else v for v in value]
+        return value
+
+
+# ---------------------------------------------------------------- units registry
+
+UNIT_ID = r"^[a-z0-9][a-z0-9-]*$"
+
+
+class UnitKind(_Model):
+    """How units of one kind sign and speak (one profile per kind, overridable per province)."""
+
+    label: str
+    collective: str | None = None
+    head_title: str
+    deputy_title: str
+    scope: str | None = None
+
+
+class Unit(_Model):
+    """One issuing body: a UBND, a sở, a ban, an armed-forces command."""
+
+    id: str = Field(pattern=UNIT_ID)
+    kind: str
+    name: str = Field(min_length=1)
+    short_name: str | None = None
+    header: list[str] = Field(min_length=1)
+    parent_header: list[str] = []
+    code: str = Field(min_length=1, pattern=r"^[^\s/-]+$")
+    place: str = Field(min_length=1)
+    parent: str | None = None
+    head_title: str | None = None
+    deputy_title: str | None = None
+    gso_code: str | None = None
+    aliases: list[str] = []
+
+
+class Registry(_Model):
+    name: str
+    kinds: dict[str, UnitKind] = {}
+    units: list[Unit] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- documents
+
+Role = Literal["head", "deputy", "acting", "by-order", "by-delegation"]
+
+
+def parse_date(value):
+    """Accept "05/3/2021" (as secretaries write it) and "2021-03-05"; refuse impossible dates."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("ngày phải viết dạng ngày/tháng/năm, ví dụ 05/3/2021")
+    text = value.strip()
+    if not text:
+        return None
+    match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text) or re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if not match:
+        raise ValueError(f"«{text}» không phải ngày hợp lệ; viết dạng ngày/tháng/năm, ví dụ 05/3/2021")
+    a, b, c = (int(g) for g in match.groups())
+    day, month, year = (a, b, c) if "/" in text else (c, b, a)
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"ngày {text} không tồn tại") from None
+
+
+class Signer(_Model):
+    """Who signs; the authority lines (TM./KT./Q./TL./TUQ.) are derived from ``role``, never typed."""
+
+    name: str | None = None
+    role: Role = "head"
+    title: str | None = None  # the signer's own title, needed for by-order and by-delegation
+
+    @model_validator(mode="after")
+    def _title_when_needed(self):
+        if self.role in ("by-order", "by-delegation") and not self.title:
+            raise ValueError("người ký thừa lệnh (TL.) hoặc thừa ủy quyền (TUQ.) cần trường «title» (chức vụ của người ký)")
+        return self
+
+
+class Recipient(_Model):
+    """One Nơi nhận or Kính gửi entry: a named recipient or a unit of the registry, and a purpose."""
+
+    to: str | None = None
+    unit: str | None = None
+    purpose: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value):
+        if isinstance(value, str):
+            return {"to": value}
+        return value
+
+    @model_validator(mode="after")
+    def _one_target(self):
+        if bool(self.to) == bool(self.unit):
+            raise ValueError("mỗi nơi nhận ghi đúng một trong hai trường «to» (tên nơi nhận) hoặc «unit» (mã đơn vị)")
+        return self
+
+
+class Node(_Model):
+    """A mục, khoản or điểm: a title line, or an untitled first paragraph, then paragraphs and children.
+
+    Numbering (I., 1., a)) comes from position, so reordering never leaves a gap.
+    """
+
+    title: str | None = None
+    text: str | None = None
+    paragraphs: list[str] = []
+    items: list[Node] = []
+
+    @model_validator(mode="after")
+    def _has_content(self):
+        if self.title and self.text:
+            raise ValueError("một mục chỉ ghi «title» (có tiêu đề) hoặc «text» (đoạn mở đầu bằng số), không ghi cả hai")
+        if not (self.title or self.text or self.paragraphs or self.items):
+            raise ValueError("mục rỗng: cần «title», «text», «paragraphs» hoặc «items»")
+        for value in (self.title, self.text, *self.paragraphs):
+            if value is not None:
+                check_markup(value)
+        return self
+
+
+class Document(_Model):
+    """A văn bản có tên loại (Mẫu 1.4): header, title, content, signature and Nơi nhận."""
+
+    issuer: str
+    type: str = "KH"
+    number: int | None = Field(default=None, ge=1)
+    date: dt.date | None = None
+    year: int | None = Field(default=None, ge=1945, le=2100)
+    place: str | None = None
+    title: str = Field(min_length=1)
+    kinh_gui: list[Recipient] = []
+    opening: list[str] = []
+    sections: list[Node] = []
+    closing: list[str] = []
+    signer: Signer = Signer()
+    recipients: list[Recipient] = []
+    archive: list[str] = []
+
+    _parse_date = field_validator("date", mode="before")(parse_date)
+
+    @field_validator("title", "opening", "closing")
+    @classmethod
+    def _markup(cls, value):
+        for text in value if isinstance(value, list) else [value]:
+            check_markup(text)
+        return value
+
+    @model_validator(mode="after")
+    def _year(self):
+        if self.date is None and self.year is None:
+            raise ValueError("bản dự thảo không có ngày cần trường «year» (năm ban hành)")
+        if self.date is not None and self.year is not None and self.year != self.date.year:
+            raise ValueError(f"năm {self.year} khác năm của ngày ban hành ({self.date.year})")
+        if not (self.opening or self.sections or self.closing):
+            raise ValueError("văn bản chưa có nội dung (opening, sections, closing)")
+        return self
+
+    @property
+    def issue_year(self) -> int:
+        return self.date.year if self.date else self.year  # type: ignore[return-value]
+
+
+class Plan(_Model):
+    """A plan file: the registry it draws its units from, and the document itself."""
+
+    units: str
+    slug: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    document: Document

@@ -1,0 +1,306 @@
+"""Builders for the WordprocessingML pieces the templates are made of.
+
+Small functions that return XML text: paragraph and run properties, styles, borderless fixed-width
+tables, the PAGE field, the section properties and the fixed package parts. The template builder
+(``generator.buildtools.templates``) composes them in domain terms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import W_NS, R_NS, esc, half_points
+
+FONT = "Times New Roman"
+
+
+@dataclass(frozen=True)
+class ParagraphFormat:
+    """The paragraph and character formatting of one named style."""
+
+    align: str | None = None  # left, center, right, both
+    size_pt: float | None = None
+    bold: bool = False
+    italic: bool = False
+    first_line: int | None = None  # twips
+    left: int | None = None
+    hanging: int | None = None
+    before: int | None = None  # twips
+    after: int | None = None
+    line: int | None = None  # 240 = single
+    line_rule: str = "auto"
+    keep_next: bool = False
+    border_bottom_eighths: int | None = None  # a rule drawn under the paragraph
+
+    def ppr(self) -> str:
+        xml = ""
+        if self.keep_next:
+            xml += "<w:keepNext/>"
+        if self.border_bottom_eighths:
+            xml += (
+                f'<w:pBdr><w:bottom w:val="single" w:sz="{self.border_bottom_eighths}" '
+                'w:space="1" w:color="000000"/></w:pBdr>'
+            )
+        spacing = {"before": self.before, "after": self.after, "line": self.line}
+        attrs = " ".join(f'w:{k}="{v}"' for k, v in spacing.items() if v is not None)
+        if attrs:
+            if self.line is not None:
+                attrs += f' w:lineRule="{self.line_rule}"'
+            xml += f"<w:spacing {attrs}/>"
+        ind = {"left": self.left, "hanging": self.hanging, "firstLine": self.first_line}
+        attrs = " ".join(f'w:{k}="{v}"' for k, v in ind.items() if v is not None)
+        if attrs:
+            xml += f"<w:ind {attrs}/>"
+        if self.align:
+            xml += f'<w:jc w:val="{self.align}"/>'
+        return f"<w:pPr>{xml}</w:pPr>" if xml else ""
+
+    def rpr(self) -> str:
+        xml = ""
+        if self.bold:
+            xml += "<w:b/><w:bCs/>"
+        if self.italic:
+            xml += "<w:i/><w:iCs/>"
+        if self.size_pt:
+            size = half_points(self.size_pt)
+            xml += f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
+        return f"<w:rPr>{xml}</w:rPr>" if xml else ""
+
+
+@dataclass(frozen=True)
+class Style:
+    style_id: str
+    name: str
+    fmt: ParagraphFormat
+    based_on: str | None = "Normal"
+    next_style: str | None = None
+
+
+def styles_part(styles: list[Style], body_size_pt: float) -> str:
+    """``word/styles.xml``: document defaults (Times New Roman, black, Vietnamese) and the named styles."""
+    size = half_points(body_size_pt)
+    out = [
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:styles xmlns:w="{W_NS}">',
+        "<w:docDefaults><w:rPrDefault><w:rPr>"
+        f'<w:rFonts w:ascii="{FONT}" w:eastAsia="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}"/>'
+        f'<w:color w:val="000000"/><w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
+        '<w:lang w:val="vi-VN" w:eastAsia="en-US" w:bidi="ar-SA"/>'
+        "</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>"
+        '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+        "</w:pPr></w:pPrDefault></w:docDefaults>",
+        '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/>'
+        '<w:qFormat/><w:pPr><w:widowControl/></w:pPr></w:style>',
+        '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
+        '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>',
+        '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
+        '<w:semiHidden/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar>'
+        '<w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
+        '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/>'
+        "</w:tblCellMar></w:tblPr></w:style>",
+    ]
+    for style in styles:
+        based = f'<w:basedOn w:val="{style.based_on}"/>' if style.based_on else ""
+        nxt = f'<w:next w:val="{style.next_style}"/>' if style.next_style else ""
+        out.append(
+            f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{style.style_id}">'
+            f'<w:name w:val="{esc(style.name)}"/>{based}{nxt}<w:qFormat/>'
+            f"{style.fmt.ppr()}{style.fmt.rpr()}</w:style>"
+        )
+    out.append("</w:styles>")
+    return "".join(out)
+
+
+def paragraph(style_id: str, text: str = "", *, raw_runs: str | None = None) -> str:
+    """A paragraph in a named style with one run of text (tags included verbatim)."""
+    runs = raw_runs if raw_runs is not None else (
+        f'<w:r><w:t xml:space="preserve">{esc(text)}</w:t></w:r>' if text else ""
+    )
+    return f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>{runs}</w:p>'
+
+
+def tag_paragraph(tag: str, style_id: str) -> str:
+    """A paragraph holding only a docxtpl paragraph tag (``{%p … %}``); docxtpl removes it."""
+    return paragraph(style_id, tag)
+
+
+@dataclass
+class Cell:
+    width: int
+    content: list[str] = field(default_factory=list)
+    valign: str = "top"
+
+
+def borderless_table(cells: list[list[Cell]], *, indent: int = 0, cell_margin: int = 57,
+                     cant_split: bool = True, top_margin: int = 0) -> str:
+    """A fixed-layout table with no borders, its widths fixed in ``w:tblGrid`` and each ``w:tcW``.
+
+    Fixed layout keeps Word and LibreOffice from re-flowing the columns to their content, which is
+    what makes a long Quốc hiệu wrap in hand-made documents.
+    """
+    widths = [cell.width for cell in cells[0]]
+    total = sum(widths)
+    borders = "".join(f'<w:{side} w:val="nil"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    xml = (
+        f'<w:tbl><w:tblPr><w:tblW w:w="{total}" w:type="dxa"/><w:tblInd w:w="{indent}" w:type="dxa"/>'
+        f"<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
+        f'<w:tblCellMar><w:top w:w="{top_margin}" w:type="dxa"/><w:left w:w="{cell_margin}" w:type="dxa"/>'
+        f'<w:bottom w:w="0" w:type="dxa"/><w:right w:w="{cell_margin}" w:type="dxa"/></w:tblCellMar>'
+        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+        'w:noHBand="0" w:noVBand="0"/></w:tblPr><w:tblGrid>'
+        + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+        + "</w:tblGrid>"
+    )
+    for row in cells:
+        tr_pr = "<w:trPr><w:cantSplit/></w:trPr>" if cant_split else ""
+        xml += f"<w:tr>{tr_pr}"
+        for cell in row:
+            xml += (
+                f'<w:tc><w:tcPr><w:tcW w:w="{cell.width}" w:type="dxa"/>'
+                f'<w:vAlign w:val="{cell.valign}"/></w:tcPr>{"".join(cell.content)}</w:tc>'
+            )
+        xml += "</w:tr>"
+    return xml + "</w:tbl>"
+
+
+def page_number_paragraph(style_id: str) -> str:
+    """A centred PAGE field, as ND30 wants page numbers from page 2 on."""
+    return (
+        f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>'
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        "<w:r><w:t>2</w:t></w:r>"
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+    )
+
+
+def header_part(body: str) -> str:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<w:hdr xmlns:w="{W_NS}" xmlns:r="{R_NS}">{body}</w:hdr>'
+    )
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    width: int
+    height: int
+    top: int
+    bottom: int
+    left: int
+    right: int
+    header: int
+    footer: int
+
+
+def section_properties(page: PageSetup, *, default_header: str, first_header: str) -> str:
+    """Portrait A4 with a different first page: page 1 carries no number (ND30 Phụ lục I, I.7)."""
+    return (
+        f'<w:sectPr><w:headerReference w:type="default" r:id="{default_header}"/>'
+        f'<w:headerReference w:type="first" r:id="{first_header}"/>'
+        f'<w:pgSz w:w="{page.width}" w:h="{page.height}"/>'
+        f'<w:pgMar w:top="{page.top}" w:right="{page.right}" w:bottom="{page.bottom}" '
+        f'w:left="{page.left}" w:header="{page.header}" w:footer="{page.footer}" w:gutter="0"/>'
+        '<w:pgNumType w:start="1"/><w:cols w:space="720"/><w:titlePg/>'
+        '<w:docGrid w:linePitch="360"/></w:sectPr>'
+    )
+
+
+def document_part(body: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>{body}</w:body></w:document>'
+    )
+
+
+CONTENT_TYPES_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+    '<Override PartName="/word/styles.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
+    '<Override PartName="/word/settings.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>'
+    '<Override PartName="/word/fontTable.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/>'
+    '<Override PartName="/word/header1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>'
+    '<Override PartName="/word/header2.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>'
+    '<Override PartName="/docProps/core.xml" '
+    'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+    '<Override PartName="/docProps/app.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+    "</Types>"
+)
+
+PACKAGE_RELS_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    'Target="word/document.xml"/>'
+    '<Relationship Id="rId2" '
+    'Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" '
+    'Target="docProps/core.xml"/>'
+    '<Relationship Id="rId3" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" '
+    'Target="docProps/app.xml"/>'
+    "</Relationships>"
+)
+
+DOCUMENT_RELS_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+    '<Relationship Id="rId2" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>'
+    '<Relationship Id="rId3" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable" Target="fontTable.xml"/>'
+    '<Relationship Id="rId4" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/>'
+    '<Relationship Id="rId5" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header2.xml"/>'
+    "</Relationships>"
+)
+DEFAULT_HEADER_RID = "rId4"
+FIRST_HEADER_RID = "rId5"
+
+SETTINGS_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f'<w:settings xmlns:w="{W_NS}"><w:zoom w:percent="100"/><w:defaultTabStop w:val="720"/>'
+    '<w:characterSpacingControl w:val="doNotCompress"/>'
+    '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" '
+    'w:val="15"/></w:compat><w:themeFontLang w:val="vi-VN"/>'
+    '<w:decimalSymbol w:val=","/><w:listSeparator w:val=";"/></w:settings>'
+)
+
+FONT_TABLE_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f'<w:fonts xmlns:w="{W_NS}"><w:font w:name="{FONT}"><w:panose1 w:val="02020603050405020304"/>'
+    '<w:charset w:val="00"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font></w:fonts>'
+)
+
+
+def core_properties(title: str) -> str:
+    """``docProps/core.xml`` without dates, so that rendering stays reproducible."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{esc(title)}</dc:title><dc:creator>vanban</dc:creator>"
+        "<cp:lastModifiedBy>vanban</cp:lastModifiedBy><cp:revision>1</cp:revision>"
+        "</cp:coreProperties>"
+    )
+
+
+APP_PROPERTIES_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>vanban</Application></Properties>"
+)

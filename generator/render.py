@@ -1,0 +1,55 @@
+"""Render a docxtpl template with a context into .docx bytes.
+
+Templates render in Jinja's sandbox with StrictUndefined and autoescaping: a tag cannot reach Python
+internals, a misspelt variable is an error rather than a blank, and "&" or "<" in a name cannot break
+the XML. Output bytes are reproducible (fixed zip entry times).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+from .errors import TemplateError
+from .ooxml.package import normalise_package
+
+REPO_TEMPLATES = Path(__file__).resolve().parents[1] / "templates_docx"
+TEMPLATE_FOR_TYPE = {"BC": "bao-cao.docx", "TTr": "bao-cao.docx"}
+DEFAULT_TEMPLATE = "ke-hoach.docx"
+
+
+def templates_dir() -> Path:
+    """``$VANBAN_TEMPLATES`` if set, else the repository's ``templates_docx/``."""
+    return Path(os.environ.get("VANBAN_TEMPLATES", REPO_TEMPLATES))
+
+
+def template_for(doc_type: str) -> Path:
+    return templates_dir() / TEMPLATE_FOR_TYPE.get(doc_type, DEFAULT_TEMPLATE)
+
+
+def jinja_environment() -> SandboxedEnvironment:
+    return SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+
+
+def render_docx(template: Path, context: dict, *, title: str | None = None) -> bytes:
+    if not template.is_file():
+        raise TemplateError(f"không tìm thấy mẫu văn bản {template}")
+    try:
+        document = DocxTemplate(template)
+        document.render(context, jinja_env=jinja_environment(), autoescape=True)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"mẫu {template.name} có thẻ sai cú pháp: {exc.message}") from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(f"mẫu {template.name} dùng biến không có: {exc.message}") from None
+    except SecurityError as exc:
+        raise TemplateError(f"mẫu {template.name} có thẻ không được phép: {exc}") from None
+    if title is not None:
+        document.docx.core_properties.title = title
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return normalise_package(buffer.getvalue())

@@ -1,0 +1,101 @@
+"""Turn pydantic's validation errors into Vietnamese errors with file, line and field.
+
+All problems of a file are collected and reported together (``InputErrors``), so a secretary fixes
+her YAML in one pass instead of one error per run.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import InputError, InputErrors
+from .yamlio import YamlDocument
+
+M = TypeVar("M", bound=BaseModel)
+
+_MESSAGES = {
+    "missing": "thiếu trường bắt buộc",
+    "string_type": "phải là một đoạn chữ",
+    "int_type": "phải là số nguyên",
+    "int_parsing": "phải là số nguyên",
+    "int_from_float": "phải là số nguyên, không có phần thập phân",
+    "float_parsing": "phải là một số",
+    "bool_type": "phải là có/không (true/false)",
+    "bool_parsing": "phải là có/không (true/false)",
+    "list_type": "phải là một danh sách (mỗi mục bắt đầu bằng «- »)",
+    "dict_type": "phải là một nhóm trường (tên: giá trị)",
+    "model_type": "phải là một nhóm trường (tên: giá trị)",
+    "model_attributes_type": "phải là một nhóm trường (tên: giá trị)",
+    "date_type": "phải là ngày dạng ngày/tháng/năm",
+    "none_required": "phải để trống",
+}
+
+
+def _message(error: dict, model: type[BaseModel], loc: tuple) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    if kind == "extra_forbidden":
+        known = _known_fields(model, loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f"; có phải ý bạn là «{close[0]}»?" if close else (
+            f"; các trường được phép: {', '.join(known)}" if known else "")
+        return f"trường «{loc[-1]}» không có trong mẫu dữ liệu{hint}"
+    if kind == "literal_error":
+        return f"phải là một trong các giá trị: {ctx.get('expected', '')}"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"phải lớn hơn hoặc bằng {ctx.get('ge', ctx.get('gt'))}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"phải nhỏ hơn hoặc bằng {ctx.get('le', ctx.get('lt'))}"
+    if kind == "too_short":
+        return "không được để trống"
+    if kind == "string_pattern_mismatch":
+        return f"giá trị «{error.get('input')}» không đúng dạng (chỉ dùng chữ thường không dấu, số và dấu «-»)" \
+            if "a-z" in str(ctx.get("pattern", "")) else f"giá trị «{error.get('input')}» không đúng dạng"
+    return _MESSAGES.get(kind, error["msg"])
+
+
+def _known_fields(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Field names allowed at ``loc`` (walking nested models and lists of models)."""
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if current is None:
+            return []
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(str(part))
+        if field is None:
+            return []
+        current = _model_in(field.annotation)
+    return list(current.model_fields) if current else []
+
+
+def _model_in(annotation) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _model_in(arg)
+        if found:
+            return found
+    return None
+
+
+def _clean_loc(loc: tuple) -> tuple:
+    # pydantic adds pseudo-steps such as "function-after[...]" for validators; they are not YAML keys.
+    return tuple(part for part in loc if not (isinstance(part, str) and ("[" in part or part.startswith("function"))))
+
+
+def validate(model: type[M], source: YamlDocument, data=None, prefix: tuple = ()) -> M:
+    """Validate ``data`` (default: the whole document) as ``model``; raise every problem at once."""
+    try:
+        return model.model_validate(source.data if data is None else data)
+    except ValidationError as exc:
+        errors = []
+        for error in exc.errors(include_url=False):
+            loc = _clean_loc(tuple(error["loc"]))
+            errors.append(InputError(_message(error, model, loc), source.location(prefix + loc)))
+        raise InputErrors(errors) from None
