@@ -60,9 +60,9 @@ def styles(layout: Layout) -> list[Style]:
         Style(CHU_QUAN, "VB Cơ quan chủ quản", ParagraphFormat(align="center", size_pt=s.chu_quan)),
         Style(BAN_HANH, "VB Cơ quan ban hành", ParagraphFormat(align="center", size_pt=s.ban_hanh, bold=True)),
         Style(DUONG_KE, "VB Đường kẻ", ParagraphFormat(
-            size_pt=2, line=pt(3), line_rule="exact", border_bottom_eighths=layout.rules.weight_eighths_pt)),
+            size_pt=2, line=pt(5), line_rule="exact", border_bottom_eighths=layout.rules.weight_eighths_pt)),
         Style(DUONG_KE_TRICH_YEU, "VB Đường kẻ dưới trích yếu", ParagraphFormat(
-            size_pt=2, line=pt(3), line_rule="exact", after=pt(12),
+            size_pt=2, line=pt(5), line_rule="exact", after=pt(12),
             border_bottom_eighths=layout.rules.weight_eighths_pt), based_on=DUONG_KE),
         Style(SO_KY_HIEU, "VB Số, ký hiệu", ParagraphFormat(align="center", size_pt=s.so_ky_hieu, before=pt(6))),
         Style(QUOC_HIEU, "VB Quốc hiệu", ParagraphFormat(align="center", size_pt=s.quoc_hieu, bold=True)),

@@ -109,7 +109,10 @@ def load(path: Path) -> YamlDocument:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise InputError(_explain(str(exc.problem or exc)), Location(path, line)) from None
+        message = _explain(str(exc.problem or exc))
+        if exc.context_mark is not None and mark is not None and exc.context_mark.line != mark.line:
+            message += f"; phần này bắt đầu ở dòng {exc.context_mark.line + 1}"
+        raise InputError(message, Location(path, line)) from None
     except yaml.YAMLError as exc:
         raise InputError(_explain(str(exc)), Location(path)) from None
     finally:

@@ -1,0 +1,107 @@
+"""The ``vanban`` command: a thin Typer shell over the pipeline functions.
+
+Each command parses its options, calls one library function and prints the result. Errors are
+printed in Vietnamese with their location; ``--debug`` shows the Python traceback as well.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import pipeline
+from .cli_vi import (
+    ARGUMENTS_PANEL,
+    COMMANDS_PANEL,
+    OPTIONS_PANEL,
+    UsageError,
+    VietnameseCommand,
+    VietnameseGroup,
+    install_rich_texts,
+    usage_error_message,
+)
+from .errors import VanbanError
+
+app = typer.Typer(
+    cls=VietnameseGroup,
+    help="vanban — soạn kế hoạch, kế hoạch cụ thể hóa và báo cáo đúng thể thức "
+         "Nghị định 30/2020/NĐ-CP, từ dữ liệu YAML.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+_state = {"debug": False}
+install_rich_texts()
+
+
+@app.callback()
+def _main(
+    debug: Annotated[bool, typer.Option("--debug", metavar="", help="Khi có lỗi, in thêm chi tiết kỹ thuật (traceback).",
+                                        rich_help_panel=OPTIONS_PANEL)] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+PlanArgument = Annotated[Path, typer.Argument(
+    metavar="KẾ_HOẠCH.yaml", help="Tệp dữ liệu kế hoạch (YAML).", rich_help_panel=ARGUMENTS_PANEL,
+    show_default=False)]
+OutOption = Annotated[Path, typer.Option(
+    "--out", "-o", metavar="THƯ_MỤC", help="Thư mục ghi văn bản.", rich_help_panel=OPTIONS_PANEL)]
+
+
+@app.command(cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
+def render(
+    plan: PlanArgument,
+    out: OutOption = Path("out"),
+    pdf: Annotated[bool, typer.Option("--pdf", metavar="", help="Tạo thêm bản PDF (cần LibreOffice).",
+                                      rich_help_panel=OPTIONS_PANEL)] = False,
+) -> None:
+    """Tạo văn bản .docx (và PDF) từ một tệp kế hoạch."""
+    result = pipeline.render_plan(plan, out, pdf=pdf)
+    typer.echo(str(result.docx))
+    if result.pdf:
+        typer.echo(str(result.pdf))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code (0 ok, 1 failure, 2 bad input)."""
+    argv = sys.argv[1:] if argv is None else argv
+    _state["debug"] = "--debug" in argv
+    try:
+        app(args=argv, prog_name="vanban", standalone_mode=False)
+    except VanbanError as error:
+        _report(f"Lỗi: {error}")
+        return error.exit_code
+    except UsageError as error:
+        if type(error).__name__ == "NoArgsIsHelpError":
+            return 0  # the help has been shown
+        commands = [c.name for c in app.registered_commands if c.name] + [
+            c.callback.__name__ for c in app.registered_commands if c.callback]
+        message = usage_error_message(error, commands)
+        _report(f"Lỗi: {message}{'' if message.endswith('?') else '.'} Chạy «vanban --help» để xem hướng dẫn.")
+        return 2
+    except KeyboardInterrupt:
+        _report("Đã dừng theo yêu cầu; các tệp đã ghi xong vẫn nguyên vẹn.")
+        return 130
+    except typer.Exit as stop:
+        return stop.exit_code
+    except Exception as error:  # noqa: BLE001 - the last guard: no traceback for users
+        _report(f"Lỗi không lường trước: {error!r}. Chạy lại với --debug để xem chi tiết và báo cho nhóm phát triển.")
+        return 1
+    return 0
+
+
+def _report(message: str) -> None:
+    if _state["debug"]:
+        traceback.print_exc()
+    typer.echo(message, err=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,219 @@
+"""Reading the effective format of paragraphs and runs in any .docx.
+
+Word resolves a run's look through a chain: document defaults → paragraph style (and the styles it
+is based on) → character style → direct formatting. Hand-made documents use every link of it, so the
+tests and the ND30 checker read formats through :class:`FormatResolver`, never from one link alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from lxml import etree
+
+from . import qn
+
+_ON = {"1", "true", "on", None}
+
+
+def _flag(element) -> bool | None:
+    """A toggle property (``<w:b/>``, ``<w:b w:val="0"/>``): True, False, or None when absent."""
+    if element is None:
+        return None
+    return element.get(qn("w:val")) in _ON
+
+
+@dataclass(frozen=True)
+class RunFormat:
+    font: str | None
+    size_pt: float | None
+    bold: bool
+    italic: bool
+    color: str | None
+    superscript: bool
+    caps: bool
+
+
+@dataclass(frozen=True)
+class ParagraphFormat:
+    style_id: str | None
+    align: str | None
+    first_line: int | None  # twips; negative for a hanging indent
+    left: int | None
+    right: int | None
+    before: int | None
+    after: int | None
+    line: int | None
+    line_rule: str | None
+    keep_next: bool
+    border_bottom: bool
+
+
+class FormatResolver:
+    """Resolves effective paragraph and run formats against a document's styles part."""
+
+    def __init__(self, styles_element):
+        self._styles: dict[str, etree._Element] = {}
+        self._default_paragraph_style: str | None = None
+        self._defaults_rpr = None
+        self._defaults_ppr = None
+        if styles_element is None:
+            return
+        defaults = styles_element.find(qn("w:docDefaults"))
+        if defaults is not None:
+            self._defaults_rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+            self._defaults_ppr = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}")
+        for style in styles_element.findall(qn("w:style")):
+            style_id = style.get(qn("w:styleId"))
+            self._styles[style_id] = style
+            if style.get(qn("w:type")) == "paragraph" and style.get(qn("w:default")) in ("1", "true"):
+                self._default_paragraph_style = style_id
+
+    @classmethod
+    def for_document(cls, document) -> FormatResolver:
+        """From a python-docx ``Document``."""
+        try:
+            return cls(document.styles.element)
+        except (KeyError, AttributeError):
+            return cls(None)
+
+    def _chain(self, style_id: str | None) -> list:
+        """The style and the styles it is based on, nearest first (cycles cut)."""
+        chain, seen = [], set()
+        while style_id and style_id in self._styles and style_id not in seen:
+            seen.add(style_id)
+            style = self._styles[style_id]
+            chain.append(style)
+            based = style.find(qn("w:basedOn"))
+            style_id = based.get(qn("w:val")) if based is not None else None
+        return chain
+
+    def paragraph_style_id(self, paragraph) -> str | None:
+        ppr = paragraph.find(qn("w:pPr"))
+        style = ppr.find(qn("w:pStyle")) if ppr is not None else None
+        return style.get(qn("w:val")) if style is not None else self._default_paragraph_style
+
+    def style_name(self, style_id: str | None) -> str | None:
+        style = self._styles.get(style_id or "")
+        name = style.find(qn("w:name")) if style is not None else None
+        return name.get(qn("w:val")) if name is not None else None
+
+    def _rpr_layers(self, paragraph, run) -> list:
+        """rPr elements from strongest to weakest."""
+        layers = []
+        direct = run.find(qn("w:rPr")) if run is not None else None
+        if direct is not None:
+            layers.append(direct)
+            rstyle = direct.find(qn("w:rStyle"))
+            if rstyle is not None:
+                layers += [s.find(qn("w:rPr")) for s in self._chain(rstyle.get(qn("w:val")))]
+        layers += [s.find(qn("w:rPr")) for s in self._chain(self.paragraph_style_id(paragraph))]
+        layers.append(self._defaults_rpr)
+        return [layer for layer in layers if layer is not None]
+
+    def _ppr_layers(self, paragraph) -> list:
+        layers = [paragraph.find(qn("w:pPr"))]
+        layers += [s.find(qn("w:pPr")) for s in self._chain(self.paragraph_style_id(paragraph))]
+        layers.append(self._defaults_ppr)
+        return [layer for layer in layers if layer is not None]
+
+    def run_format(self, paragraph, run) -> RunFormat:
+        layers = self._rpr_layers(paragraph, run)
+
+        def first(tag: str):
+            for layer in layers:
+                found = layer.find(qn(tag))
+                if found is not None:
+                    return found
+            return None
+
+        fonts = first("w:rFonts")
+        font = None
+        if fonts is not None:
+            font = fonts.get(qn("w:ascii")) or fonts.get(qn("w:hAnsi"))
+        size = first("w:sz")
+        color = first("w:color")
+        vert = first("w:vertAlign")
+        return RunFormat(
+            font=font,
+            size_pt=int(size.get(qn("w:val"))) / 2 if size is not None else None,
+            bold=bool(_flag(first("w:b"))),
+            italic=bool(_flag(first("w:i"))),
+            color=color.get(qn("w:val")) if color is not None else None,
+            superscript=vert is not None and vert.get(qn("w:val")) == "superscript",
+            caps=bool(_flag(first("w:caps"))),
+        )
+
+    def paragraph_format(self, paragraph) -> ParagraphFormat:
+        layers = self._ppr_layers(paragraph)
+
+        def attr(tag: str, name: str) -> str | None:
+            for layer in layers:
+                found = layer.find(qn(tag))
+                if found is not None and found.get(qn(name)) is not None:
+                    return found.get(qn(name))
+            return None
+
+        def number(tag: str, name: str) -> int | None:
+            value = attr(tag, name)
+            return int(value) if value is not None and value.lstrip("-").isdigit() else None
+
+        first_line = number("w:ind", "w:firstLine")
+        hanging = number("w:ind", "w:hanging")
+        if hanging:
+            first_line = -hanging
+        keep = None
+        border = False
+        for layer in layers:
+            if keep is None and layer.find(qn("w:keepNext")) is not None:
+                keep = _flag(layer.find(qn("w:keepNext")))
+            bdr = layer.find(f"{qn('w:pBdr')}/{qn('w:bottom')}")
+            if bdr is not None and bdr.get(qn("w:val")) not in ("nil", "none"):
+                border = True
+                break
+        return ParagraphFormat(
+            style_id=self.paragraph_style_id(paragraph),
+            align=attr("w:jc", "w:val"),
+            first_line=first_line,
+            left=number("w:ind", "w:left") if number("w:ind", "w:left") is not None else number("w:ind", "w:start"),
+            right=number("w:ind", "w:right") if number("w:ind", "w:right") is not None else number("w:ind", "w:end"),
+            before=number("w:spacing", "w:before"),
+            after=number("w:spacing", "w:after"),
+            line=number("w:spacing", "w:line"),
+            line_rule=attr("w:spacing", "w:lineRule"),
+            keep_next=bool(keep),
+            border_bottom=border,
+        )
+
+
+def paragraph_text(paragraph) -> str:
+    """The visible text of a ``w:p`` element: runs' text, tabs and breaks, in order."""
+    out = []
+    for node in paragraph.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:instrText")):
+        if node.tag == qn("w:t"):
+            out.append(node.text or "")
+        elif node.tag == qn("w:tab"):
+            out.append("\t")
+        elif node.tag == qn("w:br"):
+            out.append("\n")
+    return "".join(out)
+
+
+def runs(paragraph) -> Iterator:
+    """The ``w:r`` elements of a paragraph, including those inside hyperlinks and fields."""
+    return paragraph.iter(qn("w:r"))
+
+
+def body_paragraphs(body) -> Iterator:
+    """Every ``w:p`` of a body or cell in document order, descending into tables."""
+    for child in body:
+        if child.tag == qn("w:p"):
+            yield child
+        elif child.tag == qn("w:tbl"):
+            for cell in child.iter(qn("w:tc")):
+                yield from (p for p in cell if p.tag == qn("w:p"))
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from body_paragraphs(content)

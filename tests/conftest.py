@@ -1,0 +1,78 @@
+"""Shared fixtures: the seed plan rendered once per session, and helpers to read .docx facts."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from generator.ooxml.reading import FormatResolver, body_paragraphs, paragraph_text
+from generator.pipeline import render_plan
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_PLAN = ROOT / "data" / "gia-lai-2021" / "ke-hoach-dan-van-2021.yaml"
+UNITS = ROOT / "data" / "gia-lai-2021" / "units.yaml"
+# A copy of ../shared/seed/ke-hoach-dan-van-2021.txt, the text the seed plan must reproduce.
+SEED_TEXT = ROOT / "tests" / "fixtures" / "ke-hoach-dan-van-2021.txt"
+
+
+class DocxFacts:
+    """A rendered document opened with python-docx, with effective formats resolved."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.document = Document(str(path))
+        self.body = self.document.element.body
+        self.resolver = FormatResolver.for_document(self.document)
+        self.paragraphs = list(body_paragraphs(self.body))
+
+    def texts(self) -> list[str]:
+        return [paragraph_text(p) for p in self.paragraphs]
+
+    def find(self, text: str):
+        """The first paragraph whose text equals ``text`` (stripped)."""
+        for p in self.paragraphs:
+            if paragraph_text(p).strip() == text:
+                return p
+        raise AssertionError(f"no paragraph {text!r}")
+
+    def find_starting(self, prefix: str):
+        for p in self.paragraphs:
+            if paragraph_text(p).startswith(prefix):
+                return p
+        raise AssertionError(f"no paragraph starting {prefix!r}")
+
+    def run_formats(self, paragraph):
+        from generator.ooxml.reading import runs
+
+        return [self.resolver.run_format(paragraph, r) for r in runs(paragraph)
+                if "".join(t.text or "" for t in r.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"))]
+
+
+@pytest.fixture(scope="session")
+def seed_output(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("seed")
+    return render_plan(SEED_PLAN, out).docx
+
+
+@pytest.fixture(scope="session")
+def seed_facts(seed_output) -> DocxFacts:
+    return DocxFacts(seed_output)
+
+
+@pytest.fixture
+def plan_copy(tmp_path) -> Path:
+    """A writable copy of the seed plan and its registry, for tests that break it."""
+    folder = tmp_path / "plan"
+    folder.mkdir()
+    shutil.copy(SEED_PLAN, folder / SEED_PLAN.name)
+    shutil.copy(UNITS, folder / UNITS.name)
+    return folder / SEED_PLAN.name
+
+
+requires_soffice = pytest.mark.skipif(
+    shutil.which("soffice") is None,
+    reason="chưa cài LibreOffice (soffice): bỏ qua kiểm thử PDF — `make test` cài bằng apt-get khi có quyền root",
+)
