@@ -53,7 +53,8 @@ class ParagraphFormat:
 class FormatResolver:
     """Resolves effective paragraph and run formats against a document's styles part."""
 
-    def __init__(self, styles_element):
+    def __init__(self, styles_element, theme_fonts: dict[str, str] | None = None):
+        self.theme_fonts = theme_fonts or {}
         self._styles: dict[str, etree._Element] = {}
         self._default_paragraph_style: str | None = None
         self._defaults_rpr = None
@@ -72,11 +73,13 @@ class FormatResolver:
 
     @classmethod
     def for_document(cls, document) -> FormatResolver:
-        """From a python-docx ``Document``."""
+        """From a python-docx ``Document``, with theme fonts ("minorHAnsi" → "Calibri") resolved."""
         try:
-            return cls(document.styles.element)
-        except (KeyError, AttributeError):
-            return cls(None)
+            styles = document.styles.element
+        except (KeyError, AttributeError, NotImplementedError):
+            styles = None
+        return cls(styles, theme_fonts(document))
+
 
     def _chain(self, style_id: str | None) -> list:
         """The style and the styles it is based on, nearest first (cycles cut)."""
@@ -128,10 +131,19 @@ class FormatResolver:
                     return found
             return None
 
-        fonts = first("w:rFonts")
         font = None
-        if fonts is not None:
-            font = fonts.get(qn("w:ascii")) or fonts.get(qn("w:hAnsi"))
+        for layer in layers:  # the nearest layer that names a Latin font, directly or by theme
+            fonts = layer.find(qn("w:rFonts"))
+            if fonts is None:
+                continue
+            named = fonts.get(qn("w:ascii")) or fonts.get(qn("w:hAnsi"))
+            theme = fonts.get(qn("w:asciiTheme")) or fonts.get(qn("w:hAnsiTheme"))
+            if theme:
+                font = self.theme_fonts.get(theme, f"theme:{theme}")
+                break
+            if named:
+                font = named
+                break
         size = first("w:sz")
         color = first("w:color")
         vert = first("w:vertAlign")
@@ -217,3 +229,24 @@ def body_paragraphs(body) -> Iterator:
             content = child.find(qn("w:sdtContent"))
             if content is not None:
                 yield from body_paragraphs(content)
+
+
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def theme_fonts(document) -> dict[str, str]:
+    """The Latin typefaces of the document theme, keyed as ``w:asciiTheme`` names them."""
+    try:
+        for rel in document.part.rels.values():
+            if rel.reltype.endswith("/theme") and not rel.is_external:
+                root = etree.fromstring(rel.target_part.blob)
+                out = {}
+                for kind, keys in (("majorFont", ("majorHAnsi", "majorAscii")),
+                                   ("minorFont", ("minorHAnsi", "minorAscii"))):
+                    latin = root.find(f".//{{{_A}}}{kind}/{{{_A}}}latin")
+                    if latin is not None:
+                        out.update(dict.fromkeys(keys, latin.get("typeface")))
+                return out
+    except (etree.XMLSyntaxError, AttributeError, KeyError, ValueError):
+        pass
+    return {}

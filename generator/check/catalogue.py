@@ -1,0 +1,67 @@
+"""The ND30 rule catalogue (``data/nd30-rules.yaml``) and the outcome of checking one rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+PASSED = "đạt"
+VIOLATED = "vi phạm"
+UNOBSERVABLE = "không đánh giá được"
+NOT_APPLICABLE = "không áp dụng"
+
+
+class Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    ref: str
+    severity: Literal["lỗi", "cảnh báo"]
+    element: str
+    inspects: str
+    message: str
+    hint: str
+    params: dict[str, Any] = {}
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> tuple[Rule, ...]:
+    text = resources.files("generator.data").joinpath("nd30-rules.yaml").read_text("utf-8")
+    return tuple(Rule.model_validate(entry) for entry in yaml.safe_load(text)["rules"])
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One place where a rule is broken: the text it is about, and what exactly is wrong."""
+
+    text: str
+    detail: str
+    order: int | None = None  # position of the line in the document (0-based)
+
+
+@dataclass
+class Outcome:
+    status: str
+    violations: list[Violation] = field(default_factory=list)
+    reason: str | None = None  # why a rule could not be evaluated or does not apply
+
+
+def passed() -> Outcome:
+    return Outcome(PASSED)
+
+
+def unobservable(reason: str) -> Outcome:
+    return Outcome(UNOBSERVABLE, reason=reason)
+
+
+def not_applicable(reason: str) -> Outcome:
+    return Outcome(NOT_APPLICABLE, reason=reason)
+
+
+def verdict(violations: list[Violation]) -> Outcome:
+    return Outcome(VIOLATED, violations) if violations else passed()

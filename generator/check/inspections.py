@@ -1,0 +1,852 @@
+"""One inspection per rule of the catalogue, registered by rule id.
+
+Each inspection looks at the :class:`Subject` (the anatomy of the document plus its sections and
+header parts) and returns an :class:`Outcome`: passed, violated (with the offending text), not
+applicable, or not observable — never a pass for something it could not see. Thresholds come from the
+rule's ``params`` in the catalogue.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from ..loading import document_types
+from ..metrics import text_width_twips
+from ..ooxml import qn
+from ..ooxml.reading import FormatResolver
+from .anatomy import QUOC_HIEU, Anatomy, Line, is_caps, normal, widest_line
+from .catalogue import Outcome, Rule, Violation, not_applicable, passed, unobservable, verdict
+
+A4 = (11906, 16838)
+TWIPS_PER_MM = 1440 / 25.4
+DEFAULT_SIZE = 10.0  # what Word uses when no layer sets w:sz
+TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
+LEGACY_FONT = re.compile(r"^(\.vn|vni[- ]|vn[a-z]*times|vntime)", re.I)
+ACADEMIC_TITLE = re.compile(r"^(GS|PGS|TS|ThS|BS|KS|CN|TSKH)\.\s", re.I)
+
+
+@dataclass
+class HeaderPart:
+    kind: str  # default, first, even
+    area: str  # header or footer
+    root: etree._Element
+
+
+@dataclass
+class Subject:
+    document: object
+    anatomy: Anatomy
+    resolver: FormatResolver
+    sections: list = field(default_factory=list)  # w:sectPr elements, in order
+    parts: list[HeaderPart] = field(default_factory=list)  # of the first section
+    title_page: bool = False
+    page_count: int | None = None  # from docProps/app.xml when a word processor wrote it
+
+
+INSPECTIONS: dict[str, Callable[[Subject, Rule], Outcome]] = {}
+
+
+def inspection(rule_id: str):
+    def register(function):
+        INSPECTIONS[rule_id] = function
+        return function
+    return register
+
+
+# ---------------------------------------------------------------- helpers
+
+def size_of(line: Line) -> set[float]:
+    return {s if s is not None else DEFAULT_SIZE for s in line.sizes}
+
+
+def size_problem(line: Line, low: float, high: float) -> str | None:
+    sizes = size_of(line)
+    wrong = sorted(s for s in sizes if not low <= s <= high)
+    if wrong:
+        return "cỡ chữ " + ", ".join(f"{s:g}" for s in sorted(sizes))
+    return None
+
+
+def emphasis_problems(line: Line, *, bold: bool | None = None, italic: bool | None = None) -> list[str]:
+    out = []
+    if bold is True and not line.all("bold"):
+        out.append("chưa in đậm" if not line.any("bold") else "có chữ không đậm")
+    if bold is False and line.any("bold"):
+        out.append("không được in đậm")
+    if italic is True and not line.all("italic"):
+        out.append("chưa in nghiêng")
+    if italic is False and line.any("italic"):
+        out.append("không được in nghiêng")
+    return out
+
+
+def format_check(lines: list[Line], rule: Rule, *, bold=None, italic=None, caps=False, centred=False) -> Outcome:
+    low, high = rule.params.get("min_pt", 0), rule.params.get("max_pt", 99)
+    violations = []
+    for line in lines:
+        problems = emphasis_problems(line, bold=bold, italic=italic)
+        size = size_problem(line, low, high)
+        if size:
+            problems.insert(0, size)
+        if caps and not is_caps(line.text):
+            problems.append("chưa in hoa")
+        if centred and line.fmt.align not in ("center",):
+            problems.append("chưa căn giữa")
+        if problems:
+            violations.append(Violation(line.text, "; ".join(problems), line.order))
+    return verdict(violations)
+
+
+def missing(subject: Subject, what: str, pattern: str) -> Outcome:
+    if subject.anatomy.in_textbox(pattern):
+        return unobservable(f"{what} nằm trong hộp văn bản (text box), không đọc được định dạng")
+    return unobservable(f"không tìm thấy {what}")
+
+
+def mm(twips: int) -> float:
+    return twips / TWIPS_PER_MM
+
+
+def rule_length_check(rule_found, reference_width: int, low: float, high: float, what: str,
+                      subject_text: str) -> Outcome:
+    if rule_found is None:
+        return verdict([Violation(subject_text, f"không có đường kẻ dưới {what}")])
+    if rule_found.kind == "underscores":
+        return verdict([Violation(subject_text, "đường kẻ được gõ bằng chuỗi dấu gạch dưới (_), không phải nét kẻ")])
+    if rule_found.length is None:
+        return unobservable(f"đường kẻ dưới {what} là hình vẽ không đo được độ dài")
+    ratio = rule_found.length / reference_width if reference_width else 0
+    if not low <= ratio <= high:
+        return verdict([Violation(subject_text, f"đường kẻ dài {mm(rule_found.length):.0f} mm, bằng "
+                                                f"{ratio:.0%} dòng chữ phía trên ({mm(reference_width):.0f} mm)")])
+    return passed()
+
+
+# ---------------------------------------------------------------- page
+
+def _page(sect):
+    size = sect.find(qn("w:pgSz"))
+    if size is None:
+        return None
+    try:
+        return int(size.get(qn("w:w"))), int(size.get(qn("w:h"))), size.get(qn("w:orient"))
+    except (TypeError, ValueError):
+        return None
+
+
+@inspection("trang.kho-giay")
+def paper(subject: Subject, rule: Rule) -> Outcome:
+    violations = []
+    for number, sect in enumerate(subject.sections, 1):
+        page = _page(sect)
+        if page is None:
+            return unobservable("không có kích thước trang trong tệp")
+        w, h, _ = page
+        if sorted((w, h)) != sorted(A4) and not (abs(min(w, h) - A4[0]) <= 30 and abs(max(w, h) - A4[1]) <= 30):
+            violations.append(Violation(f"phần {number}", f"khổ {mm(w):.0f} × {mm(h):.0f} mm"))
+    return verdict(violations)
+
+
+@inspection("trang.huong")
+def orientation(subject: Subject, rule: Rule) -> Outcome:
+    page = _page(subject.sections[0]) if subject.sections else None
+    if page is None:
+        return unobservable("không có kích thước trang trong tệp")
+    w, h, orient = page
+    if w > h or orient == "landscape":
+        return verdict([Violation("phần 1", "trang nằm ngang")])
+    return passed()
+
+
+def _margin(side: str):
+    def check(subject: Subject, rule: Rule) -> Outcome:
+        violations = []
+        low, high = rule.params["min_mm"], rule.params["max_mm"]
+        for number, sect in enumerate(subject.sections, 1):
+            margins = sect.find(qn("w:pgMar"))
+            value = margins.get(qn(f"w:{side}")) if margins is not None else None
+            if value is None:
+                return unobservable("không có lề trang trong tệp")
+            page = _page(sect)
+            if number > 1 and page and page[0] > page[1]:
+                continue  # ND30 sets no margins for landscape appendix pages
+            size = mm(abs(int(value)))
+            if not low - 0.3 <= size <= high + 0.3:
+                violations.append(Violation(f"phần {number}", f"lề {size:.1f} mm"))
+        return verdict(violations)
+    return check
+
+
+for _side, _id in (("top", "trang.le-tren"), ("bottom", "trang.le-duoi"), ("left", "trang.le-trai"),
+                   ("right", "trang.le-phai")):
+    INSPECTIONS[_id] = _margin(_side)
+
+
+# ---------------------------------------------------------------- font
+
+def _all_lines(subject: Subject) -> list[Line]:
+    return [l for l in subject.anatomy.lines if l.text]
+
+
+@inspection("phong.ho-chu")
+def font_family(subject: Subject, rule: Rule) -> Outcome:
+    wanted = rule.params["font"]
+    violations = []
+    for line in _all_lines(subject):
+        fonts = {f.font for t, f in line.pieces if t.strip()}
+        wrong = sorted(str(f) for f in fonts if f != wanted)
+        if wrong:
+            names = ", ".join("(không đặt phông)" if f == "None" else f for f in wrong)
+            violations.append(Violation(line.text, f"phông {names}", line.order))
+    return verdict(violations)
+
+
+@inspection("phong.mau")
+def font_colour(subject: Subject, rule: Rule) -> Outcome:
+    violations = []
+    for line in _all_lines(subject):
+        colours = {f.color for t, f in line.pieces if t.strip()} - {None, "000000", "auto"}
+        if colours:
+            violations.append(Violation(line.text, "màu " + ", ".join(sorted(colours)), line.order))
+    return verdict(violations)
+
+
+@inspection("phong.unicode")
+def unicode_text(subject: Subject, rule: Rule) -> Outcome:
+    violations = []
+    for line in _all_lines(subject):
+        raw = "".join(t for t, _ in line.pieces)
+        fonts = {f.font for t, f in line.pieces if t.strip() and f.font and LEGACY_FONT.match(f.font)}
+        if fonts:
+            violations.append(Violation(line.text, "phông cũ " + ", ".join(sorted(fonts)), line.order))
+        elif not unicodedata.is_normalized("NFC", raw):
+            violations.append(Violation(line.text, "chữ tổ hợp (Unicode tổ hợp), không phải dựng sẵn", line.order))
+    return verdict(violations)
+
+
+# ---------------------------------------------------------------- Quốc hiệu, Tiêu ngữ
+
+def _quoc_hieu_text(line: Line) -> str:
+    match = re.search(r"c[ộo]ng.*nam", line.text, re.I)
+    return match.group(0) if match else line.text
+
+
+@inspection("quoc-hieu.noi-dung")
+def quoc_hieu_text(subject: Subject, rule: Rule) -> Outcome:
+    line = subject.anatomy.quoc_hieu
+    if line is None:
+        if subject.anatomy.in_textbox("xã hội chủ nghĩa"):
+            return unobservable("Quốc hiệu nằm trong hộp văn bản (text box)")
+        return verdict([Violation("", "không có Quốc hiệu")])
+    text = _quoc_hieu_text(line)
+    if text.replace("HOÀ", "HÒA") != QUOC_HIEU:
+        return verdict([Violation(line.text, f"viết là «{text}»", line.order)])
+    return passed()
+
+
+@inspection("quoc-hieu.dinh-dang")
+def quoc_hieu_format(subject: Subject, rule: Rule) -> Outcome:
+    line = subject.anatomy.quoc_hieu
+    if line is None:
+        return missing(subject, "Quốc hiệu", "xã hội chủ nghĩa")
+    return format_check([line], rule, bold=True, italic=False)
+
+
+@inspection("tieu-ngu.noi-dung")
+def tieu_ngu_text(subject: Subject, rule: Rule) -> Outcome:
+    line = subject.anatomy.tieu_ngu
+    if line is None:
+        if subject.anatomy.in_textbox("hạnh phúc"):
+            return unobservable("Tiêu ngữ nằm trong hộp văn bản (text box)")
+        return verdict([Violation("", "không có Tiêu ngữ")])
+    raw = normal("".join(t for t, _ in line.pieces))
+    match = re.search(r"độc.*phúc", raw, re.I)
+    text = match.group(0) if match else raw
+    if text != TIEU_NGU:
+        return verdict([Violation(line.text, f"viết là «{text}»", line.order)])
+    return passed()
+
+
+@inspection("tieu-ngu.dinh-dang")
+def tieu_ngu_format(subject: Subject, rule: Rule) -> Outcome:
+    line = subject.anatomy.tieu_ngu
+    if line is None:
+        return missing(subject, "Tiêu ngữ", "hạnh phúc")
+    return format_check([line], rule, bold=True, italic=False)
+
+
+@inspection("tieu-ngu.duong-ke")
+def tieu_ngu_rule(subject: Subject, rule: Rule) -> Outcome:
+    line = subject.anatomy.tieu_ngu
+    if line is None:
+        return missing(subject, "Tiêu ngữ", "hạnh phúc")
+    tolerance = rule.params["tolerance"]
+    found = subject.anatomy.rules.get("tieu_ngu")
+    return rule_length_check(found, line.width(), 1 - tolerance, 1 + tolerance, "Tiêu ngữ", line.text)
+
+
+@inspection("tieu-de.mot-dong")
+def header_one_line(subject: Subject, rule: Rule) -> Outcome:
+    a = subject.anatomy
+    lines = [l for l in (a.quoc_hieu, a.tieu_ngu, a.date) if l is not None]
+    if not lines:
+        return unobservable("không tìm thấy Quốc hiệu, Tiêu ngữ và dòng ngày tháng")
+    violations, seen = [], False
+    for line in lines:
+        if line.cell is None:
+            continue  # without a table the column width is not written in the file
+        seen = True
+        if line.width() > line.cell.content_width:
+            violations.append(Violation(line.text, f"cần {mm(line.width()):.0f} mm nhưng cột chỉ rộng "
+                                                   f"{mm(line.cell.content_width):.0f} mm", line.order))
+    if not seen:
+        return unobservable("tiêu đề không đặt trong bảng nên không biết độ rộng cột")
+    return verdict(violations)
+
+
+# ---------------------------------------------------------------- issuer
+
+def _chu_quan_split(lines: list[Line]) -> tuple[list[Line], list[Line]]:
+    """(chủ quản lines, issuing-body lines): an abbreviated "UBND …" or a non-bold first line is chủ quản."""
+    if len(lines) >= 2 and (lines[0].text.startswith("UBND ") or not lines[0].any("bold")):
+        return lines[:1], lines[1:]
+    return [], lines
+
+
+@inspection("co-quan.dinh-dang")
+def issuer_format(subject: Subject, rule: Rule) -> Outcome:
+    lines = subject.anatomy.issuer
+    if not lines:
+        return missing(subject, "tên cơ quan ban hành", "ủy ban|ubnd|sở ")
+    chu_quan, ban_hanh = _chu_quan_split(lines)
+    first = format_check(chu_quan, rule, bold=False, italic=False, caps=True)
+    second = format_check(ban_hanh, rule, bold=True, italic=False, caps=True)
+    return verdict(first.violations + second.violations)
+
+
+@inspection("co-quan.duong-ke")
+def issuer_rule(subject: Subject, rule: Rule) -> Outcome:
+    lines = subject.anatomy.issuer
+    if not lines:
+        return missing(subject, "tên cơ quan ban hành", "ủy ban|ubnd|sở ")
+    last = lines[-1]
+    return rule_length_check(subject.anatomy.rules.get("issuer"), last.width(), rule.params["min_fraction"],
+                             rule.params["max_fraction"], "tên cơ quan ban hành", last.text)
+
+
+# ---------------------------------------------------------------- số, ký hiệu
+
+NUMBER = re.compile(r"^s[ốo]\s*:?\s*(?P<number>[\d]*)[\s.…_]*/\s*(?P<ky_hieu>.*)$", re.I)
+
+
+def _so(subject: Subject):
+    line = subject.anatomy.so
+    return line, (NUMBER.match(line.text) if line else None)
+
+
+@inspection("so.dinh-dang")
+def so_format(subject: Subject, rule: Rule) -> Outcome:
+    line, _ = _so(subject)
+    if line is None:
+        return missing(subject, "dòng số, ký hiệu", r"số\s*:")
+    result = format_check([line], rule, bold=False, italic=False)
+    if not line.text.startswith("Số:"):
+        result = verdict(result.violations + [Violation(line.text, "phải viết «Số:»", line.order)])
+    return result
+
+
+@inspection("so.so-0")
+def so_padding(subject: Subject, rule: Rule) -> Outcome:
+    line, match = _so(subject)
+    if line is None or match is None:
+        return missing(subject, "dòng số, ký hiệu", r"số\s*:")
+    number = match.group("number")
+    if not number:
+        return not_applicable("bản dự thảo chưa có số")
+    if int(number) < 10 and len(number) < 2:
+        return verdict([Violation(line.text, f"số «{number}» thiếu số 0", line.order)])
+    return passed()
+
+
+KY_HIEU = re.compile(r"^[0-9A-ZĐa-zđ&]+(?:-[0-9A-ZĐa-zđ&]+)*$")
+
+
+@inspection("so.ky-hieu")
+def so_ky_hieu(subject: Subject, rule: Rule) -> Outcome:
+    line, match = _so(subject)
+    if line is None:
+        return missing(subject, "dòng số, ký hiệu", r"số\s*:")
+    raw = normal("".join(t for t, _ in line.pieces))
+    if "/" not in raw:
+        return verdict([Violation(line.text, "thiếu dấu «/» giữa số và ký hiệu", line.order)])
+    ky_hieu = raw.split("/", 1)[1]
+    problems = []
+    if ky_hieu != ky_hieu.strip() or " " in ky_hieu.strip() or "/ " in raw:
+        problems.append("có dấu cách trong ký hiệu")
+    if not KY_HIEU.match(ky_hieu.strip().replace(" ", "")):
+        problems.append("các nhóm chữ viết tắt phải nối bằng dấu «-»")
+    groups = [g for g in ky_hieu.strip().replace(" ", "").split("-") if g]
+    codes = set(document_types())
+    if any(g not in codes and not g.isupper() and not g.isdigit() for g in groups):
+        problems.append("ký hiệu phải in hoa")
+    if problems:
+        return verdict([Violation(line.text, "; ".join(problems), line.order)])
+    return passed()
+
+
+@inspection("so.loai-van-ban")
+def so_type(subject: Subject, rule: Rule) -> Outcome:
+    line, match = _so(subject)
+    ten_loai = subject.anatomy.ten_loai
+    if line is None or match is None:
+        return missing(subject, "dòng số, ký hiệu", r"số\s*:")
+    if ten_loai is None:
+        return unobservable("không tìm thấy tên loại văn bản để đối chiếu")
+    codes = {name.upper(): code for code, name in document_types().items()}
+    expected = codes.get(ten_loai.text.upper())
+    if expected is None:
+        return not_applicable("công văn không có chữ viết tắt tên loại")
+    first = match.group("ky_hieu").strip().split("-")[0].strip()
+    if first != expected:
+        return verdict([Violation(line.text, f"{ten_loai.text} viết tắt là «{expected}», không phải «{first}»",
+                                  line.order)])
+    return passed()
+
+
+# ---------------------------------------------------------------- date
+
+DATE = re.compile(r"^(?P<place>[^,]*?)(?P<comma>,?)\s*ngày\s*(?P<day>[^\s]*)\s*tháng\s*(?P<month>[^\s]*)\s*năm", re.I)
+
+
+def _date(subject: Subject):
+    line = subject.anatomy.date
+    return line, (DATE.match(line.text) if line else None)
+
+
+@inspection("ngay.ngay-0")
+def date_day(subject: Subject, rule: Rule) -> Outcome:
+    line, match = _date(subject)
+    if match is None:
+        return missing(subject, "dòng địa danh, ngày tháng", "ngày.*tháng")
+    day = match.group("day")
+    if not day.isdigit():
+        return not_applicable("bản dự thảo chưa ghi ngày")
+    if int(day) < 10 and len(day) < 2:
+        return verdict([Violation(line.text, f"«ngày {day}» thiếu số 0", line.order)])
+    return passed()
+
+
+@inspection("ngay.thang-0")
+def date_month(subject: Subject, rule: Rule) -> Outcome:
+    line, match = _date(subject)
+    if match is None:
+        return missing(subject, "dòng địa danh, ngày tháng", "ngày.*tháng")
+    month = match.group("month")
+    if not month.isdigit():
+        return not_applicable("bản dự thảo chưa ghi tháng")
+    value = int(month)
+    expected = f"{value:02d}" if value <= 2 else str(value)
+    if month != expected:
+        return verdict([Violation(line.text, f"«tháng {month}» phải viết «tháng {expected}»", line.order)])
+    return passed()
+
+
+@inspection("ngay.dinh-dang")
+def date_format(subject: Subject, rule: Rule) -> Outcome:
+    line, match = _date(subject)
+    if match is None:
+        return missing(subject, "dòng địa danh, ngày tháng", "ngày.*tháng")
+    result = format_check([line], rule, italic=True, bold=False)
+    if not match.group("comma"):
+        result = verdict(result.violations + [Violation(line.text, "thiếu dấu phẩy sau địa danh", line.order)])
+    return result
+
+
+# ---------------------------------------------------------------- tên loại, trích yếu
+
+@inspection("ten-loai.dinh-dang")
+def ten_loai_format(subject: Subject, rule: Rule) -> Outcome:
+    line = subject.anatomy.ten_loai
+    if line is None:
+        return unobservable("không tìm thấy tên loại văn bản (KẾ HOẠCH, BÁO CÁO…)")
+    return format_check([line], rule, bold=True, italic=False, caps=True, centred=True)
+
+
+def _is_cong_van(subject: Subject) -> bool:
+    return subject.anatomy.ten_loai is None or subject.anatomy.ten_loai.text.upper() == "CÔNG VĂN"
+
+
+@inspection("trich-yeu.dinh-dang")
+def trich_yeu_format(subject: Subject, rule: Rule) -> Outcome:
+    lines = subject.anatomy.trich_yeu
+    if not lines:
+        return unobservable("không tìm thấy trích yếu dưới tên loại")
+    return format_check(lines, rule, bold=True, italic=False, centred=True)
+
+
+@inspection("trich-yeu.chu-thuong")
+def trich_yeu_case(subject: Subject, rule: Rule) -> Outcome:
+    lines = subject.anatomy.trich_yeu
+    if not lines:
+        return unobservable("không tìm thấy trích yếu dưới tên loại")
+    text = " ".join(l.text for l in lines)
+    if is_caps(text) and sum(c.isalpha() for c in text) > 6:
+        return verdict([Violation(text, "trích yếu in hoa toàn bộ", lines[0].order)])
+    return passed()
+
+
+@inspection("trich-yeu.vv")
+def trich_yeu_vv(subject: Subject, rule: Rule) -> Outcome:
+    if _is_cong_van(subject):
+        return not_applicable("công văn có «V/v» trước trích yếu")
+    lines = subject.anatomy.trich_yeu
+    if not lines:
+        return unobservable("không tìm thấy trích yếu dưới tên loại")
+    if re.match(r"^v/v\b", lines[0].text, re.I):
+        return verdict([Violation(lines[0].text, "có «V/v» ở đầu trích yếu", lines[0].order)])
+    return passed()
+
+
+@inspection("trich-yeu.duong-ke")
+def trich_yeu_rule(subject: Subject, rule: Rule) -> Outcome:
+    lines = subject.anatomy.trich_yeu
+    if not lines:
+        return unobservable("không tìm thấy trích yếu dưới tên loại")
+    size = next(iter(size_of(lines[-1])), 14)
+    reference = max(widest_line(l.text, subject.anatomy.body_width, size, True) for l in lines)
+    return rule_length_check(subject.anatomy.rules.get("trich_yeu"), reference, rule.params["min_fraction"],
+                             rule.params["max_fraction"], "trích yếu", lines[-1].text)
+
+
+# ---------------------------------------------------------------- content
+
+HEADING = re.compile(r"^(?:(?P<muc>[IVXLC]+)\.|(?P<khoan>\d+)\.|(?P<diem>[a-zđ])\))\s")
+DIEM_LETTERS = "abcdđeghiklmnopqrstuvxy"
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
+
+
+def _paragraphs(subject: Subject) -> list[Line]:
+    """Content lines as paragraphs (one per paragraph, body level)."""
+    seen, out = set(), []
+    for line in subject.anatomy.content:
+        if id(line.paragraph) not in seen and not line.cell:
+            seen.add(id(line.paragraph))
+            out.append(line)
+    return out
+
+
+def _is_heading(line: Line) -> bool:
+    return line.all("bold") or (len(line.text) < 120 and is_caps(line.text))
+
+
+def _content_or_unobservable(subject: Subject):
+    lines = _paragraphs(subject)
+    return lines, (None if lines else unobservable("không tìm thấy phần nội dung"))
+
+
+@inspection("noi-dung.can-deu")
+def content_justified(subject: Subject, rule: Rule) -> Outcome:
+    lines, none = _content_or_unobservable(subject)
+    if none:
+        return none
+    return verdict([Violation(l.text, "căn " + {"left": "trái", "start": "trái", "center": "giữa", "right": "phải"}
+                              .get(l.fmt.align or "left", l.fmt.align or "trái"), l.order)
+                    for l in lines if not _is_heading(l) and len(l.text) > 80 and l.fmt.align not in ("both", "distribute")])
+
+
+@inspection("noi-dung.co-chu")
+def content_size(subject: Subject, rule: Rule) -> Outcome:
+    lines, none = _content_or_unobservable(subject)
+    if none:
+        return none
+    low, high = rule.params["min_pt"], rule.params["max_pt"]
+    sizes = {}
+    for line in lines:
+        for pt in size_of(line):
+            sizes.setdefault(pt, line)
+    violations = [Violation(line.text, f"cỡ {pt:g}", line.order) for pt, line in sizes.items() if not low <= pt <= high]
+    if not violations and len(sizes) > 1:
+        common = max(sizes, key=lambda s: sum(s in size_of(l) for l in lines))
+        violations = [Violation(line.text, f"cỡ {pt:g}, khác cỡ {common:g} của phần còn lại", line.order)
+                      for pt, line in sizes.items() if pt != common]
+    return verdict(violations)
+
+
+@inspection("noi-dung.thut-dau-dong")
+def content_indent(subject: Subject, rule: Rule) -> Outcome:
+    lines, none = _content_or_unobservable(subject)
+    if none:
+        return none
+    low, high = rule.params["min_twips"], rule.params["max_twips"]
+    violations = []
+    for line in lines:
+        if _is_heading(line):
+            continue
+        indent = (line.fmt.first_line or 0) + (line.fmt.left or 0)
+        if not low <= indent <= high:
+            violations.append(Violation(line.text, f"thụt đầu dòng {indent / 567:.2f} cm", line.order))
+    return verdict(violations)
+
+
+@inspection("noi-dung.khoang-cach-doan")
+def content_spacing(subject: Subject, rule: Rule) -> Outcome:
+    lines, none = _content_or_unobservable(subject)
+    if none:
+        return none
+    minimum = rule.params["min_twips"]
+    violations = []
+    for previous, line in zip(lines, lines[1:]):
+        gap = (line.fmt.before or 0) + (previous.fmt.after or 0)
+        if gap < minimum:
+            violations.append(Violation(line.text, f"cách đoạn trên {gap / 20:g} pt", line.order))
+    return verdict(violations)
+
+
+@inspection("noi-dung.gian-dong")
+def content_line_spacing(subject: Subject, rule: Rule) -> Outcome:
+    lines, none = _content_or_unobservable(subject)
+    if none:
+        return none
+    violations = []
+    for line in lines:
+        value, kind = line.fmt.line, line.fmt.line_rule or "auto"
+        if value is None:
+            continue
+        if kind == "auto":
+            ok = 235 <= value <= 360
+            shown = f"{value / 240:.2f} dòng"
+        else:
+            size = max(size_of(line) or {14})
+            ok = size * 20 <= value <= size * 20 * 1.15 * 1.5
+            shown = f"{'chính xác' if kind == 'exact' else 'tối thiểu'} {value / 20:g} pt"
+        if not ok:
+            violations.append(Violation(line.text, f"giãn dòng {shown}", line.order))
+    return verdict(violations)
+
+
+@inspection("noi-dung.danh-so")
+def content_numbering(subject: Subject, rule: Rule) -> Outcome:
+    lines, none = _content_or_unobservable(subject)
+    if none:
+        return none
+    expected = {"muc": 0, "khoan": 0, "diem": 0}
+    violations = []
+    for line in lines:
+        match = HEADING.match(line.text)
+        if not match:
+            continue
+        level = match.lastgroup
+        label = match.group(level)
+        if level == "muc":
+            index = ROMAN.index(label) if label in ROMAN else -1
+            want = ROMAN[expected["muc"]] if expected["muc"] < len(ROMAN) else None
+            expected.update(muc=expected["muc"] + 1, khoan=0, diem=0)
+            if index != expected["muc"] - 1:
+                violations.append(Violation(line.text, f"mục «{label}.» đứng sau mục thứ {expected['muc'] - 1}; "
+                                                       f"phải là «{want}.»", line.order))
+                expected["muc"] = index + 1 if index >= 0 else expected["muc"]
+        elif level == "khoan":
+            expected.update(khoan=expected["khoan"] + 1, diem=0)
+            if int(label) != expected["khoan"]:
+                violations.append(Violation(line.text, f"khoản «{label}.» phải là «{expected['khoan']}.»", line.order))
+                expected["khoan"] = int(label)
+        else:
+            want = DIEM_LETTERS[expected["diem"]] if expected["diem"] < len(DIEM_LETTERS) else "?"
+            expected["diem"] += 1
+            if label != want:
+                violations.append(Violation(line.text, f"điểm «{label})» phải là «{want})»", line.order))
+                if label in DIEM_LETTERS:
+                    expected["diem"] = DIEM_LETTERS.index(label) + 1
+    return verdict(violations)
+
+
+@inspection("noi-dung.ket-thuc")
+def content_end(subject: Subject, rule: Rule) -> Outcome:
+    lines, none = _content_or_unobservable(subject)
+    if none:
+        return none
+    last = lines[-1]
+    if not last.text.endswith("./."):
+        return verdict([Violation(last.text[-60:], "câu cuối chưa có «./.»", last.order)])
+    return passed()
+
+
+# ---------------------------------------------------------------- signature
+
+PREFIX = re.compile(r"^(?P<prefix>[A-Z]{1,3}(?:/[A-Z])?)\.?\s+(?P<rest>.+)$")
+KNOWN_PREFIXES = {"TM", "KT", "Q", "TL", "TUQ"}
+
+
+@inspection("chu-ky.quyen-han")
+def signature_authority(subject: Subject, rule: Rule) -> Outcome:
+    lines = subject.anatomy.authority
+    if not lines:
+        return unobservable("không tìm thấy khối chữ ký")
+    violations = []
+    texts = [l.text for l in lines]
+    for position, line in enumerate(lines):
+        text = line.text
+        match = re.match(r"^(T/M|K/T|T/L)\s", text)
+        if match:
+            violations.append(Violation(text, f"viết «{match.group(1)}» là kiểu văn bản Đảng; văn bản hành chính "
+                                              f"viết «{match.group(1).replace('/', '')}.»", line.order))
+            continue
+        match = re.match(r"^(TM|KT|TUQ|TL|Q)(\.?)\s*(\S.*)$", text)
+        if match and not match.group(2) and match.group(1) in KNOWN_PREFIXES and len(text.split()) > 1 \
+                and text.split()[0] == match.group(1):
+            violations.append(Violation(text, f"thiếu dấu chấm sau «{match.group(1)}»", line.order))
+        if text.startswith("PHÓ "):
+            previous = texts[position - 1] if position else ""
+            if not previous.startswith("KT."):
+                violations.append(Violation(text, "cấp phó ký thay cấp trưởng phải có dòng «KT. "
+                                                  f"{text[4:]}» ngay phía trên", line.order))
+            elif previous[3:].strip() != text[4:].strip():
+                violations.append(Violation(text, f"«{previous}» không khớp chức vụ «{text}»", line.order))
+        if text.startswith("KT.") and (position + 1 >= len(texts) or not texts[position + 1].startswith("PHÓ ")) \
+                and position + 1 < len(texts):
+            violations.append(Violation(text, "sau dòng «KT.» phải là chức vụ của cấp phó", line.order))
+        if text.startswith("TM.") and position + 1 < len(texts) and texts[position + 1].startswith("PHÓ "):
+            pass  # reported on the PHÓ line
+    return verdict(violations)
+
+
+@inspection("chu-ky.dinh-dang")
+def signature_format(subject: Subject, rule: Rule) -> Outcome:
+    lines = subject.anatomy.authority
+    if not lines:
+        return unobservable("không tìm thấy khối chữ ký")
+    return format_check(lines, rule, bold=True, italic=False, caps=True)
+
+
+@inspection("chu-ky.ho-ten")
+def signature_name(subject: Subject, rule: Rule) -> Outcome:
+    line = subject.anatomy.signer
+    if not subject.anatomy.authority:
+        return unobservable("không tìm thấy khối chữ ký")
+    if line is None:
+        return not_applicable("chưa ghi họ tên người ký (bản dự thảo)")
+    result = format_check([line], rule, bold=True, italic=False)
+    problems = list(result.violations)
+    if ACADEMIC_TITLE.match(line.text):
+        problems.append(Violation(line.text, "có học hàm, học vị trước tên", line.order))
+    return verdict(problems)
+
+
+# ---------------------------------------------------------------- Nơi nhận
+
+@inspection("noi-nhan.nhan")
+def noi_nhan_label(subject: Subject, rule: Rule) -> Outcome:
+    line = subject.anatomy.noi_nhan_label
+    if line is None:
+        return missing(subject, "«Nơi nhận:»", "nơi nhận")
+    result = format_check([line], rule, bold=True, italic=True)
+    if line.text != "Nơi nhận:":
+        result = verdict(result.violations + [Violation(line.text, "phải viết «Nơi nhận:»", line.order)])
+    return result
+
+
+@inspection("noi-nhan.dong")
+def noi_nhan_entries(subject: Subject, rule: Rule) -> Outcome:
+    lines = subject.anatomy.noi_nhan
+    if subject.anatomy.noi_nhan_label is None:
+        return missing(subject, "«Nơi nhận:»", "nơi nhận")
+    if not lines:
+        return verdict([Violation("Nơi nhận:", "không có nơi nhận nào")])
+    violations = []
+    low, high = rule.params["min_pt"], rule.params["max_pt"]
+    for position, line in enumerate(lines):
+        problems = []
+        size = size_problem(line, low, high)
+        if size:
+            problems.append(size)
+        if not line.text.startswith("- ") and not line.text.startswith("-"):
+            problems.append("không bắt đầu bằng «-»")
+        if position < len(lines) - 1 and not line.text.endswith(";"):
+            problems.append("không kết thúc bằng «;»")
+        problems += emphasis_problems(line, bold=False, italic=False)
+        if problems:
+            violations.append(Violation(line.text, "; ".join(problems), line.order))
+    return verdict(violations)
+
+
+@inspection("noi-nhan.luu")
+def noi_nhan_archive(subject: Subject, rule: Rule) -> Outcome:
+    lines = subject.anatomy.noi_nhan
+    if subject.anatomy.noi_nhan_label is None:
+        return missing(subject, "«Nơi nhận:»", "nơi nhận")
+    if not lines:
+        return verdict([Violation("Nơi nhận:", "không có dòng «- Lưu: VT, …»")])
+    last = lines[-1]
+    if not re.match(r"^- ?Lưu: ?VT\b.*\.$", last.text):
+        return verdict([Violation(last.text, "dòng cuối phải là «- Lưu: VT, ….»", last.order)])
+    return passed()
+
+
+@inspection("kinh-gui.nhu-tren")
+def kinh_gui(subject: Subject, rule: Rule) -> Outcome:
+    a = subject.anatomy
+    if not a.kinh_gui:
+        return not_applicable("văn bản không có phần «Kính gửi»")
+    if a.noi_nhan_label is None:
+        return missing(subject, "«Nơi nhận:»", "nơi nhận")
+    if not a.noi_nhan or a.noi_nhan[0].text != "- Như trên;":
+        first = a.noi_nhan[0].text if a.noi_nhan else "Nơi nhận:"
+        return verdict([Violation(first, "dòng đầu phải là «- Như trên;»", a.noi_nhan[0].order if a.noi_nhan else None)])
+    return passed()
+
+
+# ---------------------------------------------------------------- page numbers
+
+def _page_fields(root) -> list:
+    """Paragraphs of a header/footer part that hold a PAGE field."""
+    out = []
+    for paragraph in root.iter(qn("w:p")):
+        instructions = [n.get(qn("w:instr"), "") for n in paragraph.iter(qn("w:fldSimple"))]
+        instructions += [n.text or "" for n in paragraph.iter(qn("w:instrText"))]
+        if any(re.search(r"\bPAGE\b", i) for i in instructions):
+            out.append(paragraph)
+    return out
+
+
+@inspection("so-trang.trang-dau")
+def page_number_first(subject: Subject, rule: Rule) -> Outcome:
+    kind = "first" if subject.title_page else "default"
+    parts = [p for p in subject.parts if p.kind == kind]
+    if any(_page_fields(p.root) for p in parts):
+        where = "đầu trang" if any(p.area == "header" and _page_fields(p.root) for p in parts) else "chân trang"
+        return verdict([Violation("trang 1", f"trang 1 có số trang ở {where}")])
+    return passed()
+
+
+def _looks_single_page(subject: Subject) -> bool:
+    if subject.page_count is not None:
+        return subject.page_count <= 1
+    return sum(len(l.text) for l in subject.anatomy.lines) < 2200
+
+
+@inspection("so-trang.vi-tri")
+def page_number_position(subject: Subject, rule: Rule) -> Outcome:
+    defaults = [p for p in subject.parts if p.kind == "default"]
+    fields = [(p, para) for p in defaults for para in _page_fields(p.root)]
+    if not fields:
+        if _looks_single_page(subject):
+            return not_applicable("văn bản một trang")
+        return verdict([Violation("trang 2 trở đi", "không có số trang")])
+    violations = []
+    low, high = rule.params["min_pt"], rule.params["max_pt"]
+    for part, paragraph in fields:
+        fmt = subject.resolver.paragraph_format(paragraph)
+        if part.area != "header":
+            violations.append(Violation("số trang", "số trang ở chân trang, phải ở lề trên"))
+            continue
+        if fmt.align != "center":
+            violations.append(Violation("số trang", "số trang chưa căn giữa"))
+        sizes = {subject.resolver.run_format(paragraph, r).size_pt or DEFAULT_SIZE for r in paragraph.iter(qn("w:r"))}
+        if any(not low <= s <= high for s in sizes):
+            violations.append(Violation("số trang", "cỡ chữ " + ", ".join(f"{s:g}" for s in sorted(sizes))))
+    return verdict(violations)
