@@ -24,7 +24,8 @@ from .cli_vi import (
     install_rich_texts,
     usage_error_message,
 )
-from .errors import VanbanError
+from .check import report as check_report
+from .errors import InputError, Location, VanbanError
 
 app = typer.Typer(
     cls=VietnameseGroup,
@@ -67,6 +68,47 @@ def render(
     typer.echo(str(result.docx))
     if result.pdf:
         typer.echo(str(result.pdf))
+    if not result.report.ok:
+        typer.echo(check_report.as_text(result.report), err=True)
+        raise typer.Exit(1)
+
+
+@app.command(cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
+def check(
+    files: Annotated[list[Path], typer.Argument(
+        metavar="TỆP.docx...", help="Một hoặc nhiều tệp Word (.docx) cần kiểm tra.",
+        rich_help_panel=ARGUMENTS_PANEL, show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", metavar="", help="In kết quả dạng JSON (cho máy đọc).",
+                                          rich_help_panel=OPTIONS_PANEL)] = False,
+    fix: Annotated[bool, typer.Option("--fix", metavar="", help="Sửa các lỗi sửa được an toàn (phông, cỡ chữ, lề, "
+                                      "số 0 trong ngày tháng, gạch nối Tiêu ngữ) và ghi ra tệp -o.",
+                                      rich_help_panel=OPTIONS_PANEL)] = False,
+    out: Annotated[Path | None, typer.Option("--out", "-o", metavar="TỆP_MỚI.docx",
+                                             help="Tệp ghi bản đã sửa (dùng với --fix).",
+                                             rich_help_panel=OPTIONS_PANEL)] = None,
+) -> None:
+    """Kiểm tra thể thức văn bản .docx theo Nghị định 30/2020/NĐ-CP; mã thoát 1 nếu có lỗi."""
+    if fix:
+        if out is None or len(files) != 1:
+            raise InputError("--fix cần đúng một tệp và tùy chọn -o TỆP_MỚI.docx")
+        if out.resolve() == files[0].resolve():
+            raise InputError("tệp sửa (-o) phải khác tệp gốc để giữ nguyên bản gốc", Location(out))
+        fixed = pipeline.fix_file(files[0], out)
+        reports = [fixed.report]
+        if not as_json:
+            typer.echo("Đã sửa:" if fixed.changes else "Không có gì sửa được tự động.")
+            for change in fixed.changes:
+                typer.echo(f"  - {change}")
+            typer.echo(f"Đã ghi {fixed.target}")
+    else:
+        reports = pipeline.check_files(files)
+    if as_json:
+        typer.echo(check_report.as_json(reports))
+    else:
+        for report in reports:
+            typer.echo(check_report.as_text(report))
+    if not all(report.ok for report in reports):
+        raise typer.Exit(1)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,7 +116,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     _state["debug"] = "--debug" in argv
     try:
-        app(args=argv, prog_name="vanban", standalone_mode=False)
+        # Without standalone mode Typer returns the exit code of typer.Exit instead of raising it.
+        result = app(args=argv, prog_name="vanban", standalone_mode=False)
+        if isinstance(result, int):
+            return result
     except VanbanError as error:
         _report(f"Lỗi: {error}")
         return error.exit_code

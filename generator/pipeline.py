@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import derive, render
+from .check import DocumentReport, check_docx
+from .check.fixes import fix_document
 from .loading import load_plan
 from .output import write_atomic
 from .pdf import convert_to_pdf
@@ -14,6 +16,7 @@ from .pdf import convert_to_pdf
 @dataclass(frozen=True)
 class Rendered:
     docx: Path
+    report: DocumentReport
     pdf: Path | None = None
 
 
@@ -24,6 +27,27 @@ def render_plan(plan_path: Path, out_dir: Path, *, pdf: bool = False) -> Rendere
     context = derive.document_context(document, loaded.registry)  # derive
     data = render.render_docx(render.template_for(document.type), context,
                               title=derive.document_title(document))  # render
-    target = write_atomic(Path(out_dir) / f"{loaded.slug}.docx", data)  # write
+    target = Path(out_dir) / f"{loaded.slug}.docx"
+    report = check_docx(data, target)  # check
+    write_atomic(target, data)  # write
     pdf_path = convert_to_pdf([target], Path(out_dir))[0] if pdf else None
-    return Rendered(target, pdf_path)
+    return Rendered(target, report, pdf_path)
+
+
+def check_files(paths: list[Path]) -> list[DocumentReport]:
+    """Check each .docx against the ND30 rule catalogue."""
+    return [check_docx(Path(path)) for path in paths]
+
+
+@dataclass(frozen=True)
+class Fixed:
+    target: Path
+    changes: list[str]
+    report: DocumentReport
+
+
+def fix_file(path: Path, target: Path) -> Fixed:
+    """Write a copy of ``path`` with the safe ND30 fixes applied, and the check of that copy."""
+    data, changes, report = fix_document(Path(path), Path(target))
+    write_atomic(Path(target), data)
+    return Fixed(Path(target), changes, report)

@@ -43,7 +43,9 @@ def report(tmp_path):
           - {unit: so-noi-vu, purpose: báo cáo}
         archive: [VP]
     """)
-    return DocxFacts(render_plan(plan, tmp_path / "out").docx)
+    result = render_plan(plan, tmp_path / "out")
+    assert result.report.ok and not result.report.warnings  # every vanban output passes `vanban check`
+    return DocxFacts(result.docx)
 
 
 def test_a_sos_header_has_its_chu_quan_regular_and_its_name_bold(report):
@@ -84,7 +86,9 @@ def test_several_kinh_gui_recipients_become_a_dashed_list(tmp_path):
         kinh_gui: [Ủy ban nhân dân tỉnh Gia Lai, Sở Nội vụ tỉnh Gia Lai]
         opening: [Nội dung báo cáo.]
     """)
-    facts = DocxFacts(render_plan(plan, tmp_path / "out").docx)
+    result = render_plan(plan, tmp_path / "out")
+    assert result.report.ok and not result.report.warnings
+    facts = DocxFacts(result.docx)
     texts = facts.texts()
     start = texts.index("Kính gửi:")
     assert texts[start + 1:start + 3] == ["- Ủy ban nhân dân tỉnh Gia Lai;", "- Sở Nội vụ tỉnh Gia Lai."]

@@ -50,6 +50,8 @@ class Line:
     fmt: ParagraphFormat
     cell: CellRef | None
     split: bool = False  # a piece of a paragraph that holds other pieces (tab layout)
+    runs: list = field(default_factory=list)  # the w:r elements this line's text comes from
+    column: int = 0  # 0 for the first tab-separated piece of a visual line, 1 for the next…
 
     @property
     def sizes(self) -> set[float | None]:
@@ -124,14 +126,22 @@ def _pieces(paragraph, resolver: FormatResolver) -> list[list[list[tuple[str, Ru
         fmt = resolver.run_format(paragraph, run)
         for child in run:
             if child.tag == qn("w:t"):
-                lines[-1][-1].append((child.text or "", fmt))
+                lines[-1][-1].append((child.text or "", fmt, run))
             elif child.tag in (qn("w:tab"), qn("w:ptab")):
                 lines[-1].append([])
             elif child.tag in (qn("w:br"), qn("w:cr")) and child.get(qn("w:type")) not in ("page", "column"):
                 lines.append([[]])
             elif child.tag == qn("w:noBreakHyphen"):
-                lines[-1][-1].append(("-", fmt))
+                lines[-1][-1].append(("-", fmt, run))
     return lines
+
+
+def _column_numbers(segments: list[list]) -> list[int]:
+    """Column of each tab-separated segment. Tabs before the first text only centre it, unless the text
+    stands alone (a signer's name pushed right with tabs): "\tA\tB" → A, B in columns 0, 1."""
+    filled = [i for i, segment in enumerate(segments) if "".join(t for t, _, _ in segment).strip()]
+    shift = filled[0] if len(filled) >= 2 else 0
+    return [i - shift for i in range(len(segments))]
 
 
 class _Reader:
@@ -184,14 +194,17 @@ class _Reader:
     def paragraph(self, paragraph, cell: CellRef | None) -> None:
         fmt = self.resolver.paragraph_format(paragraph)
         visual = _pieces(paragraph, self.resolver)
-        segments = [(segment, len(line) > 1 or len(visual) > 1) for line in visual for segment in line]
+        segments = [(segment, len(line) > 1 or len(visual) > 1, column)
+                    for line in visual for segment, column in zip(line, _column_numbers(line))]
         emitted = False
-        for segment, split in segments:
-            text = normal("".join(t for t, _ in segment))
+        for segment, split, column in segments:
+            text = normal("".join(t for t, _, _ in segment))
             if text or not emitted:
                 if not text and split:
                     continue
-                self.lines.append(Line(len(self.lines), paragraph, text, segment, fmt, cell, split))
+                runs = list(dict.fromkeys(r for _, _, r in segment))
+                pieces = [(t, f) for t, f, _ in segment]
+                self.lines.append(Line(len(self.lines), paragraph, text, pieces, fmt, cell, split, runs, column))
                 emitted = True
 
 
@@ -208,26 +221,6 @@ AUTHORITY_PREFIX = re.compile(r"^(TM|KT|Q|TL|TUQ|T/M|K/T|T/L)[.\s]", re.I)
 def is_caps(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
-
-
-def _has_drawing(paragraph) -> bool:
-    return any(paragraph.iter(*DRAWING_TAGS))
-
-
-def _shape_length(paragraph) -> int | None:
-    """Length in twips of a drawn line anchored in ``paragraph`` (DrawingML extent or VML line)."""
-    for extent in paragraph.iter(f"{{{_WP}}}extent"):
-        cx = extent.get("cx")
-        if cx and cx.isdigit():
-            return int(cx) // EMU_PER_TWIP
-    for line in paragraph.iter(f"{{{_V}}}line"):
-        try:
-            x1 = float(line.get("from", "0,0").split(",")[0].rstrip("pt"))
-            x2 = float(line.get("to", "0,0").split(",")[0].rstrip("pt"))
-            return round(abs(x2 - x1) * 20)
-        except ValueError:
-            return None
-    return None
 
 
 class Anatomist:
@@ -320,26 +313,29 @@ class Anatomist:
         a = self.anatomy
         label = next((l for l in reversed(a.lines) if re.match(r"^n[ơo]i\s*nh[ậa]n\s*:?$", l.text, re.I)), None)
         a.noi_nhan_label = label
-        if label is not None:
+        if label is None:
+            pool = [l for l in a.lines[-12:]]
+        elif label.cell:
+            # table layout: entries under the label in its cell, the signature in the other column
+            a.noi_nhan = [l for l in a.lines[label.order + 1:] if l.text and l.cell
+                          and (l.cell.table, l.cell.column) == (label.cell.table, label.cell.column)]
+            pool = [l for l in a.lines if l.cell and l.cell.table == label.cell.table
+                    and l.cell.column != label.cell.column]
+        elif label.split:
+            # tab layout: "Nơi nhận:<tab>TM. …", "- …;<tab>KT. …": entries left, signature right
+            after = [l for l in a.lines[label.order:] if l.text and l is not label]
+            a.noi_nhan = [l for l in after if l.column == 0]
+            pool = [l for l in after if l.column >= 1]
+        else:
+            # paragraphs: entries follow the label until the signature block starts
+            pool = []
             for line in a.lines[label.order + 1:]:
                 if not line.text:
                     continue
-                if label.cell and (not line.cell or line.cell.column != label.cell.column
-                                   or line.cell.table != label.cell.table):
-                    if line.cell and line.cell.table == label.cell.table:
-                        continue
-                    break
-                if not label.cell and (is_caps(line.text) and not line.text.startswith("-")):
-                    break
-                a.noi_nhan.append(line)
-        # signature: caps lines after the content, in the other column of the footer table or below
-        start = label.order if label is not None else None
-        pool = a.lines[start:] if start is not None else a.lines[-12:]
-        if label is not None and label.cell:
-            pool = [l for l in a.lines if l.cell and l.cell.table == label.cell.table
-                    and l.cell.column != label.cell.column]
-        else:
-            pool = [l for l in pool if l not in a.noi_nhan and l is not label]
+                if pool or (is_caps(line.text) and not line.text.startswith("-")):
+                    pool.append(line)
+                else:
+                    a.noi_nhan.append(line)
         texts = [l for l in pool if l.text and not l.text.startswith("-")]
         caps = [l for l in texts if is_caps(l.text) and not SO_PATTERN.match(l.text)]
         if caps:
@@ -362,10 +358,8 @@ class Anatomist:
     # -- rules
     def _rule_after(self, line: Line) -> Rule | None:
         paragraph = line.paragraph
-        pieces = [(t, f) for t, f in line.pieces if t.strip()]
-        underline = paragraph.iter(qn("w:u"))
-        if pieces and all(_underlined(self.resolver, paragraph, run) for run in _walk_runs(paragraph)
-                          if "".join(t.text or "" for t in run.iter(qn("w:t"))).strip()) and any(underline):
+        visible = [run for run in line.runs if "".join(t.text or "" for t in run.iter(qn("w:t"))).strip()]
+        if visible and all(_underlined(run) for run in visible):
             return Rule("underline", line.width())
         container_width = line.cell.content_width if line.cell else self.body_width
         candidates = [paragraph]
@@ -375,24 +369,60 @@ class Anatomist:
                 candidates.append(sibling)
             sibling = sibling.getnext()
         for index, candidate in enumerate(candidates):
-            text = normal("".join(t.text or "" for t in candidate.iter(qn("w:t"))))
+            text = normal("".join(t.text or "" for t in candidate.iter(qn("w:t")) if not _in_drawing(t, candidate)))
             if index > 0 and text and not set(text) <= {"_", "-", " "}:
                 break
             if text and set(text) <= {"_", " "} and len(text) >= 3:
                 return Rule("underscores", None)
-            if _has_drawing(candidate):
-                return Rule("shape", _shape_length(candidate))
+            shapes = _shapes(candidate)
+            if line.split:
+                # a drawn line in a tab layout belongs to the column it stands over
+                half = self.body_width / 2
+                shapes = [(x, w) for x, w in shapes if x is None or ((x + (w or 0) / 2) < half) == (line.column == 0)]
+            if shapes:
+                return Rule("shape", shapes[0][1])
             fmt = self.resolver.paragraph_format(candidate)
-            if fmt.border_bottom and (index > 0 or not text):
+            if fmt.border_bottom and (index > 0 or not text) and not line.split:
                 length = container_width - max(fmt.left or 0, 0) - max(fmt.right or 0, 0)
                 return Rule("border", length)
         return None
 
 
-def _underlined(resolver: FormatResolver, paragraph, run) -> bool:
+def _underlined(run) -> bool:
     rpr = run.find(qn("w:rPr"))
     node = rpr.find(qn("w:u")) if rpr is not None else None
     return node is not None and node.get(qn("w:val")) not in ("none", None)
+
+
+def _in_drawing(node, paragraph) -> bool:
+    parent = node.getparent()
+    while parent is not None and parent is not paragraph:
+        if parent.tag in DRAWING_TAGS or parent.tag == W_TXBX:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _shapes(paragraph) -> list[tuple[int | None, int | None]]:
+    """Drawn lines anchored in ``paragraph``: (horizontal offset, length) in twips where known."""
+    out = []
+    for anchor in paragraph.iter(f"{{{_WP}}}anchor", f"{{{_WP}}}inline"):
+        extent = anchor.find(f"{{{_WP}}}extent")
+        length = int(extent.get("cx")) // EMU_PER_TWIP if extent is not None and (extent.get("cx") or "").isdigit() else None
+        offset = anchor.find(f"{{{_WP}}}positionH/{{{_WP}}}posOffset")
+        x = int(offset.text) // EMU_PER_TWIP if offset is not None and (offset.text or "").lstrip("-").isdigit() else None
+        out.append((x, length))
+    if not out:
+        for line in paragraph.iter(f"{{{_V}}}line"):
+            try:
+                x1 = float(line.get("from", "0,0").split(",")[0].rstrip("pt"))
+                x2 = float(line.get("to", "0,0").split(",")[0].rstrip("pt"))
+                out.append((round(min(x1, x2) * 20), round(abs(x2 - x1) * 20)))
+            except ValueError:
+                out.append((None, None))
+    if not out and any(paragraph.iter(*DRAWING_TAGS)):
+        out.append((None, None))
+    return out
 
 
 def _is_section_heading(text: str) -> bool:

@@ -232,8 +232,7 @@ def unicode_text(subject: Subject, rule: Rule) -> Outcome:
 # ---------------------------------------------------------------- Quốc hiệu, Tiêu ngữ
 
 def _quoc_hieu_text(line: Line) -> str:
-    match = re.search(r"c[ộo]ng.*nam", line.text, re.I)
-    return match.group(0) if match else line.text
+    return line.text
 
 
 @inspection("quoc-hieu.noi-dung")
