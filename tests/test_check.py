@@ -517,3 +517,28 @@ def test_a_word_style_document_with_tab_layout_and_drawn_rules_is_read_and_passe
     assert statuses["co-quan.duong-ke"] == "đạt" and statuses["trich-yeu.duong-ke"] == "đạt"  # drawn lines
     assert statuses["chu-ky.quyen-han"] == "đạt" and statuses["noi-nhan.luu"] == "đạt"
     assert statuses["tieu-de.mot-dong"] == "không đánh giá được"  # no table, no column width in the file
+
+
+def _border_on_tieu_ngu(document, indent: int):
+    tieu_ngu = paragraph(document, "Độc lập - Tự do - Hạnh phúc")
+    remove(rule_paragraph_after(tieu_ngu))
+    bdr = etree.SubElement(ppr(tieu_ngu), qn("w:pBdr"))
+    bottom = etree.SubElement(bdr, qn("w:bottom"))
+    for key, value in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", "000000")):
+        bottom.set(qn(f"w:{key}"), value)
+    set_ppr(tieu_ngu, "w:ind", left=str(indent), right=str(indent))
+    return check_document(document)
+
+
+def test_a_border_on_the_tieu_ngu_paragraph_itself_counts_as_its_rule(base_bytes):
+    from generator.metrics import text_width_twips
+
+    side = (5584 - 2 * 57 - text_width_twips("Độc lập - Tự do - Hạnh phúc", 13, bold=True)) // 2
+    report = _border_on_tieu_ngu(Document(io.BytesIO(base_bytes)), side)
+    assert {r.rule.id: r.status for r in report.results}["tieu-ngu.duong-ke"] == "đạt"
+
+
+def test_a_rule_as_wide_as_the_whole_cell_is_refused(base_bytes):
+    report = _border_on_tieu_ngu(Document(io.BytesIO(base_bytes)), 0)
+    result = next(r for r in report.results if r.rule.id == "tieu-ngu.duong-ke")
+    assert result.status == "lỗi" and "dài 96 mm" in result.outcome.violations[0].detail

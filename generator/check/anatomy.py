@@ -299,8 +299,9 @@ class Anatomist:
                         break
                 break
         start = (a.trich_yeu[-1].order if a.trich_yeu else a.ten_loai.order if a.ten_loai else header_end)
-        gui = [l for l in a.lines if l.order > start and l.text][:1]
-        if gui and gui[0].text.lower().startswith("kính gửi"):
+        gui = [l for l in a.lines if l.order > start and l.text][:4]
+        gui = [l for l in gui if l.text.lower().startswith("kính gửi")]
+        if gui:
             a.kinh_gui = [gui[0]]
             for line in a.lines[gui[0].order + 1:]:
                 if line.text.startswith(("-", "–", "+")) and line.fmt.left and line.fmt.left > 1000:
@@ -382,7 +383,7 @@ class Anatomist:
             if shapes:
                 return Rule("shape", shapes[0][1])
             fmt = self.resolver.paragraph_format(candidate)
-            if fmt.border_bottom and (index > 0 or not text) and not line.split:
+            if fmt.border_bottom and not line.split:
                 length = container_width - max(fmt.left or 0, 0) - max(fmt.right or 0, 0)
                 return Rule("border", length)
         return None

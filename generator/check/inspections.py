@@ -196,13 +196,15 @@ def _all_lines(subject: Subject) -> list[Line]:
 @inspection("phong.ho-chu")
 def font_family(subject: Subject, rule: Rule) -> Outcome:
     wanted = rule.params["font"]
-    violations = []
+    violations, named = [], False
     for line in _all_lines(subject):
         fonts = {f.font for t, f in line.pieces if t.strip()}
-        wrong = sorted(str(f) for f in fonts if f != wanted)
+        named = named or bool(fonts - {None})
+        wrong = sorted(f for f in fonts if f is not None and f != wanted)
         if wrong:
-            names = ", ".join("(không đặt phông)" if f == "None" else f for f in wrong)
-            violations.append(Violation(line.text, f"phông {names}", line.order))
+            violations.append(Violation(line.text, "phông " + ", ".join(wrong), line.order))
+    if not named:
+        return unobservable("tệp không ghi tên phông chữ; phông hiển thị tùy phần mềm và máy tính")
     return verdict(violations)
 
 
@@ -385,7 +387,7 @@ def so_ky_hieu(subject: Subject, rule: Rule) -> Outcome:
         return verdict([Violation(line.text, "thiếu dấu «/» giữa số và ký hiệu", line.order)])
     ky_hieu = raw.split("/", 1)[1]
     problems = []
-    if ky_hieu != ky_hieu.strip() or " " in ky_hieu.strip() or "/ " in raw:
+    if ky_hieu != ky_hieu.strip() or " " in ky_hieu.strip() or re.search(r"\d\s+/|/\s", raw):
         problems.append("có dấu cách trong ký hiệu")
     if not KY_HIEU.match(ky_hieu.strip().replace(" ", "")):
         problems.append("các nhóm chữ viết tắt phải nối bằng dấu «-»")
