@@ -542,3 +542,22 @@ def test_a_rule_as_wide_as_the_whole_cell_is_refused(base_bytes):
     report = _border_on_tieu_ngu(Document(io.BytesIO(base_bytes)), 0)
     result = next(r for r in report.results if r.rule.id == "tieu-ngu.duong-ke")
     assert result.status == "lỗi" and "dài 96 mm" in result.outcome.violations[0].detail
+
+
+def test_a_long_document_without_page_numbers_is_caught_even_if_a_template_says_one_page(base_bytes):
+    document = Document(io.BytesIO(base_bytes))
+    for ref in sect(document).findall(qn("w:headerReference")):
+        sect(document).remove(ref)
+    body = starting(document, "Sở đã ban hành")
+    for _ in range(25):
+        body.addnext(etree.fromstring(etree.tostring(body)))
+    result = next(r for r in check_document(document).results if r.rule.id == "so-trang.vi-tri")
+    assert result.status == "lỗi"
+
+
+def test_a_short_document_without_page_numbers_needs_none(base_bytes):
+    document = Document(io.BytesIO(base_bytes))
+    for ref in sect(document).findall(qn("w:headerReference")):
+        sect(document).remove(ref)
+    result = next(r for r in check_document(document).results if r.rule.id == "so-trang.vi-tri")
+    assert result.status == "không áp dụng"

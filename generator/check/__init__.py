@@ -113,13 +113,24 @@ def _resolver(document):
     return FormatResolver.for_document(document)
 
 
+_EP = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+
+
 def _page_count(document) -> int | None:
+    """The page count a word processor stored, when it was stored for this very text.
+
+    Generators copy docProps/app.xml from a template ("<Pages>1</Pages>" with zero words), so the count is
+    only trusted when the stored word count matches the document's words.
+    """
     try:
         for rel in document.part.package.rels.values():
             if rel.reltype.endswith("/extended-properties"):
                 root = etree.fromstring(rel.target_part.blob)
-                pages = root.find("{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}Pages")
-                return int(pages.text) if pages is not None and (pages.text or "").isdigit() else None
+                pages, words = root.find(f"{_EP}Pages"), root.find(f"{_EP}Words")
+                if pages is None or words is None or not (pages.text or "").isdigit() or not (words.text or "").isdigit():
+                    return None
+                actual = sum(len((t.text or "").split()) for t in document.element.body.iter(qn("w:t")))
+                return int(pages.text) if actual and abs(int(words.text) - actual) <= 0.2 * actual else None
     except (AttributeError, KeyError, etree.XMLSyntaxError):
         return None
     return None
