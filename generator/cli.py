@@ -74,6 +74,42 @@ def render(
 
 
 @app.command(cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
+def cascade(
+    plan: PlanArgument,
+    out: OutOption = Path("out/cascade"),
+    unit: Annotated[list[str] | None, typer.Option(
+        "--unit", metavar="MÃ_ĐƠN_VỊ", help="Chỉ tạo cho đơn vị này (dùng nhiều lần cho nhiều đơn vị).",
+        rich_help_panel=OPTIONS_PANEL)] = None,
+    make_zip: Annotated[bool, typer.Option("--zip", metavar="", help="Đóng gói toàn bộ vào một tệp .zip.",
+                                           rich_help_panel=OPTIONS_PANEL)] = False,
+    workers: Annotated[int | None, typer.Option("--workers", metavar="SỐ", min=1,
+                                                help="Số tiến trình chạy song song (mặc định: số lõi CPU).",
+                                                rich_help_panel=OPTIONS_PANEL)] = None,
+) -> None:
+    """Tạo kế hoạch cụ thể hóa của mọi đơn vị được giao (hoặc của các đơn vị --unit)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("Đang tạo kế hoạch"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("{task.description}"))
+    with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar:
+        task = bar.add_task("", total=None)
+
+        def advance(done: int, total: int, outcome) -> None:
+            bar.update(task, completed=done, total=total, description=outcome.unit)
+
+        result = pipeline.cascade(plan, out, units=unit, workers=workers, make_zip=make_zip, progress=advance)
+    for failure in result.failures:
+        typer.echo(f"Lỗi ở đơn vị {failure.unit}: {failure.reason}", err=True)
+    typer.echo(f"Đã tạo {len(result.entries)} kế hoạch trong {result.out_dir}"
+               + (f", {len(result.failures)} đơn vị lỗi" if result.failures else "")
+               + f"; danh mục: {result.out_dir / 'manifest.json'}, {result.out_dir / 'manifest.csv'}")
+    if result.zip_path:
+        typer.echo(f"Tệp nén: {result.zip_path}")
+    if result.exit_code:
+        raise typer.Exit(result.exit_code)
+
+
+@app.command(cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
 def check(
     files: Annotated[list[Path], typer.Argument(
         metavar="TỆP.docx...", help="Một hoặc nhiều tệp Word (.docx) cần kiểm tra.",

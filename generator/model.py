@@ -59,10 +59,12 @@ class UnitKind(_Model):
     """How units of one kind sign and speak (one profile per kind, overridable per province)."""
 
     label: str
+    plural: str | None = None  # the kind as a group in running text: "các sở, ban, ngành tỉnh"
     collective: str | None = None
     head_title: str
     deputy_title: str
     scope: str | None = None
+    sub_areas: str | None = None  # the units under a local government: "xã, thị trấn"
 
 
 class Unit(_Model):
@@ -81,6 +83,8 @@ class Unit(_Model):
     deputy_title: str | None = None
     gso_code: str | None = None
     aliases: list[str] = []
+    scope: str | None = None  # "thành phố", "thị xã" where the kind's word ("huyện") does not fit
+    sub_areas: str | None = None  # "phường, xã" where the kind's default does not fit
 
 
 class Registry(_Model):
@@ -149,16 +153,26 @@ class Recipient(_Model):
         return self
 
 
+class Assignment(_Model):
+    """Who carries out a part of the plan: units or unit kinds that lead (chủ trì) or support (phối hợp)."""
+
+    lead: list[str] = []
+    support: list[str] = []
+
+
 class Node(_Model):
     """A mục, khoản or điểm: a title line, or an untitled first paragraph, then paragraphs and children.
 
-    Numbering (I., 1., a)) comes from position, so reordering never leaves a gap.
+    Numbering (I., 1., a)) comes from position, so reordering never leaves a gap. ``assign`` limits the
+    part to some units in the cascade; without it the part applies to every unit.
     """
 
+    id: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str | None = None
     text: str | None = None
     paragraphs: list[str] = []
     items: list[Node] = []
+    assign: Assignment | None = None
 
     @model_validator(mode="after")
     def _has_content(self):
@@ -214,9 +228,42 @@ class Document(_Model):
         return self.date.year if self.date else self.year  # type: ignore[return-value]
 
 
+class Period(_Model):
+    """A reporting period of the plan and its deadline ("6 tháng đầu năm 2021", before 10/5/2021)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str
+    deadline: dt.date
+
+    _parse_deadline = field_validator("deadline", mode="before")(parse_date)
+
+
+class Cascade(_Model):
+    """Who must make the plan concrete, when they report, and who consolidates the reports."""
+
+    issuers: list[str] = Field(min_length=1)  # unit ids or unit kinds that issue a sub-plan
+    exclude: list[str] = []
+    consolidator: str  # the unit that consolidates the reports (Sở Nội vụ)
+    periods: list[Period] = Field(min_length=1)
+    internal_lead_days: int = Field(default=5, ge=0, le=60)
+    profiles: str | None = None  # a file of wording profiles per unit kind, over the shipped ones
+    overrides: str | None = None  # a folder of per-unit override files, <unit id>.yaml
+
+
 class Plan(_Model):
-    """A plan file: the registry it draws its units from, and the document itself."""
+    """A plan file: the registry it draws its units from, the document itself and its cascade."""
 
     units: str
     slug: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$")
     document: Document
+    cascade: Cascade | None = None
+
+    @model_validator(mode="after")
+    def _deadlines_in_year(self):
+        if self.cascade:
+            year = self.document.issue_year
+            for period in self.cascade.periods:
+                if period.deadline.year not in (year, year + 1):
+                    raise ValueError(f"hạn báo cáo {period.deadline:%d/%m/%Y} của kỳ «{period.name}» "
+                                     f"không thuộc năm của kế hoạch ({year})")
+        return self

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from . import derive, render
 from .check import DocumentReport, check_docx
+from .cascade.batch import CascadeResult, run_cascade
 from .check.fixes import fix_document
 from .loading import load_plan
 from .output import write_atomic
@@ -51,3 +52,9 @@ def fix_file(path: Path, target: Path) -> Fixed:
     data, changes, report = fix_document(Path(path), Path(target))
     write_atomic(Path(target), data)
     return Fixed(Path(target), changes, report)
+
+
+def cascade(plan_path: Path, out_dir: Path, *, units: list[str] | None = None, workers: int | None = None,
+            make_zip: bool = False, progress=None) -> CascadeResult:
+    """Every assigned unit's sub-plan under ``out_dir/<unit>/``, with manifest.json/.csv (and a zip)."""
+    return run_cascade(plan_path, out_dir, units=units, workers=workers, make_zip=make_zip, progress=progress)

@@ -1,0 +1,187 @@
+"""Render every unit's sub-plan: in parallel, atomically, deterministically, with a manifest.
+
+Each worker process loads the plan, registry and profiles once, then renders the units it is given. A
+unit that fails (bad override, a document that does not pass `vanban check`) is reported with its
+reason and does not stop the others.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .. import derive, inline, render
+from ..check import check_docx
+from ..errors import InputError, VanbanError
+from ..loading import LoadedPlan, load_plan
+from ..ooxml.package import write_package
+from ..output import write_atomic
+from ..vietnamese import ky_hieu, so_ky_hieu
+from .subplan import CascadeContext, issuing_units, load_context, subplan
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One written document, as an e-office system registers it."""
+
+    unit: str
+    unit_name: str
+    file: str  # relative to the output folder
+    type: str
+    ky_hieu: str
+    so_ky_hieu: str
+    trich_yeu: str
+    noi_nhan: list[str]
+    signer: list[str]
+    sha256: str
+    check: str  # "đạt" or the number of ND30 errors
+
+
+@dataclass(frozen=True)
+class Failure:
+    unit: str
+    reason: str
+    bad_input: bool
+
+
+@dataclass
+class CascadeResult:
+    out_dir: Path
+    entries: list[Entry] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    zip_path: Path | None = None
+
+    @property
+    def exit_code(self) -> int:
+        if any(f.bad_input for f in self.failures):
+            return 2
+        return 1 if self.failures else 0
+
+
+# ---------------------------------------------------------------- one unit (runs in a worker)
+
+_context: CascadeContext | None = None
+
+
+def _init_worker(plan_path: str) -> None:
+    global _context
+    _context = load_context(load_plan(Path(plan_path)))
+
+
+def file_name(context: CascadeContext, unit_id: str) -> str:
+    return f"{unit_id}/{context.loaded.slug}.docx"
+
+
+def render_unit(unit_id: str, out_dir: str, context: CascadeContext | None = None) -> Entry | Failure:
+    context = context or _context
+    try:
+        document = subplan(unit_id, context)
+        registry = context.registry
+        unit = registry.unit(unit_id)
+        shown = derive.document_context(document, registry)
+        data = render.render_docx(render.template_for(document.type), shown, title=derive.document_title(document))
+        relative = file_name(context, unit_id)
+        report = check_docx(data, relative)
+        if not report.ok:
+            problems = "; ".join(f"[{r.rule.id}] {r.outcome.violations[0].detail if r.outcome.violations else ''}"
+                                 for r in report.errors)
+            return Failure(unit_id, f"văn bản không đạt thể thức: {problems}", bad_input=False)
+        write_atomic(Path(out_dir) / relative, data)
+        return Entry(
+            unit=unit_id,
+            unit_name=unit.name,
+            file=relative,
+            type=document.type,
+            ky_hieu=ky_hieu(document.type, unit.code),
+            so_ky_hieu=so_ky_hieu(document.number, ky_hieu(document.type, unit.code)),
+            trich_yeu=inline.plain(document.title),
+            noi_nhan=shown["noi_nhan"],
+            signer=[*shown["chu_ky"]["quyen_han"], shown["chu_ky"]["ho_ten"]],
+            sha256=hashlib.sha256(data).hexdigest(),
+            check="đạt",
+        )
+    except VanbanError as error:
+        return Failure(unit_id, str(error), bad_input=isinstance(error, InputError))
+    except Exception as error:  # noqa: BLE001 - one unit's crash must not stop the batch
+        return Failure(unit_id, f"lỗi không lường trước: {error!r}", bad_input=False)
+
+
+# ---------------------------------------------------------------- the batch
+
+def _run(units: list[str], out_dir: Path, plan_path: Path, context: CascadeContext, workers: int) -> Iterable:
+    if workers <= 1 or len(units) <= 2:
+        for unit_id in units:
+            yield render_unit(unit_id, str(out_dir), context)
+        return
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(str(plan_path),)) as pool:
+        chunk = max(1, min(16, len(units) // (workers * 4)))
+        yield from pool.map(render_unit, units, [str(out_dir)] * len(units), chunksize=chunk)
+
+
+def run_cascade(plan_path: Path, out_dir: Path, *, units: list[str] | None = None, workers: int | None = None,
+                make_zip: bool = False, progress: Callable[[int, int, Entry | Failure], None] | None = None,
+                loaded: LoadedPlan | None = None) -> CascadeResult:
+    """Write the sub-plan of every issuing unit (or of ``units``) under ``out_dir``, plus the manifest."""
+    loaded = loaded or load_plan(Path(plan_path))
+    context = load_context(loaded)
+    targets = issuing_units(context)
+    if units:
+        unknown = [u for u in units if u not in targets]
+        if unknown:
+            raise InputError(f"đơn vị {', '.join(unknown)} không thuộc danh sách phải xây dựng kế hoạch "
+                             f"(mục cascade.issuers)", loaded.source.location(("cascade", "issuers")))
+        targets = [u for u in targets if u in units]
+    out_dir = Path(out_dir)
+    workers = workers or os.cpu_count() or 1
+    result = CascadeResult(out_dir)
+    by_unit: dict[str, Entry | Failure] = {}
+    for done, outcome in enumerate(_run(targets, out_dir, Path(plan_path), context, workers), start=1):
+        by_unit[outcome.unit] = outcome
+        if progress:
+            progress(done, len(targets), outcome)
+    for unit_id in targets:  # registry order, whatever order the workers finished in
+        outcome = by_unit[unit_id]
+        (result.entries if isinstance(outcome, Entry) else result.failures).append(outcome)
+    write_manifest(result, loaded)
+    if make_zip:
+        result.zip_path = write_zip(result, loaded)
+    return result
+
+
+MANIFEST_COLUMNS = ["unit", "unit_name", "file", "type", "ky_hieu", "so_ky_hieu", "trich_yeu", "noi_nhan",
+                    "signer", "sha256", "check"]
+
+
+def write_manifest(result: CascadeResult, loaded: LoadedPlan) -> None:
+    parent = loaded.plan.document
+    manifest = {
+        "plan": loaded.slug,
+        "parent": {"issuer": parent.issuer, "type": parent.type, "title": inline.plain(parent.title)},
+        "documents": [asdict(e) for e in result.entries],
+        "failures": [asdict(f) for f in result.failures],
+    }
+    write_atomic(result.out_dir / "manifest.json",
+                 (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(MANIFEST_COLUMNS)
+    for entry in result.entries:
+        row = asdict(entry)
+        row["noi_nhan"] = " | ".join(row["noi_nhan"])
+        row["signer"] = " | ".join(line for line in row["signer"] if line)
+        writer.writerow([row[c] for c in MANIFEST_COLUMNS])
+    # UTF-8 with BOM so that Excel opens the Vietnamese text correctly
+    write_atomic(result.out_dir / "manifest.csv", ("\ufeff" + buffer.getvalue()).encode("utf-8"))
+
+
+def write_zip(result: CascadeResult, loaded: LoadedPlan) -> Path:
+    names = [e.file for e in result.entries] + ["manifest.json", "manifest.csv"]
+    parts = [(name, (result.out_dir / name).read_bytes()) for name in sorted(names)]
+    return write_atomic(result.out_dir / f"{loaded.slug}-cascade.zip", write_package(parts))
