@@ -34,6 +34,7 @@ system-deps:
 demo: install
 	@if command -v soffice >/dev/null 2>&1; then $(BIN)/vanban render $(PLAN) -o out --pdf; \
 	else $(BIN)/vanban render $(PLAN) -o out; fi
+	$(BIN)/vanban cascade $(PLAN) -o out/cascade --zip
 
 test: install-test
 	$(BIN)/pytest
