@@ -201,3 +201,15 @@ def test_an_unknown_unit_kind_in_an_assignment_is_located(plan_copy, tmp_path, c
     assert main(["cascade", str(plan_copy), "-o", str(tmp_path / "o"), "--workers", "1"]) == 2
     err = capsys.readouterr().err
     assert "«quan-doi» không phải mã đơn vị hay loại đơn vị" in err and "assign.lead[1]" in err
+
+
+def test_the_parents_number_and_date_are_cited_once_the_parent_has_them(plan_with_overrides, tmp_path):
+    text = plan_with_overrides.read_text(encoding="utf-8")
+    text = text.replace("  number:  ", "  number: 645", 1).replace("  date:  ", "  date: 30/3/2021", 1)
+    text = text.replace("internal_lead_days: 5", "internal_lead_days: 7")
+    plan_with_overrides.write_text(text, encoding="utf-8")
+    result = cascade(plan_with_overrides, tmp_path, units=["so-y-te"], workers=1)
+    content = body(DocxFacts(tmp_path / result.entries[0].file))
+    assert ("Thực hiện Kế hoạch số 645/KH-UBND ngày 30/3/2021 của Ủy ban nhân dân tỉnh Gia Lai về triển khai "
+            "công tác dân vận năm 2021") in content
+    assert "trước ngày 03/5/2021 (báo cáo 6 tháng đầu năm 2021) và trước ngày 23/10/2021" in content
