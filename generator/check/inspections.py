@@ -233,52 +233,45 @@ def unicode_text(subject: Subject, rule: Rule) -> Outcome:
 
 # ---------------------------------------------------------------- Quốc hiệu, Tiêu ngữ
 
-def _quoc_hieu_text(line: Line) -> str:
-    return line.text
+def _exact_text(line_of: Callable[[Anatomy], Line | None], what: str, pattern: str,
+                expected: str, shown: Callable[[str], str]) -> Callable[[Subject, Rule], Outcome]:
+    """An element is present and reads exactly ``expected`` (after ``shown`` picks the part to compare)."""
+    def inspect(subject: Subject, rule: Rule) -> Outcome:
+        line = line_of(subject.anatomy)
+        if line is None:
+            if subject.anatomy.in_textbox(pattern):
+                return unobservable(f"{what} nằm trong hộp văn bản (text box)")
+            return verdict([Violation("", f"không có {what}")])
+        text = shown(normal("".join(t for t, _ in line.pieces)))
+        if text != expected:
+            return verdict([Violation(line.text, f"viết là «{text}»", line.order)])
+        return passed()
+    return inspect
 
 
-@inspection("quoc-hieu.noi-dung")
-def quoc_hieu_text(subject: Subject, rule: Rule) -> Outcome:
-    line = subject.anatomy.quoc_hieu
-    if line is None:
-        if subject.anatomy.in_textbox("xã hội chủ nghĩa"):
-            return unobservable("Quốc hiệu nằm trong hộp văn bản (text box)")
-        return verdict([Violation("", "không có Quốc hiệu")])
-    text = _quoc_hieu_text(line)
-    if text.replace("HOÀ", "HÒA") != QUOC_HIEU:
-        return verdict([Violation(line.text, f"viết là «{text}»", line.order)])
-    return passed()
+def _element_format(line_of: Callable[[Anatomy], Line | None], what: str, pattern: str,
+                    **emphasis) -> Callable[[Subject, Rule], Outcome]:
+    """An element's size within the rule's range and its emphasis as ND30 prescribes."""
+    def inspect(subject: Subject, rule: Rule) -> Outcome:
+        line = line_of(subject.anatomy)
+        if line is None:
+            return missing(subject, what, pattern)
+        return format_check([line], rule, **emphasis)
+    return inspect
 
 
-@inspection("quoc-hieu.dinh-dang")
-def quoc_hieu_format(subject: Subject, rule: Rule) -> Outcome:
-    line = subject.anatomy.quoc_hieu
-    if line is None:
-        return missing(subject, "Quốc hiệu", "xã hội chủ nghĩa")
-    return format_check([line], rule, bold=True, italic=False)
+def _tieu_ngu_part(text: str) -> str:
+    match = re.search(r"độc.*phúc", text, re.I)
+    return match.group(0) if match else text
 
 
-@inspection("tieu-ngu.noi-dung")
-def tieu_ngu_text(subject: Subject, rule: Rule) -> Outcome:
-    line = subject.anatomy.tieu_ngu
-    if line is None:
-        if subject.anatomy.in_textbox("hạnh phúc"):
-            return unobservable("Tiêu ngữ nằm trong hộp văn bản (text box)")
-        return verdict([Violation("", "không có Tiêu ngữ")])
-    raw = normal("".join(t for t, _ in line.pieces))
-    match = re.search(r"độc.*phúc", raw, re.I)
-    text = match.group(0) if match else raw
-    if text != TIEU_NGU:
-        return verdict([Violation(line.text, f"viết là «{text}»", line.order)])
-    return passed()
-
-
-@inspection("tieu-ngu.dinh-dang")
-def tieu_ngu_format(subject: Subject, rule: Rule) -> Outcome:
-    line = subject.anatomy.tieu_ngu
-    if line is None:
-        return missing(subject, "Tiêu ngữ", "hạnh phúc")
-    return format_check([line], rule, bold=True, italic=False)
+INSPECTIONS["quoc-hieu.noi-dung"] = _exact_text(
+    lambda a: a.quoc_hieu, "Quốc hiệu", "xã hội chủ nghĩa", QUOC_HIEU, lambda t: t.replace("HOÀ", "HÒA"))
+INSPECTIONS["quoc-hieu.dinh-dang"] = _element_format(
+    lambda a: a.quoc_hieu, "Quốc hiệu", "xã hội chủ nghĩa", bold=True, italic=False)
+INSPECTIONS["tieu-ngu.noi-dung"] = _exact_text(lambda a: a.tieu_ngu, "Tiêu ngữ", "hạnh phúc", TIEU_NGU, _tieu_ngu_part)
+INSPECTIONS["tieu-ngu.dinh-dang"] = _element_format(
+    lambda a: a.tieu_ngu, "Tiêu ngữ", "hạnh phúc", bold=True, italic=False)
 
 
 @inspection("tieu-ngu.duong-ke")
