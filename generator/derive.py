@@ -16,10 +16,11 @@ from . import template_styles as st
 from .layout import Layout, default_layout
 from .loading import UnitsRegistry, document_types
 from .metrics import text_width_twips, wrap_lines
-from .model import Document, Node, Recipient
-from .ooxml import rule_paragraph
+from .model import Appendix, Document, Node, Recipient
+from .ooxml import RawXml, mm, rule_paragraph
+from .ooxml.parts import DEFAULT_HEADER_RID, FIRST_HEADER_RID, data_table, section_break
 from .signature import signature_block
-from .vietnamese import date_line, end_mark, ky_hieu, so_ky_hieu, upper
+from .vietnamese import date_line, day_text, end_mark, ky_hieu, month_text, number_text, so_ky_hieu, upper
 
 # Điểm letters: the Vietnamese alphabet without ă â ê ô ơ ư, and with đ (Phụ lục I, mục II.6.d).
 DIEM_LETTERS = "abcdđeghiklmnopqrstuvxy"
@@ -175,6 +176,45 @@ def document_context(doc: Document, registry: UnitsRegistry, layout: Layout | No
         "noi_dung": content_blocks(doc),
         "noi_nhan": noi_nhan_lines(doc, registry),
         "chu_ky": {"quyen_han": signature.authority_lines, "ho_ten": signature.name},
+        "phu_luc": appendix_context(doc, registry, layout) if doc.appendix else None,
+    }
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")  # Vietnamese thousands separator: 1.234
+    return inline.plain(value)
+
+
+def appendix_context(doc: Document, registry: UnitsRegistry, layout: Layout) -> dict:
+    """Mẫu 2.1: "Phụ lục", its title, "(Kèm theo … số … ngày … của …)", a short rule and the table."""
+    appendix: Appendix = doc.appendix  # type: ignore[assignment]
+    unit = registry.unit(doc.issuer)
+    number = number_text(doc.number) if doc.number else "…"
+    when = (f"ngày {day_text(doc.date.day)} tháng {month_text(doc.date.month)} năm {doc.date.year}" if doc.date
+            else f"ngày … tháng … năm {doc.issue_year}")
+    title = upper(inline.plain(appendix.title))
+    width = layout.landscape_text_width if appendix.landscape else layout.page.text_width
+    fixed = sum(mm(c.width_mm) for c in appendix.columns if c.width_mm)
+    free = [c for c in appendix.columns if not c.width_mm]
+    share = (width - fixed) // len(free) if free else 0
+    columns = [(c.name, mm(c.width_mm) if c.width_mm else share, c.numeric) for c in appendix.columns]
+    table = data_table(columns, [[_cell(v) for v in row] for row in appendix.rows],
+                       total=[_cell(v) for v in appendix.total] if appendix.total else None,
+                       header_style=st.BANG_TIEU_DE, cell_style=st.BANG, number_style=st.BANG_SO,
+                       total_style=st.BANG_TONG)
+    title_width = max(text_width_twips(line, 14, bold=True) for line in wrap_lines(title, width, 14, bold=True))
+    return {
+        "ngat_phan": RawXml(section_break(layout.page_setup(), default_header=DEFAULT_HEADER_RID,
+                                          first_header=FIRST_HEADER_RID)),
+        "so": "Phụ lục",
+        "tieu_de": title,
+        "kem_theo": f"(Kèm theo {document_types()[doc.type]} số {number}/{ky_hieu(doc.type, unit.code)} "
+                    f"{when} của {unit.name})",
+        "duong_ke": rule_paragraph(round(title_width * layout.rules.trich_yeu_fraction), width, st.DUONG_KE_TRICH_YEU),
+        "bang": RawXml(table),
     }
 
 

@@ -19,6 +19,8 @@ class Location:
     line: int | None = None
     column: int | None = None
     field: str | None = None
+    sheet: str | None = None  # Excel workbooks: the sheet and the cell ("D7")
+    cell: str | None = None
 
     def __str__(self) -> str:
         parts: list[str] = []
@@ -26,6 +28,10 @@ class Location:
             parts.append(f"tệp {self.file}")
         if self.line is not None:
             parts.append(f"dòng {self.line}")
+        if self.sheet:
+            parts.append(f"trang tính «{self.sheet}»")
+        if self.cell:
+            parts.append(f"ô {self.cell}")
         if self.field:
             parts.append(f"trường «{self.field}»")
         return ", ".join(parts)

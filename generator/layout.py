@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from .ooxml import mm
+from .ooxml.parts import PageSetup
 
 
 class _Frozen(BaseModel):
@@ -102,6 +103,17 @@ class Layout(_Frozen):
     body: Body
     rules: Rules
     signature_blank_lines: int
+
+    def page_setup(self) -> PageSetup:
+        p = self.page
+        return PageSetup(
+            width=mm(p.width_mm), height=mm(p.height_mm), top=mm(p.top_mm), bottom=mm(p.bottom_mm),
+            left=mm(p.left_mm), right=mm(p.right_mm), header=mm(p.header_mm), footer=mm(p.footer_mm),
+        )
+
+    @property
+    def landscape_text_width(self) -> int:
+        return mm(self.page.height_mm) - mm(self.page.left_mm) - mm(self.page.right_mm)
 
 
 @lru_cache(maxsize=1)

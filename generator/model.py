@@ -186,6 +186,29 @@ class Node(_Model):
         return self
 
 
+class AppendixColumn(_Model):
+    name: str
+    width_mm: float | None = Field(default=None, gt=0, le=300)
+    numeric: bool = False  # numbers are right-aligned
+
+
+class Appendix(_Model):
+    """A Phụ lục table attached after the signature (Mẫu 2.1): its title and rows."""
+
+    title: str = Field(min_length=1)
+    columns: list[AppendixColumn] = Field(min_length=1)
+    rows: list[list[str | int | None]] = []
+    total: list[str | int | None] | None = None  # a bold "Tổng cộng" row
+    landscape: bool = False
+
+    @model_validator(mode="after")
+    def _widths(self):
+        for index, row in enumerate(self.rows + ([self.total] if self.total else [])):
+            if len(row) != len(self.columns):
+                raise ValueError(f"dòng {index + 1} của phụ lục có {len(row)} ô, bảng có {len(self.columns)} cột")
+        return self
+
+
 class Document(_Model):
     """A văn bản có tên loại (Mẫu 1.4): header, title, content, signature and Nơi nhận."""
 
@@ -203,6 +226,7 @@ class Document(_Model):
     signer: Signer = Signer()
     recipients: list[Recipient] = []
     archive: list[str] = []
+    appendix: Appendix | None = None
 
     _parse_date = field_validator("date", mode="before")(parse_date)
 
@@ -234,8 +258,17 @@ class Period(_Model):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     name: str
     deadline: dt.date
+    next_name: str | None = None  # the period that follows, for "Phương hướng, nhiệm vụ 6 tháng cuối năm 2021"
 
     _parse_deadline = field_validator("deadline", mode="before")(parse_date)
+
+
+class Indicator(_Model):
+    """A figure every unit reports (hội nghị quán triệt, lượt người tham dự …)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str
+    unit: str  # đơn vị tính: hội nghị, lượt người, mô hình …
 
 
 class Cascade(_Model):
@@ -248,6 +281,16 @@ class Cascade(_Model):
     internal_lead_days: int = Field(default=5, ge=0, le=60)
     profiles: str | None = None  # a file of wording profiles per unit kind, over the shipped ones
     overrides: str | None = None  # a folder of per-unit override files, <unit id>.yaml
+    indicators: list[Indicator] = []
+    report_to: list[Recipient] = []  # "Kính gửi" of the consolidated report; default: the plan's "báo cáo" recipients
+
+    @model_validator(mode="after")
+    def _unique_ids(self):
+        for what, ids in (("kỳ báo cáo", [p.id for p in self.periods]), ("chỉ tiêu", [i.id for i in self.indicators])):
+            duplicates = sorted({i for i in ids if ids.count(i) > 1})
+            if duplicates:
+                raise ValueError(f"mã {what} bị trùng: {', '.join(duplicates)}")
+        return self
 
 
 class Plan(_Model):

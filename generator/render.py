@@ -28,8 +28,13 @@ def templates_dir() -> Path:
     return Path(os.environ.get("VANBAN_TEMPLATES", REPO_TEMPLATES))
 
 
-def template_for(doc_type: str) -> Path:
-    return templates_dir() / TEMPLATE_FOR_TYPE.get(doc_type, DEFAULT_TEMPLATE)
+def template_for(document) -> Path:
+    """The template of a document: the Báo cáo layout (Kính gửi, Phụ lục) where it is needed."""
+    if document.appendix is not None:
+        name = "bao-cao-ngang.docx" if document.appendix.landscape else "bao-cao.docx"
+    else:
+        name = TEMPLATE_FOR_TYPE.get(document.type, DEFAULT_TEMPLATE)
+    return templates_dir() / name
 
 
 def jinja_environment() -> SandboxedEnvironment:

@@ -34,6 +34,13 @@ QUYEN_HAN = "VBQuyenHan"
 KHOANG_KY = "VBKhoangKy"
 HO_TEN = "VBHoTen"
 SO_TRANG = "VBSoTrang"
+PHU_LUC = "VBPhuLuc"
+PHU_LUC_TIEU_DE = "VBPhuLucTieuDe"
+PHU_LUC_KEM_THEO = "VBPhuLucKemTheo"
+BANG_TIEU_DE = "VBBangTieuDe"
+BANG = "VBBang"
+BANG_SO = "VBBangSo"
+BANG_TONG = "VBBangTong"
 TAG = "VBThe"  # paragraphs that hold only {%p … %} tags; docxtpl removes them
 
 KINH_GUI_INDENT_MM = 35  # Mẫu 1.5: "Kính gửi:" starts 35 mm in
@@ -90,5 +97,14 @@ def styles(layout: Layout) -> list[Style]:
         Style(KHOANG_KY, "VB Khoảng ký", ParagraphFormat(align="center", size_pt=s.quyen_han)),
         Style(HO_TEN, "VB Họ tên người ký", ParagraphFormat(align="center", size_pt=s.ho_ten, bold=True)),
         Style(SO_TRANG, "VB Số trang", ParagraphFormat(align="center", size_pt=s.so_trang)),
+        Style(PHU_LUC, "VB Phụ lục", ParagraphFormat(align="center", size_pt=14, bold=True, keep_next=True)),
+        Style(PHU_LUC_TIEU_DE, "VB Phụ lục (tên)", ParagraphFormat(
+            align="center", size_pt=14, bold=True, keep_next=True)),
+        Style(PHU_LUC_KEM_THEO, "VB Phụ lục (kèm theo)", ParagraphFormat(
+            align="center", size_pt=13, italic=True, keep_next=True)),
+        Style(BANG_TIEU_DE, "VB Bảng (tiêu đề cột)", ParagraphFormat(align="center", size_pt=12, bold=True)),
+        Style(BANG, "VB Bảng", ParagraphFormat(align="left", size_pt=12)),
+        Style(BANG_SO, "VB Bảng (số)", ParagraphFormat(align="center", size_pt=12)),
+        Style(BANG_TONG, "VB Bảng (tổng cộng)", ParagraphFormat(align="center", size_pt=12, bold=True)),
         Style(TAG, "VB Thẻ mẫu", ParagraphFormat(size_pt=8)),
     ]

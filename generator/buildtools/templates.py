@@ -27,7 +27,6 @@ from ..ooxml.parts import (
     PACKAGE_RELS_XML,
     SETTINGS_XML,
     Cell,
-    PageSetup,
     borderless_table,
     core_properties,
     document_part,
@@ -59,11 +58,14 @@ class TemplateSpec:
     filename: str
     title: str
     kinh_gui: bool  # a Báo cáo sent upward carries "Kính gửi" (ô 9a)
+    appendix_landscape: bool = False  # the Phụ lục section (the last one) is landscape
 
 
 SPECS = [
     TemplateSpec("ke-hoach.docx", "Mẫu kế hoạch (Nghị định 30/2020/NĐ-CP, Mẫu 1.4)", kinh_gui=False),
-    TemplateSpec("bao-cao.docx", "Mẫu báo cáo (Nghị định 30/2020/NĐ-CP, Mẫu 1.4)", kinh_gui=True),
+    TemplateSpec("bao-cao.docx", "Mẫu báo cáo (Nghị định 30/2020/NĐ-CP, Mẫu 1.4, 2.1)", kinh_gui=True),
+    TemplateSpec("bao-cao-ngang.docx", "Mẫu báo cáo có phụ lục trang ngang (Nghị định 30/2020/NĐ-CP, Mẫu 1.4, 2.1)",
+                 kinh_gui=True, appendix_landscape=True),
 ]
 
 
@@ -147,12 +149,18 @@ def footer_block(layout: Layout) -> str:
     )
 
 
-def page_setup(layout: Layout) -> PageSetup:
-    p = layout.page
-    return PageSetup(
-        width=mm(p.width_mm), height=mm(p.height_mm), top=mm(p.top_mm), bottom=mm(p.bottom_mm),
-        left=mm(p.left_mm), right=mm(p.right_mm), header=mm(p.header_mm), footer=mm(p.footer_mm),
-    )
+def appendix_block() -> list[str]:
+    """Mẫu 2.1: a Phụ lục in its own section (numbered on its own), after the signature."""
+    return [
+        tag_paragraph("{%p if phu_luc %}", st.TAG),
+        paragraph(st.TAG, "{{p phu_luc.ngat_phan }}"),
+        paragraph(st.PHU_LUC, "{{ phu_luc.so }}"),
+        paragraph(st.PHU_LUC_TIEU_DE, "{{ phu_luc.tieu_de }}"),
+        paragraph(st.PHU_LUC_KEM_THEO, "{{ phu_luc.kem_theo }}"),
+        paragraph(st.DUONG_KE_TRICH_YEU, "{{p phu_luc.duong_ke }}"),
+        paragraph(st.TAG, "{{p phu_luc.bang }}"),
+        tag_paragraph("{%p endif %}", st.TAG),
+    ]
 
 
 def build(spec: TemplateSpec, layout: Layout) -> bytes:
@@ -161,8 +169,10 @@ def build(spec: TemplateSpec, layout: Layout) -> bytes:
         body += kinh_gui_block()
     body += body_block()
     body.append(footer_block(layout))
-    body.append(section_properties(page_setup(layout), default_header=DEFAULT_HEADER_RID,
-                                   first_header=FIRST_HEADER_RID))
+    if spec.kinh_gui:
+        body += appendix_block()
+    body.append(section_properties(layout.page_setup(), default_header=DEFAULT_HEADER_RID,
+                                   first_header=FIRST_HEADER_RID, landscape=spec.appendix_landscape))
     parts = [
         ("[Content_Types].xml", CONTENT_TYPES_XML),
         ("_rels/.rels", PACKAGE_RELS_XML),

@@ -86,7 +86,7 @@ def render_unit(unit_id: str, out_dir: str, context: CascadeContext | None = Non
         registry = context.registry
         unit = registry.unit(unit_id)
         shown = derive.document_context(document, registry)
-        data = render.render_docx(render.template_for(document.type), shown, title=derive.document_title(document))
+        data = render.render_docx(render.template_for(document), shown, title=derive.document_title(document))
         relative = file_name(context, unit_id)
         report = check_docx(data, relative)
         if not report.ok:

@@ -230,7 +230,8 @@ class Anatomist:
         self.document = document
         self.resolver = FormatResolver.for_document(document)
         body = document.element.body
-        sect = body.find(qn("w:sectPr"))
+        # the first section holds the header, the content and the signature; a Phụ lục may follow in another
+        sect = next(body.iter(qn("w:sectPr")), None)
         self.body_width = _text_width(sect) if sect is not None else 9355
         reader = _Reader(document, self.resolver, self.body_width)
         reader.read(body)

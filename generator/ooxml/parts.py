@@ -193,15 +193,26 @@ class PageSetup:
     footer: int
 
 
-def section_properties(page: PageSetup, *, default_header: str, first_header: str) -> str:
-    """Portrait A4 with a different first page: page 1 carries no number (ND30 Phụ lục I, I.7)."""
+def section_properties(page: PageSetup, *, default_header: str, first_header: str, landscape: bool = False,
+                       restart_numbering: bool = True) -> str:
+    """A4 with a different first page: page 1 carries no number (ND30 Phụ lục I, I.7).
+
+    A landscape section (a Phụ lục table) keeps the same margins (ND30 sets none for landscape pages; the
+    decree's own landscape sample uses about these); numbering restarts because each Phụ lục is numbered
+    on its own (Phụ lục I, III.1.đ).
+    """
+    if landscape:
+        size = f'<w:pgSz w:w="{page.height}" w:h="{page.width}" w:orient="landscape"/>'
+    else:
+        size = f'<w:pgSz w:w="{page.width}" w:h="{page.height}"/>'
+    top, right, bottom, left = page.top, page.right, page.bottom, page.left
+    numbering = '<w:pgNumType w:start="1"/>' if restart_numbering else ""
     return (
         f'<w:sectPr><w:headerReference w:type="default" r:id="{default_header}"/>'
-        f'<w:headerReference w:type="first" r:id="{first_header}"/>'
-        f'<w:pgSz w:w="{page.width}" w:h="{page.height}"/>'
-        f'<w:pgMar w:top="{page.top}" w:right="{page.right}" w:bottom="{page.bottom}" '
-        f'w:left="{page.left}" w:header="{page.header}" w:footer="{page.footer}" w:gutter="0"/>'
-        '<w:pgNumType w:start="1"/><w:cols w:space="720"/><w:titlePg/>'
+        f'<w:headerReference w:type="first" r:id="{first_header}"/>{size}'
+        f'<w:pgMar w:top="{top}" w:right="{right}" w:bottom="{bottom}" '
+        f'w:left="{left}" w:header="{page.header}" w:footer="{page.footer}" w:gutter="0"/>'
+        f'{numbering}<w:cols w:space="720"/><w:titlePg/>'
         '<w:docGrid w:linePitch="360"/></w:sectPr>'
     )
 
@@ -304,3 +315,45 @@ APP_PROPERTIES_XML = (
     '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
     "<Application>vanban</Application></Properties>"
 )
+
+
+def section_break(page: PageSetup, *, default_header: str, first_header: str, landscape: bool = False,
+                  restart_numbering: bool = False) -> str:
+    """A paragraph that ends a section: the section's properties ride in its ``w:pPr``."""
+    return f"<w:p><w:pPr>{section_properties(page, default_header=default_header, first_header=first_header, landscape=landscape, restart_numbering=restart_numbering)}</w:pPr></w:p>"
+
+
+def data_table(columns: list[tuple[str, int, bool]], rows: list[list[str]], *, total: list[str] | None,
+               header_style: str, cell_style: str, number_style: str, total_style: str) -> str:
+    """A bordered table for a Phụ lục: a header row repeated on every page, rows that do not split.
+
+    ``columns`` are (heading, width in twips, numeric); numeric cells are centred in ``number_style``.
+    """
+    border = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                     for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    widths = [width for _, width, _ in columns]
+    xml = (
+        f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+        f"<w:tblBorders>{border}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
+        '<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="57" w:type="dxa"/>'
+        '<w:bottom w:w="28" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+        'w:noHBand="0" w:noVBand="0"/></w:tblPr><w:tblGrid>'
+        + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"
+    )
+
+    def row(cells: list[str], styles: list[str], header: bool = False) -> str:
+        props = "<w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>"
+        out = f"<w:tr>{props}"
+        for text, width, style in zip(cells, widths, styles):
+            out += (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
+                    f"{paragraph(style, text)}</w:tc>")
+        return out + "</w:tr>"
+
+    xml += row([name for name, _, _ in columns], [header_style] * len(columns), header=True)
+    body_styles = [number_style if numeric else cell_style for _, _, numeric in columns]
+    for cells in rows:
+        xml += row(cells, body_styles)
+    if total is not None:
+        xml += row(total, [total_style] * len(columns))
+    return xml + "</w:tbl>"
