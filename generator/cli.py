@@ -87,26 +87,82 @@ def cascade(
                                                 rich_help_panel=OPTIONS_PANEL)] = None,
 ) -> None:
     """Tạo kế hoạch cụ thể hóa của mọi đơn vị được giao (hoặc của các đơn vị --unit)."""
+    with _progress("Đang tạo kế hoạch") as bar:
+        task = bar.add_task("", total=None)
+        result = pipeline.cascade(plan, out, units=unit, workers=workers, make_zip=make_zip,
+                                  progress=lambda done, total, o: bar.update(task, completed=done, total=total,
+                                                                             description=o.unit))
+    _batch_summary(result, "kế hoạch")
+
+
+PeriodOption = Annotated[str, typer.Option("--period", metavar="KỲ", help="Mã kỳ báo cáo trong kế hoạch "
+                                           "(ví dụ 6-thang, nam).", rich_help_panel=OPTIONS_PANEL)]
+UnitOption = Annotated[list[str] | None, typer.Option(
+    "--unit", metavar="MÃ_ĐƠN_VỊ", help="Chỉ làm cho đơn vị này (dùng nhiều lần cho nhiều đơn vị).",
+    rich_help_panel=OPTIONS_PANEL)]
+ResultsOption = Annotated[Path | None, typer.Option(
+    "--results", metavar="THƯ_MỤC", help="Thư mục tệp kết quả của các đơn vị (<mã đơn vị>.xlsx hoặc .yaml).",
+    rich_help_panel=OPTIONS_PANEL)]
+
+
+def _progress(label: str):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    columns = (TextColumn("Đang tạo kế hoạch"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("{task.description}"))
-    with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar:
-        task = bar.add_task("", total=None)
+    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    TextColumn("{task.description}"), transient=True, disable=not sys.stderr.isatty())
 
-        def advance(done: int, total: int, outcome) -> None:
-            bar.update(task, completed=done, total=total, description=outcome.unit)
 
-        result = pipeline.cascade(plan, out, units=unit, workers=workers, make_zip=make_zip, progress=advance)
+def _batch_summary(result, what: str) -> None:
     for failure in result.failures:
         typer.echo(f"Lỗi ở đơn vị {failure.unit}: {failure.reason}", err=True)
-    typer.echo(f"Đã tạo {len(result.entries)} kế hoạch trong {result.out_dir}"
+    typer.echo(f"Đã tạo {len(result.entries)} {what} trong {result.out_dir}"
                + (f", {len(result.failures)} đơn vị lỗi" if result.failures else "")
                + f"; danh mục: {result.out_dir / 'manifest.json'}, {result.out_dir / 'manifest.csv'}")
     if result.zip_path:
         typer.echo(f"Tệp nén: {result.zip_path}")
     if result.exit_code:
         raise typer.Exit(result.exit_code)
+
+
+@app.command("results-template", cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
+def results_template(plan: PlanArgument, period: PeriodOption, out: OutOption = Path("out/ket-qua"),
+                     unit: UnitOption = None) -> None:
+    """Tạo sổ Excel để từng đơn vị điền số liệu và nội dung báo cáo của một kỳ."""
+    written = pipeline.results_templates(plan, period, out, units=unit)
+    typer.echo(f"Đã tạo {len(written)} sổ Excel trong {out}")
+
+
+@app.command(cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
+def report(plan: PlanArgument, period: PeriodOption, out: OutOption = Path("out/bao-cao"),
+           results: ResultsOption = None, unit: UnitOption = None,
+           make_zip: Annotated[bool, typer.Option("--zip", metavar="", help="Đóng gói toàn bộ vào một tệp .zip.",
+                                                  rich_help_panel=OPTIONS_PANEL)] = False) -> None:
+    """Tạo báo cáo của từng đơn vị cho một kỳ: điền từ tệp kết quả nếu có, nếu không là mẫu để trống."""
+    with _progress("Đang tạo báo cáo") as bar:
+        task = bar.add_task("", total=None)
+        result = pipeline.unit_reports(plan, period, out, results_dir=results, units=unit, make_zip=make_zip,
+                                       progress=lambda done, total, o: bar.update(task, completed=done, total=total,
+                                                                                  description=o.unit))
+    _batch_summary(result, "báo cáo")
+
+
+@app.command(cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
+def consolidate(plan: PlanArgument, period: PeriodOption,
+                results: Annotated[Path, typer.Option("--results", metavar="THƯ_MỤC",
+                                                      help="Thư mục tệp kết quả của các đơn vị.",
+                                                      rich_help_panel=OPTIONS_PANEL)],
+                out: OutOption = Path("out")) -> None:
+    """Tổng hợp báo cáo của các đơn vị thành báo cáo của cơ quan ban hành kế hoạch."""
+    result = pipeline.consolidate(plan, period, results, out)
+    typer.echo(str(result.docx))
+    typer.echo(f"Đã báo cáo: {len(result.reported)}/{len(result.reported) + len(result.missing)} đơn vị")
+    if result.missing:
+        typer.echo("Chưa báo cáo: " + ", ".join(result.missing))
+    if result.late:
+        typer.echo("Báo cáo chậm: " + ", ".join(result.late))
+    if not result.report.ok:
+        typer.echo(check_report.as_text(result.report), err=True)
+        raise typer.Exit(1)
 
 
 @app.command(cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)

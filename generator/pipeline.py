@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import derive, render
+from . import derive, inline, render
 from .check import DocumentReport, check_docx
 from .cascade.batch import CascadeResult, run_cascade
 from .check.fixes import fix_document
+from .errors import InputError
 from .loading import load_plan
 from .output import write_atomic
 from .pdf import convert_to_pdf
@@ -58,3 +59,82 @@ def cascade(plan_path: Path, out_dir: Path, *, units: list[str] | None = None, w
             make_zip: bool = False, progress=None) -> CascadeResult:
     """Every assigned unit's sub-plan under ``out_dir/<unit>/``, with manifest.json/.csv (and a zip)."""
     return run_cascade(plan_path, out_dir, units=units, workers=workers, make_zip=make_zip, progress=progress)
+
+
+# ---------------------------------------------------------------- reports
+
+def _report_inputs(plan_path: Path, period_id: str, results_dir: Path | None):
+    """Plan, cascade context, period and every unit's validated results (all problems raised at once)."""
+    from .cascade.subplan import issuing_units, load_context
+    from .reports import content_items, period_of
+    from .results import load_results
+
+    loaded = load_plan(plan_path)
+    context = load_context(loaded)
+    period = period_of(context, period_id)
+    found = {}
+    if results_dir is not None:
+        found = load_results(Path(results_dir), units=issuing_units(context), period=period,
+                             indicator_ids=[i.id for i in context.cascade.indicators],
+                             item_count=len(content_items(context)), registry_ids=set(loaded.registry.units))
+    return loaded, context, period, found
+
+
+def results_templates(plan_path: Path, period_id: str, out_dir: Path, *, units: list[str] | None = None) -> list[Path]:
+    """One Excel workbook per unit for ``period_id``: the indicators and questions of its report."""
+    from .cascade.subplan import issuing_units
+    from .reports import content_items
+    from .results.workbook import build_workbook
+
+    loaded, context, period, _ = _report_inputs(plan_path, period_id, None)
+    targets = issuing_units(context)
+    if units:
+        unknown = sorted(set(units) - set(targets))
+        if unknown:
+            raise InputError(f"đơn vị {', '.join(unknown)} không thuộc danh sách phải báo cáo")
+        targets = [u for u in targets if u in units]
+    titles = [inline.plain(item.title or item.text or "") for item in content_items(context)]
+    written = []
+    for unit_id in targets:
+        data = build_workbook(plan_slug=loaded.slug, unit_id=unit_id, unit_name=loaded.registry.unit(unit_id).name,
+                              period=period, indicators=context.cascade.indicators, item_titles=titles)
+        written.append(write_atomic(Path(out_dir) / f"{unit_id}.xlsx", data))
+    return written
+
+
+def unit_reports(plan_path: Path, period_id: str, out_dir: Path, *, results_dir: Path | None = None,
+                 units: list[str] | None = None, workers: int | None = None, make_zip: bool = False,
+                 progress=None) -> CascadeResult:
+    """Each unit's report for the period: filled from ``results_dir`` where a unit has a file, else blank."""
+    from .cascade.batch import Job
+
+    loaded, _, period, found = _report_inputs(plan_path, period_id, results_dir)
+    job = Job(kind="report", period=period.id, results={u: r.results for u, r in found.items()})
+    return run_cascade(plan_path, out_dir, units=units, workers=workers, make_zip=make_zip, progress=progress,
+                       loaded=loaded, job=job)
+
+
+@dataclass(frozen=True)
+class Consolidated:
+    docx: Path
+    report: DocumentReport
+    reported: list[str]
+    missing: list[str]
+    late: list[str]
+
+
+def consolidate(plan_path: Path, period_id: str, results_dir: Path, out_dir: Path) -> Consolidated:
+    """The issuer's consolidated report for the period, with totals and the units that did not report."""
+    from .cascade.subplan import issuing_units
+    from .reports import consolidated_report
+
+    loaded, context, period, found = _report_inputs(plan_path, period_id, results_dir)
+    document = consolidated_report(context, period, found)
+    data = render.render_docx(render.template_for(document), derive.document_context(document, loaded.registry),
+                              title=derive.document_title(document))
+    target = Path(out_dir) / f"bao-cao-tong-hop-{period.id}-{loaded.slug}.docx"
+    report = check_docx(data, target)
+    write_atomic(target, data)
+    units = issuing_units(context)
+    return Consolidated(target, report, [u for u in units if u in found], [u for u in units if u not in found],
+                        [u for u in units if u in found and found[u].late(period)])

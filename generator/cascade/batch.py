@@ -21,6 +21,8 @@ from .. import derive, inline, render
 from ..check import check_docx
 from ..errors import InputError, VanbanError
 from ..loading import LoadedPlan, load_plan
+from ..model import Document
+from ..results import Results
 from ..ooxml.package import write_package
 from ..output import write_atomic
 from ..vietnamese import ky_hieu, so_ky_hieu
@@ -67,6 +69,27 @@ class CascadeResult:
 
 # ---------------------------------------------------------------- one unit (runs in a worker)
 
+@dataclass(frozen=True)
+class Job:
+    """What to write for each unit: its sub-plan, or its report for a period (with its results, if any)."""
+
+    kind: str = "subplan"  # subplan | report
+    period: str | None = None
+    results: dict[str, Results] = field(default_factory=dict)
+
+    def document(self, unit_id: str, context: CascadeContext) -> Document:
+        if self.kind == "report":
+            from ..reports import period_of, unit_report
+
+            return unit_report(context, unit_id, period_of(context, self.period), self.results.get(unit_id))
+        return subplan(unit_id, context)
+
+    def file_name(self, context: CascadeContext, unit_id: str) -> str:
+        if self.kind == "report":
+            return f"{unit_id}/bao-cao-{self.period}-{context.loaded.slug}.docx"
+        return f"{unit_id}/{context.loaded.slug}.docx"
+
+
 _context: CascadeContext | None = None
 
 
@@ -75,19 +98,15 @@ def _init_worker(plan_path: str) -> None:
     _context = load_context(load_plan(Path(plan_path)))
 
 
-def file_name(context: CascadeContext, unit_id: str) -> str:
-    return f"{unit_id}/{context.loaded.slug}.docx"
-
-
-def render_unit(unit_id: str, out_dir: str, context: CascadeContext | None = None) -> Entry | Failure:
+def render_unit(unit_id: str, out_dir: str, job: Job = Job(), context: CascadeContext | None = None) -> Entry | Failure:
     context = context or _context
     try:
-        document = subplan(unit_id, context)
+        document = job.document(unit_id, context)
         registry = context.registry
         unit = registry.unit(unit_id)
         shown = derive.document_context(document, registry)
         data = render.render_docx(render.template_for(document), shown, title=derive.document_title(document))
-        relative = file_name(context, unit_id)
+        relative = job.file_name(context, unit_id)
         report = check_docx(data, relative)
         if not report.ok:
             problems = "; ".join(f"[{r.rule.id}] {r.outcome.violations[0].detail if r.outcome.violations else ''}"
@@ -115,20 +134,22 @@ def render_unit(unit_id: str, out_dir: str, context: CascadeContext | None = Non
 
 # ---------------------------------------------------------------- the batch
 
-def _run(units: list[str], out_dir: Path, plan_path: Path, context: CascadeContext, workers: int) -> Iterable:
+def _run(units: list[str], out_dir: Path, plan_path: Path, context: CascadeContext, workers: int,
+         job: Job) -> Iterable:
     if workers <= 1 or len(units) <= 2:
         for unit_id in units:
-            yield render_unit(unit_id, str(out_dir), context)
+            yield render_unit(unit_id, str(out_dir), job, context)
         return
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(str(plan_path),)) as pool:
         chunk = max(1, min(16, len(units) // (workers * 4)))
-        yield from pool.map(render_unit, units, [str(out_dir)] * len(units), chunksize=chunk)
+        yield from pool.map(render_unit, units, [str(out_dir)] * len(units), [job] * len(units), chunksize=chunk)
 
 
 def run_cascade(plan_path: Path, out_dir: Path, *, units: list[str] | None = None, workers: int | None = None,
                 make_zip: bool = False, progress: Callable[[int, int, Entry | Failure], None] | None = None,
-                loaded: LoadedPlan | None = None) -> CascadeResult:
-    """Write the sub-plan of every issuing unit (or of ``units``) under ``out_dir``, plus the manifest."""
+                loaded: LoadedPlan | None = None, job: Job = Job()) -> CascadeResult:
+    """Write the sub-plan (or the ``job``'s document) of every issuing unit (or of ``units``) under
+    ``out_dir``, plus the manifest."""
     loaded = loaded or load_plan(Path(plan_path))
     context = load_context(loaded)
     targets = issuing_units(context)
@@ -142,7 +163,7 @@ def run_cascade(plan_path: Path, out_dir: Path, *, units: list[str] | None = Non
     workers = workers or os.cpu_count() or 1
     result = CascadeResult(out_dir)
     by_unit: dict[str, Entry | Failure] = {}
-    for done, outcome in enumerate(_run(targets, out_dir, Path(plan_path), context, workers), start=1):
+    for done, outcome in enumerate(_run(targets, out_dir, Path(plan_path), context, workers, job), start=1):
         by_unit[outcome.unit] = outcome
         if progress:
             progress(done, len(targets), outcome)
@@ -151,7 +172,7 @@ def run_cascade(plan_path: Path, out_dir: Path, *, units: list[str] | None = Non
         (result.entries if isinstance(outcome, Entry) else result.failures).append(outcome)
     write_manifest(result, loaded)
     if make_zip:
-        result.zip_path = write_zip(result, loaded)
+        result.zip_path = write_zip(result, loaded, job)
     return result
 
 
@@ -181,7 +202,8 @@ def write_manifest(result: CascadeResult, loaded: LoadedPlan) -> None:
     write_atomic(result.out_dir / "manifest.csv", ("\ufeff" + buffer.getvalue()).encode("utf-8"))
 
 
-def write_zip(result: CascadeResult, loaded: LoadedPlan) -> Path:
+def write_zip(result: CascadeResult, loaded: LoadedPlan, job: Job) -> Path:
     names = [e.file for e in result.entries] + ["manifest.json", "manifest.csv"]
     parts = [(name, (result.out_dir / name).read_bytes()) for name in sorted(names)]
-    return write_atomic(result.out_dir / f"{loaded.slug}-cascade.zip", write_package(parts))
+    suffix = "cascade" if job.kind == "subplan" else f"bao-cao-{job.period}"
+    return write_atomic(result.out_dir / f"{loaded.slug}-{suffix}.zip", write_package(parts))

@@ -1,0 +1,291 @@
+"""Excel workbooks for a unit's results: written for a secretary to fill, read back with strict checks.
+
+Sheet "Chỉ tiêu" holds the figures (one row per indicator, only the "Số liệu" column open for typing,
+whole numbers ≥ 0 enforced by Excel's data validation); sheet "Nội dung" holds the report's numbers and
+dates and the texts, one question per row. A hidden sheet records which plan, unit and period the
+workbook belongs to and the row of every indicator and question, so a workbook whose layout was
+changed is refused with the sheet and cell, never misread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ..errors import InputError, InputErrors, Location
+from ..model import Indicator, Period
+from ..ooxml.package import normalise_package
+from . import Results, check_results
+
+MARKER = "vanban-ket-qua"
+VERSION = "1"
+FIGURES = "Chỉ tiêu"
+TEXTS = "Nội dung"
+META = "_vanban"
+FIRST_ROW = 6
+MAX_ENTRIES = 500
+MAX_UNCOMPRESSED = 50 * 1024 * 1024
+
+_thin = Side(style="thin", color="000000")
+_BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
+_HEADER = PatternFill("solid", fgColor="DDDDDD")
+_INPUT = PatternFill("solid", fgColor="FFF9DB")
+_FONT = "Times New Roman"
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str  # path in Results: "report.number", "texts.results.3" …
+    label: str
+    kind: str  # number, date, text, role
+
+
+def questions(item_titles: list[str]) -> list[Question]:
+    out = [
+        Question("report.number", "Số báo cáo (để trống nếu văn thư cấp số sau)", "number"),
+        Question("report.date", "Ngày báo cáo (ngày/tháng/năm)", "date"),
+        Question("sub_plan.number", "Số kế hoạch cụ thể hóa của đơn vị", "number"),
+        Question("sub_plan.date", "Ngày ban hành kế hoạch cụ thể hóa (ngày/tháng/năm)", "date"),
+        Question("signer.name", "Họ và tên người ký báo cáo", "text"),
+        Question("signer.role", "Người ký là cấp trưởng hay cấp phó (ký thay)", "role"),
+        Question("texts.leadership", "Công tác lãnh đạo, chỉ đạo, triển khai", "text"),
+    ]
+    out += [Question(f"texts.results.{n}", f"Kết quả: {n}. {title}", "text") for n, title in enumerate(item_titles, 1)]
+    out += [
+        Question("texts.strengths", "Đánh giá chung: ưu điểm", "text"),
+        Question("texts.weaknesses", "Đánh giá chung: tồn tại, hạn chế và nguyên nhân", "text"),
+        Question("texts.next_steps", "Phương hướng, nhiệm vụ", "text"),
+        Question("texts.proposals", "Đề xuất, kiến nghị", "text"),
+    ]
+    return out
+
+
+ROLES = {"Cấp trưởng": "head", "Cấp phó (ký thay)": "deputy"}
+
+
+def _style_header(cell) -> None:
+    cell.font = Font(name=_FONT, bold=True, size=12)
+    cell.fill = _HEADER
+    cell.border = _BORDER
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def build_workbook(*, plan_slug: str, unit_id: str, unit_name: str, period: Period, indicators: list[Indicator],
+                   item_titles: list[str]) -> bytes:
+    workbook = Workbook()
+    figures = workbook.active
+    figures.title = FIGURES
+    texts = workbook.create_sheet(TEXTS)
+    meta = workbook.create_sheet(META)
+    meta.sheet_state = "hidden"
+    for sheet, title in ((figures, "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU"), (texts, "NỘI DUNG BÁO CÁO")):
+        sheet["A1"] = title
+        sheet["A1"].font = Font(name=_FONT, bold=True, size=14)
+        sheet["A2"] = f"Đơn vị: {unit_name}"
+        sheet["A3"] = f"Kỳ báo cáo: {period.name} (gửi trước ngày {period.deadline:%d/%m/%Y})"
+        sheet["A4"] = "Chỉ điền vào các ô màu vàng; không thêm, xóa hay đổi chỗ dòng, cột."
+        for ref in ("A2", "A3", "A4"):
+            sheet[ref].font = Font(name=_FONT, italic=ref == "A4", size=12)
+    headers = {figures: ["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu"], texts: ["STT", "Nội dung", "Trả lời"]}
+    for sheet, names in headers.items():
+        for column, name in enumerate(names, 1):
+            _style_header(sheet.cell(row=FIRST_ROW - 1, column=column, value=name))
+    figures.column_dimensions["A"].width = 6
+    figures.column_dimensions["B"].width = 48
+    figures.column_dimensions["C"].width = 14
+    figures.column_dimensions["D"].width = 14
+    texts.column_dimensions["A"].width = 6
+    texts.column_dimensions["B"].width = 48
+    texts.column_dimensions["C"].width = 80
+
+    whole = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                           showErrorMessage=True, errorTitle="Số liệu không hợp lệ",
+                           error="Nhập số nguyên không âm (0, 1, 2 …).")
+    figures.add_data_validation(whole)
+    meta["A1"], meta["B1"] = MARKER, VERSION
+    meta["A2"], meta["B2"] = "plan", plan_slug
+    meta["A3"], meta["B3"] = "unit", unit_id
+    meta["A4"], meta["B4"] = "period", period.id
+    meta_row = 6
+    for index, indicator in enumerate(indicators):
+        row = FIRST_ROW + index
+        for column, value in enumerate([index + 1, indicator.name, indicator.unit], 1):
+            cell = figures.cell(row=row, column=column, value=value)
+            cell.font = Font(name=_FONT, size=12)
+            cell.border = _BORDER
+            cell.alignment = Alignment(vertical="center", wrap_text=True, horizontal="center" if column != 2 else None)
+        value_cell = figures.cell(row=row, column=4)
+        value_cell.protection = Protection(locked=False)
+        value_cell.fill = _INPUT
+        value_cell.border = _BORDER
+        value_cell.font = Font(name=_FONT, size=12)
+        whole.add(value_cell)
+        meta.cell(row=meta_row, column=1, value=FIGURES)
+        meta.cell(row=meta_row, column=2, value=row)
+        meta.cell(row=meta_row, column=3, value=indicator.id)
+        meta_row += 1
+
+    roles = DataValidation(type="list", formula1='"' + ",".join(ROLES) + '"', allow_blank=True)
+    dates = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True,
+                           showErrorMessage=True, error="Nhập ngày dạng ngày/tháng/năm.")
+    numbers = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="1", allow_blank=True,
+                             showErrorMessage=True, error="Nhập số nguyên dương.")
+    for validation in (roles, dates, numbers):
+        texts.add_data_validation(validation)
+    for index, question in enumerate(questions(item_titles)):
+        row = FIRST_ROW + index
+        texts.cell(row=row, column=1, value=index + 1)
+        texts.cell(row=row, column=2, value=question.label)
+        answer = texts.cell(row=row, column=3)
+        answer.protection = Protection(locked=False)
+        answer.fill = _INPUT
+        if question.kind == "date":
+            answer.number_format = "DD/MM/YYYY"
+            dates.add(answer)
+        elif question.kind == "number":
+            numbers.add(answer)
+        elif question.kind == "role":
+            roles.add(answer)
+        for cell in (texts.cell(row=row, column=1), texts.cell(row=row, column=2), answer):
+            cell.font = Font(name=_FONT, size=12)
+            cell.border = _BORDER
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+        if question.kind == "text":
+            texts.row_dimensions[row].height = 60
+        meta.cell(row=meta_row, column=1, value=TEXTS)
+        meta.cell(row=meta_row, column=2, value=row)
+        meta.cell(row=meta_row, column=3, value=question.key)
+        meta_row += 1
+    for sheet in (figures, texts):
+        sheet.protection.sheet = True  # headers and labels locked; only the yellow cells are open
+        sheet.freeze_panes = f"A{FIRST_ROW}"
+    workbook.properties.creator = "vanban"
+    workbook.properties.created = dt.datetime(2000, 1, 1)
+    workbook.properties.modified = dt.datetime(2000, 1, 1)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return normalise_package(buffer.getvalue())
+
+
+# ---------------------------------------------------------------- reading back
+
+def _open(path: Path):
+    try:
+        with zipfile.ZipFile(path) as package:
+            infos = package.infolist()
+            if len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
+                raise InputError("tệp Excel quá lớn khi giải nén (nghi là tệp độc hại), không mở", Location(path))
+        return load_workbook(path, data_only=True)
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
+        raise InputError("không phải tệp Excel .xlsx hợp lệ", Location(path)) from None
+
+
+def read_workbook(path: Path, *, unit_id: str, period: Period, indicator_ids: list[str], item_count: int) -> Results:
+    workbook = _open(path)
+    where = lambda sheet, cell: Location(path, sheet=sheet, cell=cell)  # noqa: E731
+    if META not in workbook.sheetnames or workbook[META]["A1"].value != MARKER:
+        raise InputError("không phải sổ kết quả do vanban tạo (thiếu trang tính ẩn _vanban); "
+                         "hãy tạo lại bằng lệnh vanban results-template", Location(path))
+    meta = workbook[META]
+    errors: list[InputError] = []
+    for sheet in (FIGURES, TEXTS):
+        if sheet not in workbook.sheetnames:
+            errors.append(InputError(f"thiếu trang tính «{sheet}» (đã bị đổi tên hoặc xóa)", Location(path)))
+    if errors:
+        raise InputErrors(errors)
+    data: dict = {"unit": meta["B3"].value, "period": meta["B4"].value, "indicators": {},
+                  "texts": {"results": {}}}
+    for row in meta.iter_rows(min_row=6, values_only=True):
+        sheet_name, row_number, key = row[:3]
+        if sheet_name is None:
+            continue
+        sheet = workbook[sheet_name]
+        if sheet_name == FIGURES:
+            label = sheet.cell(row=row_number, column=1).value
+            if label != row_number - FIRST_ROW + 1:
+                errors.append(InputError("bố cục trang tính đã bị thay đổi (thêm, xóa hoặc đổi chỗ dòng); "
+                                         "hãy tạo lại tệp bằng vanban results-template",
+                                         where(sheet_name, f"A{row_number}")))
+                continue
+            value = sheet.cell(row=row_number, column=4).value
+            cell = f"D{row_number}"
+            if value is None or value == "":
+                data["indicators"][key] = None
+            elif isinstance(value, bool) or not isinstance(value, (int, float)):
+                errors.append(InputError(f"số liệu «{value}» phải là số nguyên không âm", where(sheet_name, cell),
+                                         hint=f"chỉ tiêu {key}"))
+            elif value != int(value) or value < 0:
+                errors.append(InputError(f"số liệu {value:g} phải là số nguyên không âm", where(sheet_name, cell),
+                                         hint=f"chỉ tiêu {key}"))
+            else:
+                data["indicators"][key] = int(value)
+        else:
+            if sheet.cell(row=row_number, column=1).value != row_number - FIRST_ROW + 1:
+                errors.append(InputError("bố cục trang tính đã bị thay đổi (thêm, xóa hoặc đổi chỗ dòng); "
+                                         "hãy tạo lại tệp bằng vanban results-template",
+                                         where(sheet_name, f"A{row_number}")))
+                continue
+            value = sheet.cell(row=row_number, column=3).value
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            problem = _put(data, key, value)
+            if problem:
+                errors.append(InputError(problem, where(sheet_name, f"C{row_number}")))
+    missing = [i for i in indicator_ids if i not in data["indicators"]]
+    if missing:
+        errors.append(InputError(f"sổ thiếu chỉ tiêu {', '.join(missing)} của kế hoạch; hãy tạo lại tệp",
+                                 Location(path, sheet=FIGURES)))
+    if errors:
+        raise InputErrors(errors)
+    try:
+        results = Results.model_validate(data)
+    except Exception as exc:  # pydantic: a value of the wrong kind in a text cell
+        raise InputError(f"dữ liệu không hợp lệ: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}",
+                         Location(path, sheet=TEXTS)) from None
+    problems = check_results(results, lambda *p: Location(path, field=".".join(map(str, p))),
+                             unit_id=unit_id, period=period, indicator_ids=indicator_ids, item_count=item_count)
+    if problems:
+        raise InputErrors(problems)
+    return results
+
+
+def _put(data: dict, key: str, value) -> str | None:
+    """Store one answer at its dotted key; returns a Vietnamese problem, or None."""
+    parts = key.split(".")
+    if parts[-1] in ("number",):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) or value < 1:
+            return f"«{value}» phải là số nguyên dương"
+        value = int(value)
+    elif parts[-1] == "date":
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        elif isinstance(value, str):
+            from ..model import parse_date
+
+            try:
+                value = parse_date(value)
+            except ValueError as exc:
+                return str(exc)
+        if not isinstance(value, dt.date):
+            return f"«{value}» phải là ngày dạng ngày/tháng/năm"
+    elif parts[-1] == "role":
+        if value not in ROLES:
+            return f"chọn một trong: {', '.join(ROLES)}"
+        value = ROLES[value]
+    else:
+        value = str(value)
+    target = data
+    for part in parts[:-1]:
+        target = target.setdefault(part, {})
+    target[parts[-1]] = value
+    return None
