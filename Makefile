@@ -35,6 +35,8 @@ demo: install
 	@if command -v soffice >/dev/null 2>&1; then $(BIN)/vanban render $(PLAN) -o out --pdf; \
 	else $(BIN)/vanban render $(PLAN) -o out; fi
 	$(BIN)/vanban cascade $(PLAN) -o out/cascade --zip
+	$(BIN)/vanban report $(PLAN) --period 6-thang -o out/bao-cao-6-thang
+	$(BIN)/vanban results-template $(PLAN) --period 6-thang -o out/ket-qua-6-thang
 
 test: install-test
 	$(BIN)/pytest

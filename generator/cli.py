@@ -157,9 +157,9 @@ def consolidate(plan: PlanArgument, period: PeriodOption,
     typer.echo(str(result.docx))
     typer.echo(f"Đã báo cáo: {len(result.reported)}/{len(result.reported) + len(result.missing)} đơn vị")
     if result.missing:
-        typer.echo("Chưa báo cáo: " + ", ".join(result.missing))
+        typer.echo("Chưa báo cáo: " + ", ".join(result.names[u] for u in result.missing))
     if result.late:
-        typer.echo("Báo cáo chậm: " + ", ".join(result.late))
+        typer.echo("Báo cáo chậm: " + ", ".join(result.names[u] for u in result.late))
     if not result.report.ok:
         typer.echo(check_report.as_text(result.report), err=True)
         raise typer.Exit(1)

@@ -121,6 +121,7 @@ class Consolidated:
     reported: list[str]
     missing: list[str]
     late: list[str]
+    names: dict[str, str]  # unit id → the name a secretary reads
 
 
 def consolidate(plan_path: Path, period_id: str, results_dir: Path, out_dir: Path) -> Consolidated:
@@ -136,5 +137,6 @@ def consolidate(plan_path: Path, period_id: str, results_dir: Path, out_dir: Pat
     report = check_docx(data, target)
     write_atomic(target, data)
     units = issuing_units(context)
+    names = {u: loaded.registry.unit(u).short_name or loaded.registry.unit(u).name for u in units}
     return Consolidated(target, report, [u for u in units if u in found], [u for u in units if u not in found],
-                        [u for u in units if u in found and found[u].late(period)])
+                        [u for u in units if u in found and found[u].late(period)], names)
