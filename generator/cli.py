@@ -165,6 +165,32 @@ def consolidate(plan: PlanArgument, period: PeriodOption,
         raise typer.Exit(1)
 
 
+@app.command("import", cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
+def import_(
+    source: Annotated[Path, typer.Argument(metavar="TỆP", help="Kế hoạch nhận được: .docx, .txt hoặc .md.",
+                                           rich_help_panel=ARGUMENTS_PANEL, show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="KẾ_HOẠCH.yaml", help="Tệp dữ liệu kế hoạch sẽ ghi.",
+                                      rich_help_panel=OPTIONS_PANEL)],
+    units: Annotated[Path | None, typer.Option("--units", metavar="SỔ_ĐƠN_VỊ.yaml",
+                                               help="Sổ đơn vị để nhận ra đơn vị ban hành.",
+                                               rich_help_panel=OPTIONS_PANEL)] = None,
+    issuer: Annotated[str | None, typer.Option("--issuer", metavar="MÃ_ĐƠN_VỊ",
+                                               help="Mã đơn vị ban hành trong sổ đơn vị (khi văn bản không có tiêu đề).",
+                                               rich_help_panel=OPTIONS_PANEL)] = None,
+    force: Annotated[bool, typer.Option("--force", metavar="", help="Ghi đè tệp đã có.",
+                                        rich_help_panel=OPTIONS_PANEL)] = False,
+) -> None:
+    """Chuyển một kế hoạch nhận được (Word hoặc văn bản) thành dữ liệu kế hoạch YAML để soát và dùng."""
+    from .importer import import_plan
+
+    result = import_plan(source, out, units=units, issuer=issuer, force=force)
+    typer.echo(str(result.plan))
+    if result.units != units:
+        typer.echo(str(result.units))
+    for warning in result.warnings:
+        typer.echo(f"Cần xem lại: {warning}", err=True)
+
+
 @app.command(cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
 def check(
     files: Annotated[list[Path], typer.Argument(

@@ -65,6 +65,7 @@ class UnitKind(_Model):
     deputy_title: str
     scope: str | None = None
     sub_areas: str | None = None  # the units under a local government: "xã, thị trấn"
+    keywords: list[str] = []  # how plans name the kind as a group ("lực lượng vũ trang"), for `vanban import`
 
 
 class Unit(_Model):
@@ -300,6 +301,7 @@ class Plan(_Model):
     slug: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$")
     document: Document
     cascade: Cascade | None = None
+    suggestions: dict | None = None  # hints written by `vanban import` for a person to review; not rendered
 
     @model_validator(mode="after")
     def _deadlines_in_year(self):

@@ -1,0 +1,168 @@
+"""A received plan as a flat list of blocks: one line of text each, with its inline markup and its look.
+
+Text files (web copies, extracted PDFs) and .docx files come in very different shapes; both are reduced
+here to the same blocks, with the repairs that real copies need: paragraphs cut by page breaks joined
+again, header columns that a web copy flattened with "|" or tabs split apart, stray and non-breaking
+spaces removed. The parser then reads the document from blocks alone.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .. import inline
+from ..ooxml import qn
+from ..ooxml.reading import FormatResolver
+
+END_OF_SENTENCE = tuple('.;:!?”")]…')
+SEPARATOR = re.compile(r"^[\s\-_–—=*.·]{3,}$")
+LIST_ITEM = re.compile(r"^[a-zđ]\)\s")
+
+
+@dataclass
+class Block:
+    text: str  # with inline markup: *nghiêng*, **đậm**, ⁽¹⁾ / ^chỉ số trên^
+    bold: bool = False  # the whole block is bold
+    italic: bool = False  # the whole block is italic
+    centred: bool = False
+    column: int = 0  # 0 left (or full width), 1 right: header and footer columns
+    table: int | None = None  # which table of a .docx the block stands in
+    line: int | None = None  # where it came from (line of a text file, paragraph of a .docx)
+
+    @property
+    def plain(self) -> str:
+        try:
+            return inline.plain(self.text)
+        except inline.MarkupError:
+            return self.text
+
+
+def clean(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u200b", "")
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def _continues(previous: str, following: str) -> bool:
+    """A paragraph cut in two by a page break: no end of sentence before, a lower-case word after."""
+    return (bool(previous) and not previous.rstrip().endswith(END_OF_SENTENCE) and following[:1].islower()
+            and not LIST_ITEM.match(following))
+
+
+_COLUMN = re.compile(r"^(s[ốo]\s*:|nơi nhận|[^,]{2,40},\s*ngày\b|(TM|KT|Q|TL|TUQ)\.\s|-\s)", re.I)
+
+
+def _column_like(part: str) -> bool:
+    letters = [c for c in part if c.isalpha()]
+    return bool(_COLUMN.match(part.strip())) or (bool(letters) and all(c.isupper() for c in letters))
+
+
+def from_text(text: str) -> list[Block]:
+    """Blocks of a plain-text copy: blank lines separate paragraphs; single line breaks separate lines
+    (list entries, header lines) unless the next line plainly continues the sentence."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    blocks: list[Block] = []
+    pending_gap = False
+    for number, raw in enumerate(lines, 1):
+        if not raw.strip():
+            pending_gap = True
+            continue
+        columns = [c for c in re.split(r"\s*\|\s*", raw.strip()) if c.strip()]
+        if len(columns) == 1:
+            # tabs or wide gaps separate columns only in a header or footer line, not inside a sentence
+            spaced = [c for c in re.split(r"\t+| {4,}", raw.strip()) if c.strip()]
+            if len(spaced) > 1 and all(_column_like(c) for c in spaced):
+                columns = spaced
+        if len(columns) > 1:
+            for index, column in enumerate(columns):
+                blocks.append(Block(clean(column), column=min(index, 1), line=number))
+            pending_gap = False
+            continue
+        line = clean(raw)
+        if blocks and blocks[-1].column == 0 and _continues(blocks[-1].text, line) and not SEPARATOR.match(line):
+            blocks[-1].text = f"{blocks[-1].text} {line}"
+        else:
+            blocks.append(Block(line, line=number))
+        pending_gap = False
+    del pending_gap
+    return blocks
+
+
+def _markup(pieces: list[tuple[str, bool, bool, bool]], whole_bold: bool, whole_italic: bool) -> str:
+    """Runs → inline markup; emphasis that covers the whole block is a property of the block instead."""
+    groups: list[list] = []
+    for text, bold, italic, superscript in pieces:
+        key = (bold and not whole_bold, italic and not whole_italic, superscript)
+        if groups and groups[-1][0] == key:
+            groups[-1][1] += text
+        else:
+            groups.append([key, text])
+    out = []
+    for (bold, italic, superscript), text in groups:
+        text = text.replace("\\", "\\\\").replace("*", "\\*").replace("^", "\\^")
+        if superscript:
+            digits = re.fullmatch(r"\(?\d+\)?", text)
+            text = text.translate(str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")) if digits else f"^{text}^"
+        core = text.strip()
+        if core and (italic or bold):
+            marker = ("**" if bold else "") + ("*" if italic else "")
+            closing = ("*" if italic else "") + ("**" if bold else "")
+            lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+            text = f"{lead}{marker}{core}{closing}{trail}"
+        out.append(text)
+    return "".join(out)
+
+
+def _paragraph_blocks(paragraph, resolver: FormatResolver, *, column: int, table: int | None,
+                      order: int) -> list[Block]:
+    fmt = resolver.paragraph_format(paragraph)
+    lines: list[list[list]] = [[[]]]
+    for run in paragraph.iter(qn("w:r")):
+        if any(a.tag in (qn("w:txbxContent"),) for a in run.iterancestors()):
+            continue
+        rf = resolver.run_format(paragraph, run)
+        for child in run:
+            if child.tag == qn("w:t"):
+                lines[-1][-1].append((child.text or "", rf.bold, rf.italic, rf.superscript))
+            elif child.tag == qn("w:tab"):
+                lines[-1].append([])
+            elif child.tag in (qn("w:br"), qn("w:cr")) and child.get(qn("w:type")) not in ("page", "column"):
+                lines.append([[]])
+    blocks = []
+    for line in lines:
+        filled = [s for s in line if "".join(p[0] for p in s).strip()]
+        for index, segment in enumerate(filled):
+            visible = [p for p in segment if p[0].strip()]
+            whole_bold = bool(visible) and all(p[1] for p in visible)
+            whole_italic = bool(visible) and all(p[2] for p in visible)
+            text = clean(_markup(segment, whole_bold, whole_italic))
+            if text:
+                blocks.append(Block(text, whole_bold, whole_italic, fmt.align == "center",
+                                    column if len(filled) == 1 else min(index, 1), table, order))
+    return blocks
+
+
+def from_docx(document) -> list[Block]:
+    """Blocks of a .docx: paragraphs in order; table cells tell the column (header, footer)."""
+    resolver = FormatResolver.for_document(document)
+    blocks: list[Block] = []
+    tables = 0
+    order = 0
+    for child in document.element.body:
+        if child.tag == qn("w:p"):
+            blocks += _paragraph_blocks(child, resolver, column=0, table=None, order=order)
+            order += 1
+        elif child.tag == qn("w:tbl"):
+            number = tables
+            tables += 1
+            for row in child.iterfind(qn("w:tr")):
+                cells = row.findall(qn("w:tc"))
+                for index, cell in enumerate(cells):
+                    column = 0 if len(cells) == 1 else min(index, 1)
+                    if len(cells) > 2:  # a data table (Phụ lục): one block per row
+                        continue
+                    for paragraph in cell.iterfind(qn("w:p")):
+                        blocks += _paragraph_blocks(paragraph, resolver, column=column, table=number, order=order)
+                        order += 1
+    return blocks

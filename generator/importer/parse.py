@@ -1,0 +1,413 @@
+"""Read a plan's structure from blocks: header, tên loại, trích yếu, content tree, signature, Nơi nhận.
+
+Everything is recognised by what it says (ND30's fixed words and numbering), so the same parser reads a
+.docx, a web copy and vanban's own output. A block that fits nowhere is kept as a plain paragraph where
+it stood and listed in the warnings; nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from ..check.anatomy import QUOC_HIEU_PATTERN, TIEU_NGU_PATTERN, is_caps
+from ..loading import UnitsRegistry, document_types
+from ..vietnamese import slugify
+from .blocks import END_OF_SENTENCE, SEPARATOR, Block
+
+SO = re.compile(r"^s[ốo]\s*:?\s*(?P<number>\d*)[\s.…_]*/\s*(?P<ky_hieu>[^\s]+)", re.I)
+DATE = re.compile(r"^(?P<place>[^,]{2,40}),\s*ngày\s*(?P<day>[\d.…_ ]*?)\s*tháng\s*(?P<month>[\d.…_ ]*?)\s*"
+                  r"năm\s*(?P<year>\d{4})", re.I)
+ROMAN = re.compile(r"^(?P<label>[IVX]{1,4})\.\s+(?P<rest>.+)$")
+ARABIC = re.compile(r"^(?P<label>\d{1,2})\.\s+(?P<rest>.+)$")
+LETTER = re.compile(r"^(?P<label>[a-zđ])\)\s+(?P<rest>.+)$")
+AUTHORITY = re.compile(r"^(TM|KT|Q|TL|TUQ)\.\s")
+NOI_NHAN = re.compile(r"^n[ơo]i\s*nh[ậa]n\s*:?\s*$", re.I)
+KINH_GUI = re.compile(r"^kính\s*gửi\s*:?\s*(?P<rest>.*)$", re.I)
+REFERENCE = re.compile(
+    r"(?P<type>Kế hoạch(?: phối hợp)?|Chương trình(?: phối hợp)?|Chỉ thị|Quyết định|Kết luận|Nghị quyết|Thông tri|"
+    r"Quy định|Công văn|Hướng dẫn|Nghị định|Thông tư)\s+số\s+(?P<number>[\w/.-]+?)\s*,?\s*ngày\s+"
+    r"(?P<date>\d{1,2}/\d{1,2}/\d{4})")
+DEADLINE = re.compile(r"trước ngày\s+(?P<date>\d{1,2}/\d{1,2}/\d{4})")
+ORGANISATION = re.compile(r"tổ chức thực hiện", re.I)
+SUB_UNIT_START = re.compile(r"^(SỞ|BAN|PHÒNG|VĂN PHÒNG|THANH TRA|CHI CỤC|TRUNG TÂM|CÔNG AN|BỘ CHỈ HUY)\b")
+
+
+@dataclass
+class Imported:
+    document: dict
+    issuer: dict  # the issuing unit as read from the header, for a registry entry
+    warnings: list[str] = field(default_factory=list)
+    suggestions: dict = field(default_factory=dict)
+
+
+def sentence_case(text: str) -> str:
+    """A title typed in capitals → sentence case ("MỤC ĐÍCH, YÊU CẦU" → "Mục đích, yêu cầu")."""
+    if not is_caps(text):
+        return text
+    lowered = text.lower()
+    return lowered[:1].upper() + lowered[1:]
+
+
+def _strip_end_mark(text: str) -> str:
+    return re.sub(r"\s*\.?/\.\s*$", ".", text.rstrip())
+
+
+def _is_title(block: Block, rest: str, from_docx: bool) -> bool:
+    """A numbered line is a heading when it is bold, or (in plain text) short and without a full stop."""
+    if from_docx:
+        return block.bold
+    return not rest.rstrip().endswith(END_OF_SENTENCE) and len(rest) < 300
+
+
+def _date(match: re.Match) -> tuple[dt.date | None, int]:
+    year = int(match.group("year"))
+    day, month = match.group("day").strip(), match.group("month").strip()
+    if day.isdigit() and month.isdigit():
+        try:
+            return dt.date(year, int(month), int(day)), year
+        except ValueError:
+            return None, year
+    return None, year
+
+
+class Parser:
+    def __init__(self, blocks: list[Block], *, from_docx: bool):
+        self.blocks = [b for b in blocks if b.text and not SEPARATOR.match(b.plain)]
+        self.from_docx = from_docx
+        self.warnings: list[str] = []
+        self.stray: list[str] = []  # header lines not understood: kept at the start of the content
+        self.trailing: list[str] = []  # footer lines not understood: kept at the end of the content
+
+    # ------------------------------------------------------------ top level
+    def parse(self) -> Imported:
+        types = {name.upper(): code for code, name in document_types().items()}
+        start = next((i for i, b in enumerate(self.blocks[:40]) if b.plain.upper() in types), None)
+        if start is None:
+            self.warnings.append("không thấy tên loại văn bản (KẾ HOẠCH, BÁO CÁO…); tạm coi là Kế hoạch")
+            doc_type, header, rest = "KH", [], self.blocks
+        else:
+            doc_type = types[self.blocks[start].plain.upper()]
+            header, rest = self.blocks[:start], self.blocks[start + 1:]
+        issuer, number, when, year, place = self._header(header)
+        title, rest = self._title(rest)
+        footer_at = self._footer_start(rest)
+        body, footer = rest[:footer_at], rest[footer_at:]
+        kinh_gui, body = self._kinh_gui(body)
+        opening, sections, closing = self._content(body)
+        signer, recipients, archive, titles = self._footer(footer)
+        opening = self.stray + opening
+        closing = closing + self.trailing
+        if year is None:
+            found = re.search(r"\b(20\d\d)\b", title)
+            year = int(found.group(1)) if found else dt.date.today().year
+            self.warnings.append(f"không có dòng ngày tháng: lấy năm {year} (hãy kiểm tra trường year)")
+        document = {"issuer": None, "type": doc_type, "number": number, "date": when.strftime("%d/%m/%Y") if when else None,
+                    "year": year, "title": title}
+        if place:
+            document["place"] = place
+        if kinh_gui:
+            document["kinh_gui"] = kinh_gui
+        document.update({"opening": opening, "sections": sections, "closing": closing, "signer": signer,
+                         "recipients": recipients, "archive": archive})
+        issuer.update(titles)
+        return Imported(document, issuer, self.warnings, self._suggestions(body, sections))
+
+    # ------------------------------------------------------------ header
+    def _header(self, blocks: list[Block]):
+        number, when, year, place = None, None, None, None
+        issuer_lines: list[Block] = []
+        code = None
+        for block in blocks:
+            text = block.plain
+            if QUOC_HIEU_PATTERN.search(text) or TIEU_NGU_PATTERN.search(text):
+                continue
+            so = SO.match(text)
+            if so:
+                number = int(so.group("number")) if so.group("number") else None
+                parts = so.group("ky_hieu").split("-")
+                code = parts[1] if len(parts) > 1 else parts[0]
+                continue
+            date = DATE.match(text)
+            if date:
+                when, year = _date(date)
+                place = date.group("place").strip()
+                continue
+            if is_caps(text) and block.column == 0:
+                issuer_lines.append(block)
+            else:
+                self.stray.append(block.text)
+                self.warnings.append(f"phần tiêu đề có dòng không nhận ra, đã giữ làm đoạn mở đầu: «{text}»")
+        lines = [b.plain for b in issuer_lines]
+        parent: list[str] = []
+        if len(lines) >= 2 and (lines[0].startswith("UBND ") or (SUB_UNIT_START.match(lines[1])
+                                                                  and not lines[0].startswith("ỦY BAN NHÂN DÂN"))):
+            parent, lines = lines[:1], lines[1:]
+        elif len(issuer_lines) >= 2 and self.from_docx and not issuer_lines[0].bold and issuer_lines[1].bold:
+            parent, lines = lines[:1], lines[1:]
+        issuer = {"header": lines, "parent_header": parent, "code": code, "place": place}
+        return issuer, number, when, year, place
+
+    def _title(self, blocks: list[Block]) -> tuple[str, list[Block]]:
+        if not blocks:
+            return "", blocks
+        taken = [blocks[0]]
+        if self.from_docx and blocks[0].centred:
+            for block in blocks[1:]:
+                if not block.centred or KINH_GUI.match(block.plain) or block.table is not None:
+                    break
+                taken.append(block)
+        return " ".join(b.text for b in taken), blocks[len(taken):]
+
+    def _footer_start(self, blocks: list[Block]) -> int:
+        for index, block in enumerate(blocks):
+            if NOI_NHAN.match(block.plain):
+                # in a two-column footer the signature may come first in reading order
+                back = index
+                while back > 0 and blocks[back - 1].table is not None and blocks[back - 1].table == block.table:
+                    back -= 1
+                return back
+        for index, block in enumerate(blocks):
+            if AUTHORITY.match(block.plain) and index > len(blocks) // 2:
+                return index
+        return len(blocks)
+
+    def _kinh_gui(self, blocks: list[Block]) -> tuple[list[str], list[Block]]:
+        if not blocks:
+            return [], blocks
+        match = KINH_GUI.match(blocks[0].plain)
+        if not match:
+            return [], blocks
+        names, used = [], 1
+        if match.group("rest").strip():
+            names.append(match.group("rest").strip().rstrip(".;"))
+        else:
+            for block in blocks[1:]:
+                if not block.plain.startswith(("-", "–")):
+                    break
+                names.append(block.plain.lstrip("-– ").rstrip(".;"))
+                used += 1
+        return names, blocks[used:]
+
+    # ------------------------------------------------------------ content
+    def _content(self, blocks: list[Block]):
+        opening: list[str] = []
+        closing: list[str] = []
+        sections: list[dict] = []
+        has_roman = any(ROMAN.match(b.plain) for b in blocks)
+        if not has_roman and any(ARABIC.match(b.plain) for b in blocks):
+            self.warnings.append("các phần đánh số 1., 2. không có số La Mã: đã coi là mục I., II. theo "
+                                 "Nghị định 30/2020/NĐ-CP (vanban đánh số lại khi tạo văn bản)")
+        path: list[dict] = []  # current mục, khoản, điểm
+
+        def add_node(depth: int, block: Block, rest: str) -> None:
+            nonlocal path
+            node: dict = {}
+            if depth == 0:
+                node["title"] = sentence_case(rest)
+            elif _is_title(block, rest, self.from_docx):
+                node["title"] = rest
+            else:
+                node["text"] = rest
+            if depth == 0:
+                sections.append(node)
+                path = [node]
+                return
+            while len(path) > depth:
+                path.pop()
+            if len(path) < depth:
+                self.warnings.append(f"«{block.plain[:60]}» đứng ngoài một mục cha; đã giữ làm đoạn văn")
+                (path[-1].setdefault("paragraphs", []) if path else opening).append(block.text)
+                return
+            path[-1].setdefault("items", []).append(node)
+            path.append(node)
+
+        for position, block in enumerate(blocks):
+            text = block.text
+            plain = block.plain
+            if closing or (sections and plain.startswith("Trên đây")):
+                closing.append(text)
+                continue
+            roman, arabic, letter = ROMAN.match(plain), ARABIC.match(plain), LETTER.match(plain)
+            if roman:
+                add_node(0, block, _rest(text, roman))
+            elif arabic and (has_roman or sections or is_caps(arabic.group("rest")) or block.bold):
+                add_node(1 if has_roman else 0, block, _rest(text, arabic))
+            elif letter and path:
+                add_node(2 if has_roman else 1, block, _rest(text, letter))
+            elif path:
+                path[-1].setdefault("paragraphs", []).append(text)
+            else:
+                opening.append(text)
+        _strip_final_mark(opening, sections, closing)
+        return opening, sections, closing
+
+    # ------------------------------------------------------------ footer
+    def _footer(self, blocks: list[Block]):
+        recipients: list = []
+        archive: list[str] = []
+        authority: list[str] = []
+        name = None
+        label = next((i for i, b in enumerate(blocks) if NOI_NHAN.match(b.plain)), None)
+        label_column = blocks[label].column if label is not None else 0
+        for index, block in enumerate(blocks):
+            text = block.plain
+            if index == label:
+                continue
+            in_list = label is not None and index > label and block.column == label_column and \
+                text.startswith(("-", "–", "+"))
+            if in_list:
+                entry = text.lstrip("-–+ ").rstrip(";.").strip()
+                if entry.lower().startswith("lưu"):
+                    archive = [a.strip() for a in re.split(r",", entry.split(":", 1)[-1]) if a.strip()]
+                    archive = [a for a in archive if a.upper() != "VT"]
+                elif entry.lower() != "như trên":
+                    purpose = re.match(r"^(?P<to>.+?)\s*\((?P<purpose>[^()]+)\)$", entry)
+                    recipients.append({"to": purpose.group("to"), "purpose": purpose.group("purpose")}
+                                      if purpose else entry)
+            elif is_caps(text):
+                authority.append(text)
+            elif authority:
+                name = text
+            else:
+                self.trailing.append(block.text)
+                self.warnings.append(f"cuối văn bản có dòng không nhận ra, đã giữ làm đoạn kết: «{text}»")
+        signer: dict = {"role": "head"}
+        titles: dict = {}
+        if name:
+            signer["name"] = name
+        prefixes = [a.split(".")[0] for a in authority if AUTHORITY.match(a)]
+        title_lines = [a for a in authority if not AUTHORITY.match(a)]
+        own = title_lines[-1] if title_lines else None
+        if "KT" in prefixes:
+            signer["role"] = "deputy"
+        elif "TUQ" in prefixes:
+            signer.update(role="by-delegation", title=own)
+        elif "TL" in prefixes:
+            signer.update(role="by-order", title=own)
+        elif "Q" in prefixes:
+            signer["role"] = "acting"
+        elif own and own.startswith("PHÓ "):
+            signer["role"] = "deputy"
+            self.warnings.append(f"khối chữ ký có «{own}» mà thiếu dòng «KT. …»; đã ghi người ký là cấp phó ký "
+                                 "thay, vanban sẽ thêm «KT.»")
+        head = next((a.split(".", 1)[1].strip() for a in authority if a.startswith(("KT.", "Q.", "TL.", "TUQ."))),
+                    None)
+        if signer["role"] == "head" and own:
+            titles["head_title"] = own
+        elif head:
+            titles["head_title"] = head
+        if signer["role"] == "deputy" and own:
+            titles["deputy_title"] = own
+            if not head and own.startswith("PHÓ "):
+                titles["head_title"] = own[4:]
+        collective = next((a[4:] for a in authority if a.startswith("TM.")), None)
+        if collective:
+            titles["collective"] = collective
+        return signer, recipients, archive, titles
+
+    # ------------------------------------------------------------ hints for the cascade
+    def _suggestions(self, body: list[Block], sections: list[dict]) -> dict:
+        text = "\n".join(b.plain for b in body)
+        references, seen = [], set()
+        for match in REFERENCE.finditer(text):
+            key = (match.group("type"), match.group("number"))
+            if key not in seen:
+                seen.add(key)
+                references.append({"type": match.group("type"), "number": match.group("number"),
+                                   "date": match.group("date")})
+        deadlines = []
+        for match in DEADLINE.finditer(text):
+            before = text[max(0, match.start() - 40):match.start()]
+            deadlines.append({"date": match.group("date"), "context": " ".join(before.split()[-6:])})
+        organisation = []
+        for section in sections:
+            if ORGANISATION.search(section.get("title", "")):
+                organisation = [item.get("title") or item.get("text", "")[:80] for item in section.get("items", [])]
+        return {"review": True, "references": references, "deadlines": deadlines, "organisation": organisation}
+
+
+def _strip_final_mark(opening: list[str], sections: list[dict], closing: list[str]) -> None:
+    """Drop the "./." after the last sentence: vanban adds it again when it renders."""
+    if closing:
+        closing[-1] = _strip_end_mark(closing[-1])
+    elif sections:
+        node = sections[-1]
+        while node.get("items"):
+            node = node["items"][-1]
+        if node.get("paragraphs"):
+            node["paragraphs"][-1] = _strip_end_mark(node["paragraphs"][-1])
+        else:
+            key = "text" if "text" in node else "title"
+            node[key] = _strip_end_mark(node[key])
+    elif opening:
+        opening[-1] = _strip_end_mark(opening[-1])
+
+
+def _rest(text: str, match: re.Match) -> str:
+    """The part of a marked-up line after its number, keeping the markup."""
+    label = match.group("label")
+    return re.sub(rf"^\s*{re.escape(label)}[.)]\s*", "", text, count=1)
+
+
+def match_unit(issuer: dict, registry: UnitsRegistry) -> str | None:
+    """The registry unit whose header lines are the document's (diacritics and case ignored)."""
+    wanted = slugify(" ".join(issuer.get("header", [])))
+    if not wanted:
+        return None
+    for unit in registry.units.values():
+        if slugify(" ".join(unit.header)) == wanted:
+            return unit.id
+    return None
+
+
+def units_named(text: str, registry: UnitsRegistry) -> list[str]:
+    """Units and unit kinds a "Tổ chức thực hiện" heading speaks of, for a person to confirm."""
+    words = f"-{slugify(text)}-"
+    found = []
+    for kind_id, kind in registry.kinds.items():
+        names = [kind.plural or ""] + list(kind.keywords)
+        if any(name and f"-{slugify(name)}-" in words for name in names):
+            found.append(kind_id)
+    for unit in registry.units.values():
+        names = [unit.name, unit.short_name or ""]
+        if any(name and f"-{slugify(name)}-" in words for name in names):
+            found.append(unit.id)
+    return found
+
+
+def guess_unit(issuer: dict) -> dict:
+    """A registry entry for an issuer that no registry knows, from what the header says."""
+    header = list(issuer.get("header") or [])
+    if len(header) == 1 and header[0].startswith("ỦY BAN NHÂN DÂN ") :
+        header = ["ỦY BAN NHÂN DÂN", header[0][len("ỦY BAN NHÂN DÂN "):]]  # too wide for one header line
+    joined = " ".join(header)
+    kind = "co-quan-chuyen-mon"
+    if joined.startswith("ỦY BAN NHÂN DÂN") or issuer.get("collective") == "ỦY BAN NHÂN DÂN":
+        kind = "ubnd-huyen" if re.search(r"\b(HUYỆN|THỊ XÃ|QUẬN)\b", joined) else \
+            "ubnd-xa" if re.search(r"\b(XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU)\b", joined) else "ubnd-tinh"
+    elif joined.startswith("CÔNG AN"):
+        kind = "cong-an"
+    elif "QUÂN SỰ" in joined:
+        kind = "quan-su"
+    place = issuer.get("place")
+    if not place:
+        area = re.search(r"(TỈNH|THÀNH PHỐ|HUYỆN|THỊ XÃ|XÃ|PHƯỜNG)\s+(.+)$", joined)
+        place = area.group(2).title() if area else "…"
+    name = " ".join(h.capitalize() if i == 0 else h.lower() for i, h in enumerate(header)) if header else "Đơn vị ban hành"
+    unit = {
+        "id": slugify(joined) or "don-vi-ban-hanh",
+        "kind": kind,
+        "name": name,
+        "header": header or ["ỦY BAN NHÂN DÂN", "TỈNH …"],
+        "code": issuer.get("code") or ("UBND" if kind.startswith("ubnd") else "…"),
+        "place": place,
+    }
+    if issuer.get("parent_header"):
+        unit["parent_header"] = issuer["parent_header"]
+    for key in ("head_title", "deputy_title"):
+        if issuer.get(key):
+            unit[key] = issuer[key]
+    return unit
+
