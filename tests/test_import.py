@@ -224,3 +224,42 @@ def test_the_registry_is_unchanged_by_import(tmp_path):
     before = UNITS.read_bytes()
     import_plan(SEED_TEXT, tmp_path / "s.yaml", units=UNITS, issuer="ubnd-tinh")
     assert UNITS.read_bytes() == before and load_registry(UNITS)
+
+
+def test_a_copy_that_lost_its_columns_still_gives_the_header_fields(tmp_path):
+    path = tmp_path / "lang-son.txt"
+    path.write_text(textwrap.dedent("""\
+        ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+        Độc lập - Tự do - Hạnh phúc
+        Số: 07/KH-UBND Lạng Sơn, ngày 13 tháng 01 năm 2020
+        KẾ HOẠCH
+        TRIỂN KHAI CÁC GIẢI PHÁP PHÒNG, CHỐNG HẠN HÁN, THIẾU NƯỚC
+        SẢN XUẤT NÔNG NGHIỆP NĂM 2020
+        I. MỤC ĐÍCH, YÊU CẦU
+        Chủ động phòng, chống hạn hán./.
+        """), encoding="utf-8")
+    result = import_plan(path, tmp_path / "ls.yaml")
+    plan = load_plan(result.plan)
+    document = plan.plan.document
+    assert plan.registry.unit(document.issuer).header == ["ỦY BAN NHÂN DÂN", "TỈNH LẠNG SƠN"]
+    assert (document.number, document.date.isoformat()) == (7, "2020-01-13")
+    assert plan.registry.unit(document.issuer).place == "Lạng Sơn"
+    assert document.title == "Triển khai các giải pháp phòng, chống hạn hán, thiếu nước sản xuất nông nghiệp năm 2020"
+    assert any("chữ in hoa" in w for w in result.warnings)
+
+
+def test_a_word_document_with_a_header_table_imports_chu_quan_and_issuer(tmp_path):
+    from test_check import handmade_table_layout
+
+    path = tmp_path / "sgd.docx"
+    path.write_bytes(handmade_table_layout())
+    result = import_plan(path, tmp_path / "sgd.yaml")
+    plan = load_plan(result.plan)
+    document = plan.plan.document
+    unit = plan.registry.unit(document.issuer)
+    assert (unit.parent_header, unit.header) == (["UBND TỈNH NGHỆ AN"], ["SỞ GIÁO DỤC VÀ ĐÀO TẠO"])
+    assert unit.code == "SGDĐT" and unit.place == "Nghệ An" and unit.kind == "co-quan-chuyen-mon"
+    assert (document.number, document.date.isoformat()) == (12, "2021-03-05")
+    assert document.title == "Tổ chức ngày hội đọc sách năm 2021"
+    assert document.signer.role == "deputy" and document.signer.name == "Nguyễn Văn A"
+    assert render_plan(result.plan, tmp_path).report.ok

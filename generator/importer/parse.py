@@ -19,6 +19,7 @@ from .blocks import END_OF_SENTENCE, SEPARATOR, Block
 SO = re.compile(r"^s[ốo]\s*:?\s*(?P<number>\d*)[\s.…_]*/\s*(?P<ky_hieu>[^\s]+)", re.I)
 DATE = re.compile(r"^(?P<place>[^,]{2,40}),\s*ngày\s*(?P<day>[\d.…_ ]*?)\s*tháng\s*(?P<month>[\d.…_ ]*?)\s*"
                   r"năm\s*(?P<year>\d{4})", re.I)
+DATE_ANYWHERE = re.compile(DATE.pattern.lstrip("^").replace("[^,]{2,40}", r"[^,|/]{2,40}?"), re.I)
 ROMAN = re.compile(r"^(?P<label>[IVX]{1,4})\.\s+(?P<rest>.+)$")
 ARABIC = re.compile(r"^(?P<label>\d{1,2})\.\s+(?P<rest>.+)$")
 LETTER = re.compile(r"^(?P<label>[a-zđ])\)\s+(?P<rest>.+)$")
@@ -121,13 +122,22 @@ class Parser:
         code = None
         for block in blocks:
             text = block.plain
-            if QUOC_HIEU_PATTERN.search(text) or TIEU_NGU_PATTERN.search(text):
+            national = QUOC_HIEU_PATTERN.search(text) or TIEU_NGU_PATTERN.search(text)
+            if national:
+                # a copy that lost its columns: "ỦY BAN NHÂN DÂN TỈNH X CỘNG HÒA XÃ HỘI …" on one line
+                before = text[:national.start()].strip(" |-–")
+                if before and is_caps(before) and block.column == 0:
+                    issuer_lines.append(Block(before, bold=block.bold, column=0))
                 continue
             so = SO.match(text)
             if so:
                 number = int(so.group("number")) if so.group("number") else None
                 parts = so.group("ky_hieu").split("-")
                 code = parts[1] if len(parts) > 1 else parts[0]
+                date = DATE_ANYWHERE.search(text[so.end():])
+                if date:
+                    when, year = _date(date)
+                    place = date.group("place").strip()
                 continue
             date = DATE.match(text)
             if date:
@@ -158,7 +168,19 @@ class Parser:
                 if not block.centred or KINH_GUI.match(block.plain) or block.table is not None:
                     break
                 taken.append(block)
-        return " ".join(b.text for b in taken), blocks[len(taken):]
+        elif is_caps(blocks[0].plain):
+            # a web copy prints the trích yếu in capitals over several lines
+            for block in blocks[1:]:
+                if not is_caps(block.plain) or ROMAN.match(block.plain) or ARABIC.match(block.plain) \
+                        or KINH_GUI.match(block.plain) or block.plain.upper().startswith("CĂN CỨ"):
+                    break
+                taken.append(block)
+        title = " ".join(b.text for b in taken)
+        if is_caps(title):
+            self.warnings.append("trích yếu viết toàn chữ in hoa đã được chuyển sang chữ thường; hãy viết hoa lại "
+                                 "tên riêng nếu cần")
+            title = sentence_case(title)
+        return title, blocks[len(taken):]
 
     def _footer_start(self, blocks: list[Block]) -> int:
         for index, block in enumerate(blocks):
