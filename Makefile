@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 APT_PACKAGES := libreoffice-writer-nogui fonts-liberation2 poppler-utils
 PLAN := data/gia-lai-2021/ke-hoach-dan-van-2021.yaml
 
-.PHONY: demo test install install-test system-deps templates font-metrics clean
+.PHONY: demo test install install-test system-deps templates font-metrics national-units clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,7 @@ demo: install
 	$(BIN)/vanban cascade $(PLAN) -o out/cascade --zip
 	$(BIN)/vanban report $(PLAN) --period 6-thang -o out/bao-cao-6-thang
 	$(BIN)/vanban results-template $(PLAN) --period 6-thang -o out/ket-qua-6-thang
+	$(BIN)/vanban cascade data/gia-lai-2025/ke-hoach-dan-van-2026.yaml -o out/gia-lai-2026 --zip
 
 test: install-test
 	$(BIN)/pytest
@@ -47,6 +48,10 @@ templates: install
 
 font-metrics: install-test
 	$(BIN)/python -m generator.buildtools.font_metrics
+
+national-units: $(BIN)/python
+	$(BIN)/pip install -q -e ".[data]"
+	$(BIN)/python -m generator.buildtools.national_units
 
 clean:
 	rm -rf $(VENV) out/*.docx out/*.pdf out/*.png

@@ -191,6 +191,96 @@ def import_(
         typer.echo(f"Cần xem lại: {warning}", err=True)
 
 
+units_app = typer.Typer(cls=VietnameseGroup, no_args_is_help=True,
+                        help="Tra cứu sổ đơn vị (34 tỉnh, thành phố và 3.321 xã, phường từ 01/7/2025; "
+                             "sổ năm 2021) và chuyển dữ liệu cũ sang đơn vị mới.")
+app.add_typer(units_app, name="units", rich_help_panel=COMMANDS_PANEL)
+RegistryOption = Annotated[Path | None, typer.Option(
+    "--registry", metavar="SỔ.yaml", help="Dùng sổ đơn vị này thay cho sổ toàn quốc từ 01/7/2025.",
+    rich_help_panel=OPTIONS_PANEL)]
+ProvinceOption = Annotated[str | None, typer.Option(
+    "--province", metavar="TỈNH", help="Tỉnh, thành phố (mã, tên hoặc mã GSO; không cần dấu).",
+    rich_help_panel=OPTIONS_PANEL)]
+
+
+@units_app.command("list", cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
+def units_list(
+    province: ProvinceOption = None,
+    kind: Annotated[str | None, typer.Option("--kind", metavar="LOẠI", help="Loại đơn vị, ví dụ ubnd-xa.",
+                                             rich_help_panel=OPTIONS_PANEL)] = None,
+    search: Annotated[str | None, typer.Option("--search", "-s", metavar="CHỮ", help="Tìm theo tên, không cần dấu.",
+                                               rich_help_panel=OPTIONS_PANEL)] = None,
+    registry: RegistryOption = None,
+) -> None:
+    """Liệt kê đơn vị (lọc theo tỉnh, loại, tên)."""
+    from .units import find_units
+
+    found = find_units(province=province, kind=kind, search=search, registry=registry)
+    for item in found:
+        prefix = f"{item.province}/" if item.province and province is None else ""
+        code = f"  [{item.unit.gso_code}]" if item.unit.gso_code else ""
+        typer.echo(f"{prefix}{item.unit.id}  {item.unit.name}  ({item.unit.kind}){code}")
+    typer.echo(f"{len(found)} đơn vị", err=True)
+
+
+@units_app.command("show", cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
+def units_show(
+    unit_id: Annotated[str, typer.Argument(metavar="MÃ", help="Mã đơn vị (có thể kèm tỉnh: gia-lai/ubnd-xa-ia-o).",
+                                           rich_help_panel=ARGUMENTS_PANEL, show_default=False)],
+    province: ProvinceOption = None,
+    registry: RegistryOption = None,
+) -> None:
+    """Xem một đơn vị: tên, tiêu đề văn bản, ký hiệu, địa danh, chức danh ký."""
+    from .model import Signer
+    from .signature import signature_block
+    from .units import show_unit
+    from .vietnamese import date_line, ky_hieu, so_ky_hieu
+
+    found = show_unit(unit_id, province=province, registry=registry)
+    unit, reg = found.unit, found.registry
+    kind = reg.kind_of(unit)
+    lines = [
+        f"Mã: {unit.id}" + (f" ({found.province})" if found.province else ""),
+        f"Tên: {unit.name}" + (f" — tên ngắn: {unit.short_name}" if unit.short_name else ""),
+        f"Loại: {unit.kind} ({kind.label})" + (f"; mã GSO {unit.gso_code}" if unit.gso_code else ""),
+        "Tiêu đề: " + " / ".join([*unit.parent_header, *unit.header]),
+        f"Số, ký hiệu: {so_ky_hieu(None, ky_hieu('KH', unit.code))}",
+        f"Địa danh: {date_line(unit.place, None, 2026)}",
+        "Cấp trưởng ký: " + " / ".join(signature_block(Signer(role='head'), unit, reg).authority_lines),
+        "Cấp phó ký: " + " / ".join(signature_block(Signer(role='deputy'), unit, reg).authority_lines),
+    ]
+    if unit.parent:
+        lines.append(f"Cấp trên: {unit.parent}")
+    typer.echo("\n".join(lines))
+
+
+@units_app.command("migrate", cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
+def units_migrate(
+    source: Annotated[Path, typer.Argument(metavar="TỆP.yaml", help="Tệp kế hoạch hoặc tệp kết quả dùng đơn vị cũ.",
+                                           rich_help_panel=ARGUMENTS_PANEL, show_default=False)],
+    to: Annotated[str, typer.Option("--to", metavar="TỈNH|SỔ.yaml", help="Tỉnh, thành phố từ 01/7/2025 (hoặc một "
+                                    "tệp sổ đơn vị).", rich_help_panel=OPTIONS_PANEL)],
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="TỆP_MỚI.yaml", help="Tệp ghi kết quả.",
+                                      rich_help_panel=OPTIONS_PANEL)],
+    old_units: Annotated[Path | None, typer.Option("--old-units", metavar="SỔ_CŨ.yaml",
+                                                   help="Sổ đơn vị cũ (cho tệp kết quả).",
+                                                   rich_help_panel=OPTIONS_PANEL)] = None,
+    force: Annotated[bool, typer.Option("--force", metavar="", help="Ghi đè tệp đã có.",
+                                        rich_help_panel=OPTIONS_PANEL)] = False,
+) -> None:
+    """Chuyển kế hoạch, tệp kết quả từ đơn vị trước 01/7/2025 (huyện, xã cũ) sang đơn vị hiện nay."""
+    from .migrate import migrate_file
+    from .units import province_file
+
+    target = Path(to) if to.endswith((".yaml", ".yml")) else province_file(to)
+    report = migrate_file(source, target, out, old_units=old_units, force=force)
+    typer.echo(report.text())
+    typer.echo(f"Đã ghi {report.out}")
+    if report.decisions:
+        typer.echo(f"{len(report.decisions)} chỗ cần người quyết định (xem các dòng [cần quyết định], "
+                   "[không tìm thấy]).", err=True)
+
+
 @app.command(cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
 def check(
     files: Annotated[list[Path], typer.Argument(

@@ -45,14 +45,28 @@ class CascadeContext:
         return self.loaded.source.location(("cascade",) + path)
 
 
-def resolve_targets(names: list[str], registry: UnitsRegistry, where) -> list[str]:
-    """Unit ids and unit kinds → unit ids, in registry order."""
+def under(unit_id: str, ancestor: str | None, registry: UnitsRegistry) -> bool:
+    """Whether ``unit_id`` stands under ``ancestor`` (a kind in a plan means the issuer's own units of it)."""
+    if ancestor is None:
+        return True
+    seen = set()
+    current = registry.units[unit_id].parent
+    while current and current not in seen:
+        if current == ancestor:
+            return True
+        seen.add(current)
+        current = registry.units[current].parent if current in registry.units else None
+    return False
+
+
+def resolve_targets(names: list[str], registry: UnitsRegistry, where, within: str | None = None) -> list[str]:
+    """Unit ids and unit kinds → unit ids, in registry order; a kind stands for its units under ``within``."""
     wanted: set[str] = set()
     for index, name in enumerate(names):
         if name in registry.units:
             wanted.add(name)
         elif name in registry.kinds:
-            wanted.update(u.id for u in registry.units.values() if u.kind == name)
+            wanted.update(u.id for u in registry.units.values() if u.kind == name and under(u.id, within, registry))
         else:
             raise InputError(f"«{name}» không phải mã đơn vị hay loại đơn vị trong sổ đơn vị", where(index))
     return [unit_id for unit_id in registry.units if unit_id in wanted]
@@ -61,8 +75,9 @@ def resolve_targets(names: list[str], registry: UnitsRegistry, where) -> list[st
 def issuing_units(context: CascadeContext) -> list[str]:
     """The units that must issue a sub-plan."""
     spec = context.cascade
-    issuers = resolve_targets(spec.issuers, context.registry, lambda i: context.where("issuers", i))
-    excluded = set(resolve_targets(spec.exclude, context.registry, lambda i: context.where("exclude", i)))
+    within = context.parent.issuer
+    issuers = resolve_targets(spec.issuers, context.registry, lambda i: context.where("issuers", i), within)
+    excluded = set(resolve_targets(spec.exclude, context.registry, lambda i: context.where("exclude", i), within))
     return [u for u in issuers if u not in excluded]
 
 
@@ -155,9 +170,10 @@ class _Adapter:
             return "all"
         registry = self.context.registry
         where = lambda key: lambda i: self.context.loaded.source.location(path + ("assign", key, i))  # noqa: E731
-        if self.unit.id in resolve_targets(node.assign.lead, registry, where("lead")):
+        within = self.context.parent.issuer
+        if self.unit.id in resolve_targets(node.assign.lead, registry, where("lead"), within):
             return "lead"
-        if self.unit.id in resolve_targets(node.assign.support, registry, where("support")):
+        if self.unit.id in resolve_targets(node.assign.support, registry, where("support"), within):
             return "support"
         return None
 

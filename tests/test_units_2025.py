@@ -1,0 +1,142 @@
+"""Today's units (34 provinces, 3,321 communes), the merged Gia Lai cascade, browsing and migration."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import yaml
+
+from generator.cli import main
+from generator.loading import load_plan, load_registry
+from generator.migrate import DECIDE, KEPT, MERGED, migrate_file
+from generator.pipeline import cascade
+from generator.units import NATIONAL, national_index, province_file
+
+from conftest import DocxFacts, ROOT, SEED_PLAN, UNITS
+
+PLAN_2026 = ROOT / "data" / "gia-lai-2025" / "ke-hoach-dan-van-2026.yaml"
+
+
+def test_the_registry_counts_match_the_official_34_and_3321():
+    index = national_index()
+    assert len(index) == 34
+    assert sum(p["communes"] for p in index) == 3321
+    assert sum(p["kind"] == "thành phố trung ương" for p in index) == 6
+    communes = 0
+    for entry in index:
+        registry = load_registry(NATIONAL / entry["file"])
+        communes += sum(u.kind == "ubnd-xa" for u in registry.units.values())
+    assert communes == 3321
+
+
+def test_spot_checks_of_names_codes_and_places():
+    gia_lai = load_registry(province_file("Gia Lai"))
+    assert gia_lai.unit("ubnd-tinh").gso_code == "52" and gia_lai.unit("ubnd-tinh").header == ["ỦY BAN NHÂN DÂN", "TỈNH GIA LAI"]
+    assert sum(u.kind == "ubnd-xa" for u in gia_lai.units.values()) == 135
+    ia_o = gia_lai.unit("ubnd-xa-ia-o")
+    assert (ia_o.gso_code, ia_o.header, ia_o.place, ia_o.scope) == ("23782", ["ỦY BAN NHÂN DÂN", "XÃ IA O"], "Ia O", "xã")
+    quy_nhon = gia_lai.unit("ubnd-phuong-quy-nhon")
+    assert quy_nhon.gso_code == "21583" and quy_nhon.scope == "phường"
+    ha_noi = load_registry(province_file("ha noi"))
+    assert ha_noi.unit("ubnd-tinh").place == "Hà Nội" and ha_noi.unit("ubnd-phuong-hoan-kiem").gso_code == "00070"
+    assert ha_noi.unit("so-noi-vu").parent_header == ["UBND THÀNH PHỐ HÀ NỘI"]
+    assert load_registry(province_file("79")).unit("ubnd-tinh").place == "Thành phố Hồ Chí Minh"
+
+
+def test_the_registry_is_generated_data_with_its_source():
+    head = (NATIONAL / "gia-lai.yaml").read_text(encoding="utf-8").splitlines()[1]
+    assert "vietnam-provinces" in head and "sinh ngày" in head
+    assert "vietnam-provinces" in yaml.safe_load((NATIONAL / "index.yaml").read_text(encoding="utf-8"))["source"]
+
+
+@pytest.fixture(scope="module")
+def gia_lai_2026(tmp_path_factory):
+    return cascade(PLAN_2026, tmp_path_factory.mktemp("gl2026"), workers=2)
+
+
+def test_the_merged_gia_lai_cascades_to_its_agencies_and_all_135_communes(gia_lai_2026):
+    assert gia_lai_2026.failures == []  # every document passed `vanban check` before it was written
+    units = [e.unit for e in gia_lai_2026.entries]
+    assert sum(u.startswith(("ubnd-xa-", "ubnd-phuong-", "ubnd-dac-khu-")) for u in units) == 135
+    assert {"so-noi-vu", "so-nong-nghiep-va-moi-truong", "cong-an-tinh"} <= set(units)
+
+
+def test_a_commune_plan_speaks_as_a_commune(gia_lai_2026):
+    f = DocxFacts(gia_lai_2026.out_dir / "ubnd-phuong-quy-nhon" / "ke-hoach-dan-van-2026.docx")
+    texts = f.texts()
+    assert texts[:2] == ["ỦY BAN NHÂN DÂN", "PHƯỜNG QUY NHƠN"]
+    f.find("Quy Nhơn, ngày      tháng      năm 2026")
+    assert texts[texts.index("TM. ỦY BAN NHÂN DÂN") + 1] == "CHỦ TỊCH"
+    body = "\n".join(texts)
+    assert "trên địa bàn phường" in body and "trên địa bàn tỉnh" not in body
+    assert "báo cáo Ủy ban nhân dân tỉnh Gia Lai (qua Sở Nội vụ) trước ngày 10/6/2026" in body
+
+
+def test_any_province_is_chosen_the_same_way(tmp_path):
+    folder = tmp_path / "plan"
+    folder.mkdir()
+    text = PLAN_2026.read_text(encoding="utf-8").replace("units: ../vn-2025/gia-lai.yaml",
+                                                         f"units: {NATIONAL / 'cao-bang.yaml'}")
+    (folder / "kh.yaml").write_text(text, encoding="utf-8")
+    result = cascade(folder / "kh.yaml", tmp_path / "out", workers=2)
+    registry = load_registry(NATIONAL / "cao-bang.yaml")
+    assert result.failures == []
+    assert len(result.entries) == sum(u.kind in ("ubnd-xa", "co-quan-chuyen-mon", "cong-an", "quan-su")
+                                      for u in registry.units.values())
+    first = DocxFacts(result.out_dir / result.entries[0].file)
+    first.find("UBND TỈNH CAO BẰNG")
+
+
+def test_units_list_searches_without_diacritics(capsys):
+    assert main(["units", "list", "--province", "gia lai", "--search", "chu se"]) == 0
+    assert capsys.readouterr().out.strip() == "ubnd-xa-chu-se  Ủy ban nhân dân xã Chư Sê  (ubnd-xa)  [23941]"
+    assert main(["units", "list", "--registry", str(UNITS), "--kind", "ubnd-huyen", "--search", "dak po"]) == 0
+    assert "ubnd-huyen-dak-po" in capsys.readouterr().out
+
+
+def test_units_show_gives_what_a_document_of_the_unit_needs(capsys):
+    assert main(["units", "show", "gia-lai/so-noi-vu"]) == 0
+    out = capsys.readouterr().out
+    assert "Tiêu đề: UBND TỈNH GIA LAI / SỞ NỘI VỤ" in out and "Số:      /KH-SNV" in out
+    assert "Cấp phó ký: KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC" in out
+
+
+def test_an_unknown_province_is_a_clear_error(capsys):
+    assert main(["units", "list", "--province", "Hà Tây"]) == 2
+    assert "không có tỉnh, thành phố «Hà Tây»" in capsys.readouterr().err
+
+
+def test_migrating_the_2021_plan_maps_kinds_and_keeps_what_survived(tmp_path):
+    report = migrate_file(SEED_PLAN, province_file("gia-lai"), tmp_path / "2025.yaml")
+    statuses = {(m.where, m.status) for m in report.mappings}
+    assert ("cascade.issuers[2]", MERGED) in statuses and ("document.issuer", KEPT) in statuses
+    plan = load_plan(tmp_path / "2025.yaml").plan
+    assert "ubnd-xa" in plan.cascade.issuers and "ubnd-huyen" not in plan.cascade.issuers
+
+
+def test_migrating_results_of_a_huyen_asks_a_person_to_choose_among_its_successors(tmp_path, capsys):
+    results = tmp_path / "ket-qua.yaml"
+    results.write_text("unit: ubnd-huyen-chu-se\nperiod: 6-thang\nindicators: {hoi-nghi-quan-triet: 3}\n",
+                       encoding="utf-8")
+    code = main(["units", "migrate", str(results), "--to", "gia-lai", "--old-units", str(UNITS),
+                 "-o", str(tmp_path / "moi.yaml")])
+    captured = capsys.readouterr()
+    assert code == 0
+    assert ("[cần quyết định] unit: Ủy ban nhân dân huyện Chư Sê (ubnd-huyen-chu-se) → "
+            "Ủy ban nhân dân xã Chư Sê (ubnd-xa-chu-se), Ủy ban nhân dân xã Bờ Ngoong (ubnd-xa-bo-ngoong)") in captured.out
+    assert "1 chỗ cần người quyết định" in captured.err
+    assert yaml.safe_load((tmp_path / "moi.yaml").read_text(encoding="utf-8"))["unit"] == "ubnd-xa-chu-se"
+
+
+def test_merged_agencies_follow_the_merger_table(tmp_path):
+    plan_dir = tmp_path / "p"
+    shutil.copytree(SEED_PLAN.parent, plan_dir)
+    plan = plan_dir / SEED_PLAN.name
+    text = plan.read_text(encoding="utf-8").replace("lead: [so-noi-vu]", "lead: [so-ke-hoach-va-dau-tu, so-lao-dong-tbxh]")
+    plan.write_text(text, encoding="utf-8")
+    report = migrate_file(plan, province_file("gia-lai"), tmp_path / "m.yaml")
+    lead = {m.old: m for m in report.mappings if "assign.lead" in m.where}
+    assert lead["so-ke-hoach-va-dau-tu"].new == ("so-tai-chinh",) and lead["so-ke-hoach-va-dau-tu"].status == MERGED
+    assert lead["so-lao-dong-tbxh"].new == ("so-noi-vu", "so-y-te", "so-giao-duc-va-dao-tao")
+    assert DECIDE not in {m.status for m in report.mappings if m.where == "document.issuer"}
