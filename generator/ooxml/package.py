@@ -38,3 +38,61 @@ def read_package(data: bytes) -> list[tuple[str, bytes]]:
 def normalise_package(data: bytes) -> bytes:
     """Re-zip a package produced by another writer (python-docx stamps the current time on entries)."""
     return write_package(read_package(data))
+
+
+# ---------------------------------------------------------------- raw copies for fast batches
+
+import struct  # noqa: E402
+import zlib  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+_DOS_DATE = (1 << 5) | 1  # 1980-01-01
+_LOCAL = struct.Struct("<IHHHHHIIIHH")
+_CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
+_END = struct.Struct("<IHHHHIIH")
+
+
+@dataclass(frozen=True)
+class Member:
+    """A zip entry ready to be written: its name and its deflated bytes with their CRC and sizes."""
+
+    name: str
+    data: bytes  # compressed with raw deflate
+    crc: int
+    size: int
+
+
+def deflate(name: str, content: bytes, level: int = 6) -> Member:
+    packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return Member(name, packer.compress(content) + packer.flush(), zlib.crc32(content), len(content))
+
+
+def members_of(package: bytes) -> list[Member]:
+    """The entries of a zip as stored (still compressed), so they can be copied without recompressing."""
+    out = []
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        for info in archive.infolist():
+            if info.compress_type != zipfile.ZIP_DEFLATED:
+                out.append(deflate(info.filename, archive.read(info)))
+                continue
+            start = info.header_offset
+            name_length, extra_length = struct.unpack("<HH", package[start + 26:start + 30])
+            begin = start + 30 + name_length + extra_length
+            out.append(Member(info.filename, package[begin:begin + info.compress_size], info.CRC, info.file_size))
+    return out
+
+
+def write_members(members: list[Member]) -> bytes:
+    """A deterministic zip of already-deflated members (Python's zipfile cannot take compressed data)."""
+    body = bytearray()
+    central = bytearray()
+    for member in members:
+        name = member.name.encode("utf-8")
+        offset = len(body)
+        body += _LOCAL.pack(0x04034B50, 20, 0x800, 8, 0, _DOS_DATE, member.crc, len(member.data), member.size,
+                            len(name), 0)
+        body += name + member.data
+        central += _CENTRAL.pack(0x02014B50, 20, 20, 0x800, 8, 0, _DOS_DATE, member.crc, len(member.data),
+                                 member.size, len(name), 0, 0, 0, 0, 0o644 << 16, offset) + name
+    end = _END.pack(0x06054B50, 0, 0, len(members), len(members), len(central), len(body), 0)
+    return bytes(body + central + end)

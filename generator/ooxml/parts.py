@@ -224,28 +224,25 @@ def document_part(body: str) -> str:
     )
 
 
+_WORDML = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+_OVERRIDES = {
+    "/word/document.xml": f"{_WORDML}.document.main+xml",
+    "/word/styles.xml": f"{_WORDML}.styles+xml",
+    "/word/settings.xml": f"{_WORDML}.settings+xml",
+    "/word/fontTable.xml": f"{_WORDML}.fontTable+xml",
+    "/word/header1.xml": f"{_WORDML}.header+xml",
+    "/word/header2.xml": f"{_WORDML}.header+xml",
+    "/docProps/core.xml": "application/vnd.openxmlformats-package.core-properties+xml",
+    "/docProps/app.xml": "application/vnd.openxmlformats-officedocument.extended-properties+xml",
+}
+# Overrides sorted by part name, as python-docx writes them: a rendered package keeps this part unchanged.
 CONTENT_TYPES_XML = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/word/document.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-    '<Override PartName="/word/styles.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
-    '<Override PartName="/word/settings.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>'
-    '<Override PartName="/word/fontTable.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/>'
-    '<Override PartName="/word/header1.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>'
-    '<Override PartName="/word/header2.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>'
-    '<Override PartName="/docProps/core.xml" '
-    'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-    '<Override PartName="/docProps/app.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
-    "</Types>"
+    + "".join(f'<Override PartName="{name}" ContentType="{kind}"/>' for name, kind in sorted(_OVERRIDES.items()))
+    + "</Types>"
 )
 
 PACKAGE_RELS_XML = (
@@ -306,7 +303,10 @@ def core_properties(title: str) -> str:
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
         f"<dc:title>{esc(title)}</dc:title><dc:creator>vanban</dc:creator>"
         "<cp:lastModifiedBy>vanban</cp:lastModifiedBy><cp:revision>1</cp:revision>"
-        "</cp:coreProperties>"
+        # the empty properties docxtpl writes when it renders the core properties, so rendering leaves
+        # this part as it is
+        "<dc:description></dc:description><dc:identifier></dc:identifier><dc:language></dc:language>"
+        "<dc:subject></dc:subject></cp:coreProperties>"
     )
 
 

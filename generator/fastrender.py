@@ -1,0 +1,118 @@
+"""The compiled render path used by every batch: docxtpl's output, without docxtpl's per-document work.
+
+Plain docxtpl re-reads the template, re-patches its XML, re-compiles Jinja and re-zips every part for each
+document. Here a template is prepared once per process — the body and the header parts that carry tags
+are patched with docxtpl's own ``patch_xml`` and compiled once; every other part is kept deflated — and a
+document costs one Jinja render per tagged part, one deflate per changed part and a zip assembled from
+bytes. ``tests/test_fastrender.py`` holds the result to docxtpl's ``render()`` part by part.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from .errors import TemplateError
+from .ooxml import esc
+from .ooxml.package import Member, deflate, members_of, write_members
+
+_TAG = re.compile(r"{[{%#]")
+_TITLE = re.compile(r"<dc:title>.*?</dc:title>|<dc:title/>", re.S)
+
+
+@dataclass
+class _Part:
+    name: str  # zip entry
+    prefix: str  # text before the rendered region (the XML declaration and, for the document, up to <w:body>)
+    template: object  # compiled Jinja template of the region
+    suffix: str
+
+
+class CompiledTemplate:
+    def __init__(self, path: Path, environment):
+        self.path = Path(path)
+        raw = self.path.read_bytes()
+        self.members = members_of(raw)
+        document = DocxTemplate(self.path)
+        document.init_docx()
+        self._listing = document.resolve_listing
+        self.parts: list[_Part] = []
+        # the body, rendered as docxtpl does (get_xml → patch_xml → render_xml_part)
+        part = document.docx.part
+        whole = part.blob.decode("utf-8")
+        start, end = whole.index("<w:body"), whole.rindex("</w:body>") + len("</w:body>")
+        self.parts.append(_Part(str(part.partname).lstrip("/"), whole[:start],
+                                self._compile(document, document.get_xml(), environment), whole[end:]))
+        for rel in part.rels.values():
+            if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external:
+                xml = document.get_part_xml(rel.target_part)
+                if _TAG.search(xml):
+                    declaration = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                    self.parts.append(_Part(str(rel.target_part.partname).lstrip("/"), declaration,
+                                            self._compile(document, xml, environment), ""))
+        self.has_column_loops = "{%tc" in whole or "{%- tc" in whole
+        core = next((m for m in self.members if m.name == "docProps/core.xml"), None)
+        self.core = None
+        if core is not None:
+            import zlib
+
+            self.core = zlib.decompress(core.data, -15).decode("utf-8")
+
+    @staticmethod
+    def _compile(document: DocxTemplate, xml: str, environment):
+        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", document.patch_xml(xml))
+        try:
+            return environment.from_string(source)
+        except Exception as exc:  # jinja2.TemplateSyntaxError: a tag typed wrongly in Word
+            raise TemplateError(f"mẫu {document.template_file} có thẻ sai cú pháp: {exc}") from None
+
+    def _render(self, template, context) -> str:
+        xml = template.render(context)
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        if "\t" in xml or "\n" in xml or "\a" in xml or "\f" in xml:
+            xml = self._listing(xml)  # tabs and line breaks inside text, as docxtpl resolves them
+        return xml
+
+    def render(self, context: dict, *, title: str | None = None) -> bytes:
+        changed: dict[str, bytes] = {}
+        for part in self.parts:
+            region = self._render(part.template, context)
+            if "<w:body" in region and (self.has_column_loops or "docPr" in region):
+                region = self._fix_tree(region)
+            changed[part.name] = (part.prefix + region + part.suffix).encode("utf-8")
+        if title is not None and self.core is not None:
+            changed["docProps/core.xml"] = _TITLE.sub(f"<dc:title>{esc(title)}</dc:title>", self.core, count=1) \
+                .encode("utf-8")
+        members: list[Member] = [deflate(m.name, changed[m.name]) if m.name in changed else m for m in self.members]
+        return write_members(members)
+
+    def _fix_tree(self, body: str) -> str:
+        """Column loops and picture ids need docxtpl's tree fixes; only then is the body parsed."""
+        document = DocxTemplate(self.path)
+        document.render_init()
+        tree = document.fix_tables(body)
+        document.fix_docpr_ids(tree)
+        return etree.tostring(tree, encoding="unicode")
+
+
+@lru_cache(maxsize=16)
+def _compiled(path: str, stamp: float) -> CompiledTemplate:
+    from .render import jinja_environment
+
+    return CompiledTemplate(Path(path), jinja_environment())
+
+
+def compiled(path: Path) -> CompiledTemplate:
+    """The template at ``path``, prepared once per process (again if the file changes)."""
+    path = Path(path)
+    if not path.is_file():
+        raise TemplateError(f"không tìm thấy mẫu văn bản {path}")
+    return _compiled(str(path.resolve()), os.stat(path).st_mtime)
