@@ -49,6 +49,14 @@ def _main(
     _state["debug"] = debug
 
 
+WorkersOption = Annotated[int | None, typer.Option(
+    "--workers", metavar="SỐ", min=1, help="Số tiến trình chạy song song (mặc định: số lõi CPU).",
+    rich_help_panel=OPTIONS_PANEL)]
+PdfOption = Annotated[bool, typer.Option("--pdf", metavar="", help="Tạo thêm bản PDF của mỗi văn bản (cần LibreOffice).",
+                                         rich_help_panel=OPTIONS_PANEL)]
+CheckOption = Annotated[bool, typer.Option(
+    "--check/--no-check", help="Kiểm tra thể thức từng văn bản trước khi ghi (mặc định có; bỏ để chạy lô rất lớn "
+    "nhanh hơn).", rich_help_panel=OPTIONS_PANEL)]
 PlanArgument = Annotated[Path, typer.Argument(
     metavar="KẾ_HOẠCH.yaml", help="Tệp dữ liệu kế hoạch (YAML).", rich_help_panel=ARGUMENTS_PANEL,
     show_default=False)]
@@ -82,14 +90,14 @@ def cascade(
         rich_help_panel=OPTIONS_PANEL)] = None,
     make_zip: Annotated[bool, typer.Option("--zip", metavar="", help="Đóng gói toàn bộ vào một tệp .zip.",
                                            rich_help_panel=OPTIONS_PANEL)] = False,
-    workers: Annotated[int | None, typer.Option("--workers", metavar="SỐ", min=1,
-                                                help="Số tiến trình chạy song song (mặc định: số lõi CPU).",
-                                                rich_help_panel=OPTIONS_PANEL)] = None,
+    workers: WorkersOption = None,
+    pdf: PdfOption = False,
+    check: CheckOption = True,
 ) -> None:
     """Tạo kế hoạch cụ thể hóa của mọi đơn vị được giao (hoặc của các đơn vị --unit)."""
     with _progress("Đang tạo kế hoạch") as bar:
         task = bar.add_task("", total=None)
-        result = pipeline.cascade(plan, out, units=unit, workers=workers, make_zip=make_zip,
+        result = pipeline.cascade(plan, out, units=unit, workers=workers, make_zip=make_zip, check=check, pdf=pdf,
                                   progress=lambda done, total, o: bar.update(task, completed=done, total=total,
                                                                              description=o.unit))
     _batch_summary(result, "kế hoạch")
@@ -136,11 +144,13 @@ def results_template(plan: PlanArgument, period: PeriodOption, out: OutOption = 
 def report(plan: PlanArgument, period: PeriodOption, out: OutOption = Path("out/bao-cao"),
            results: ResultsOption = None, unit: UnitOption = None,
            make_zip: Annotated[bool, typer.Option("--zip", metavar="", help="Đóng gói toàn bộ vào một tệp .zip.",
-                                                  rich_help_panel=OPTIONS_PANEL)] = False) -> None:
+                                                  rich_help_panel=OPTIONS_PANEL)] = False,
+           workers: WorkersOption = None, pdf: PdfOption = False, check: CheckOption = True) -> None:
     """Tạo báo cáo của từng đơn vị cho một kỳ: điền từ tệp kết quả nếu có, nếu không là mẫu để trống."""
     with _progress("Đang tạo báo cáo") as bar:
         task = bar.add_task("", total=None)
         result = pipeline.unit_reports(plan, period, out, results_dir=results, units=unit, make_zip=make_zip,
+                                       workers=workers, check=check, pdf=pdf,
                                        progress=lambda done, total, o: bar.update(task, completed=done, total=total,
                                                                                   description=o.unit))
     _batch_summary(result, "báo cáo")

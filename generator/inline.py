@@ -9,7 +9,9 @@ The plan YAML writes emphasis the way the seed text does, so a secretary can pas
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 SUPERSCRIPT_CHARS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾⁺⁻", "0123456789()+-")
 _SUPERSCRIPTS = set("⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾⁺⁻")
@@ -27,66 +29,51 @@ class MarkupError(ValueError):
     """Unbalanced emphasis markers; the message is Vietnamese and names the marker."""
 
 
+_TOKEN = re.compile(r"(\\[*^\\]|\*\*|\*|\^|[⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾⁺⁻]+)")
+
+
 def parse(text: str) -> list[Span]:
     """Split ``text`` into spans of uniform emphasis; adjacent spans with equal emphasis are merged."""
+    return list(_parse(text))
+
+
+@lru_cache(maxsize=8192)
+def _parse(text: str) -> tuple[Span, ...]:
+    # Plans repeat the same paragraphs in every unit's document: parsed once, reused.
     spans: list[Span] = []
     italic = bold = sup = False
-    buffer: list[str] = []
 
-    def flush(unicode_sup: bool = False) -> None:
-        if buffer:
-            chunk = "".join(buffer)
-            add(Span(chunk, italic, bold, sup or unicode_sup))
-            buffer.clear()
-
-    def add(span: Span) -> None:
-        if spans and (spans[-1].italic, spans[-1].bold, spans[-1].superscript) == (
-            span.italic, span.bold, span.superscript
-        ):
-            spans[-1] = Span(spans[-1].text + span.text, span.italic, span.bold, span.superscript)
+    def add(chunk: str, superscript: bool) -> None:
+        if not chunk:
+            return
+        key = (italic, bold, superscript)
+        if spans and (spans[-1].italic, spans[-1].bold, spans[-1].superscript) == key:
+            spans[-1] = Span(spans[-1].text + chunk, *key)
         else:
-            spans.append(span)
+            spans.append(Span(chunk, *key))
 
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text) and text[i + 1] in "*^\\":
-            buffer.append(text[i + 1])
-            i += 2
+    for token in _TOKEN.split(text):
+        if not token:
             continue
-        if ch == "*":
-            flush()
-            if text.startswith("**", i):
-                bold = not bold
-                i += 2
-            else:
-                italic = not italic
-                i += 1
-            continue
-        if ch == "^":
-            flush()
+        if token[0] == "\\" and len(token) == 2:
+            add(token[1], sup)
+        elif token == "**":
+            bold = not bold
+        elif token == "*":
+            italic = not italic
+        elif token == "^":
             sup = not sup
-            i += 1
-            continue
-        if ch in _SUPERSCRIPTS:
-            flush()
-            j = i
-            while j < len(text) and text[j] in _SUPERSCRIPTS:
-                j += 1
-            buffer.append(text[i:j].translate(SUPERSCRIPT_CHARS))
-            flush(unicode_sup=True)
-            i = j
-            continue
-        buffer.append(ch)
-        i += 1
-    flush()
+        elif token[0] in _SUPERSCRIPTS:
+            add(token.translate(SUPERSCRIPT_CHARS), True)
+        else:
+            add(token, sup)
     if italic:
         raise MarkupError("thiếu dấu * đóng phần chữ nghiêng (*…*)")
     if bold:
         raise MarkupError("thiếu dấu ** đóng phần chữ đậm (**…**)")
     if sup:
         raise MarkupError("thiếu dấu ^ đóng phần chỉ số trên (^…^)")
-    return spans
+    return tuple(spans)
 
 
 def plain(text: str) -> str:

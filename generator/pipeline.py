@@ -56,9 +56,12 @@ def fix_file(path: Path, target: Path) -> Fixed:
 
 
 def cascade(plan_path: Path, out_dir: Path, *, units: list[str] | None = None, workers: int | None = None,
-            make_zip: bool = False, progress=None) -> CascadeResult:
-    """Every assigned unit's sub-plan under ``out_dir/<unit>/``, with manifest.json/.csv (and a zip)."""
-    return run_cascade(plan_path, out_dir, units=units, workers=workers, make_zip=make_zip, progress=progress)
+            make_zip: bool = False, progress=None, check: bool = True, pdf: bool = False) -> CascadeResult:
+    """Every assigned unit's sub-plan under ``out_dir/<unit>/``, with manifest.json/.csv (and a zip, PDFs)."""
+    from .cascade.batch import Job
+
+    return run_cascade(plan_path, out_dir, units=units, workers=workers, make_zip=make_zip, progress=progress,
+                       job=Job(check=check), pdf=pdf)
 
 
 # ---------------------------------------------------------------- reports
@@ -104,14 +107,14 @@ def results_templates(plan_path: Path, period_id: str, out_dir: Path, *, units: 
 
 def unit_reports(plan_path: Path, period_id: str, out_dir: Path, *, results_dir: Path | None = None,
                  units: list[str] | None = None, workers: int | None = None, make_zip: bool = False,
-                 progress=None) -> CascadeResult:
+                 progress=None, check: bool = True, pdf: bool = False) -> CascadeResult:
     """Each unit's report for the period: filled from ``results_dir`` where a unit has a file, else blank."""
     from .cascade.batch import Job
 
     loaded, _, period, found = _report_inputs(plan_path, period_id, results_dir)
-    job = Job(kind="report", period=period.id, results={u: r.results for u, r in found.items()})
+    job = Job(kind="report", period=period.id, results={u: r.results for u, r in found.items()}, check=check)
     return run_cascade(plan_path, out_dir, units=units, workers=workers, make_zip=make_zip, progress=progress,
-                       loaded=loaded, job=job)
+                       loaded=loaded, job=job, pdf=pdf)
 
 
 @dataclass(frozen=True)

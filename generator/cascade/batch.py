@@ -14,7 +14,7 @@ import json
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from .. import derive, inline, render
@@ -43,7 +43,8 @@ class Entry:
     noi_nhan: list[str]
     signer: list[str]
     sha256: str
-    check: str  # "đạt" or the number of ND30 errors
+    check: str  # "đạt", or "không kiểm tra" when the batch ran with --no-check
+    pdf: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class Job:
     kind: str = "subplan"  # subplan | report
     period: str | None = None
     results: dict[str, Results] = field(default_factory=dict)
+    check: bool = True  # every document through `vanban check` before it is written
 
     def document(self, unit_id: str, context: CascadeContext) -> Document:
         if self.kind == "report":
@@ -107,11 +109,12 @@ def render_unit(unit_id: str, out_dir: str, job: Job = Job(), context: CascadeCo
         shown = derive.document_context(document, registry)
         data = render.render_docx(render.template_for(document), shown, title=derive.document_title(document))
         relative = job.file_name(context, unit_id)
-        report = check_docx(data, relative)
-        if not report.ok:
-            problems = "; ".join(f"[{r.rule.id}] {r.outcome.violations[0].detail if r.outcome.violations else ''}"
-                                 for r in report.errors)
-            return Failure(unit_id, f"văn bản không đạt thể thức: {problems}", bad_input=False)
+        if job.check:
+            report = check_docx(data, relative)
+            if not report.ok:
+                problems = "; ".join(f"[{r.rule.id}] {r.outcome.violations[0].detail if r.outcome.violations else ''}"
+                                     for r in report.errors)
+                return Failure(unit_id, f"văn bản không đạt thể thức: {problems}", bad_input=False)
         write_atomic(Path(out_dir) / relative, data)
         return Entry(
             unit=unit_id,
@@ -124,7 +127,7 @@ def render_unit(unit_id: str, out_dir: str, job: Job = Job(), context: CascadeCo
             noi_nhan=shown["noi_nhan"],
             signer=[*shown["chu_ky"]["quyen_han"], shown["chu_ky"]["ho_ten"]],
             sha256=hashlib.sha256(data).hexdigest(),
-            check="đạt",
+            check="đạt" if job.check else "không kiểm tra",
         )
     except VanbanError as error:
         return Failure(unit_id, str(error), bad_input=isinstance(error, InputError))
@@ -147,7 +150,7 @@ def _run(units: list[str], out_dir: Path, plan_path: Path, context: CascadeConte
 
 def run_cascade(plan_path: Path, out_dir: Path, *, units: list[str] | None = None, workers: int | None = None,
                 make_zip: bool = False, progress: Callable[[int, int, Entry | Failure], None] | None = None,
-                loaded: LoadedPlan | None = None, job: Job = Job()) -> CascadeResult:
+                loaded: LoadedPlan | None = None, job: Job = Job(), pdf: bool = False) -> CascadeResult:
     """Write the sub-plan (or the ``job``'s document) of every issuing unit (or of ``units``) under
     ``out_dir``, plus the manifest."""
     loaded = loaded or load_plan(Path(plan_path))
@@ -170,6 +173,15 @@ def run_cascade(plan_path: Path, out_dir: Path, *, units: list[str] | None = Non
     for unit_id in targets:  # registry order, whatever order the workers finished in
         outcome = by_unit[unit_id]
         (result.entries if isinstance(outcome, Entry) else result.failures).append(outcome)
+    if pdf and result.entries:
+        from ..pdf import convert_many
+
+        converted = convert_many([out_dir / e.file for e in result.entries], workers=workers)
+        for index, (entry, item) in enumerate(zip(result.entries, converted)):
+            if item.pdf is None:
+                result.failures.append(Failure(entry.unit, f"không tạo được PDF: {item.error}", bad_input=False))
+            else:
+                result.entries[index] = replace(entry, pdf=str(item.pdf.relative_to(out_dir)))
     write_manifest(result, loaded)
     if make_zip:
         result.zip_path = write_zip(result, loaded, job)
@@ -177,7 +189,7 @@ def run_cascade(plan_path: Path, out_dir: Path, *, units: list[str] | None = Non
 
 
 MANIFEST_COLUMNS = ["unit", "unit_name", "file", "type", "ky_hieu", "so_ky_hieu", "trich_yeu", "noi_nhan",
-                    "signer", "sha256", "check"]
+                    "signer", "sha256", "check", "pdf"]
 
 
 def write_manifest(result: CascadeResult, loaded: LoadedPlan) -> None:

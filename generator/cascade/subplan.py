@@ -9,7 +9,7 @@ and the unit's override file; this module only decides what goes where.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -32,6 +32,13 @@ class CascadeContext:
     cascade: Cascade
     profiles: ProfileBook
     overrides: Path | None
+    resolved: dict = field(default_factory=dict)  # (names, within) → unit ids: a kind is resolved once
+
+    def targets(self, names: list[str], where, within: str | None) -> set[str]:
+        key = (tuple(names), within)
+        if key not in self.resolved:
+            self.resolved[key] = set(resolve_targets(names, self.registry, where, within))
+        return self.resolved[key]
 
     @property
     def registry(self) -> UnitsRegistry:
@@ -171,9 +178,9 @@ class _Adapter:
         registry = self.context.registry
         where = lambda key: lambda i: self.context.loaded.source.location(path + ("assign", key, i))  # noqa: E731
         within = self.context.parent.issuer
-        if self.unit.id in resolve_targets(node.assign.lead, registry, where("lead"), within):
+        if self.unit.id in self.context.targets(node.assign.lead, where("lead"), within):
             return "lead"
-        if self.unit.id in resolve_targets(node.assign.support, registry, where("support"), within):
+        if self.unit.id in self.context.targets(node.assign.support, where("support"), within):
             return "support"
         return None
 

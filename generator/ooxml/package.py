@@ -62,7 +62,7 @@ class Member:
     size: int
 
 
-def deflate(name: str, content: bytes, level: int = 6) -> Member:
+def deflate(name: str, content: bytes, level: int = 1) -> Member:
     packer = zlib.compressobj(level, zlib.DEFLATED, -15)
     return Member(name, packer.compress(content) + packer.flush(), zlib.crc32(content), len(content))
 
