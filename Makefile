@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 APT_PACKAGES := libreoffice-writer-nogui fonts-liberation2 poppler-utils
 PLAN := data/gia-lai-2021/ke-hoach-dan-van-2021.yaml
 
-.PHONY: demo test install install-test system-deps templates font-metrics national-units clean
+.PHONY: demo test bench install install-test system-deps templates font-metrics national-units clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ demo: install
 
 test: install-test
 	$(BIN)/pytest
+
+# Speed and memory against plain docxtpl, the national batch, PDF (see bench/bench.py); prints ratios.
+bench: install system-deps
+	@if command -v soffice >/dev/null 2>&1; then $(BIN)/python bench/bench.py --pdf; \
+	else $(BIN)/python bench/bench.py; fi
 
 # Rebuild the .docx templates and the font metrics from their sources (for developers).
 templates: install

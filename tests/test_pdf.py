@@ -61,3 +61,29 @@ def test_fonts_are_embedded_times_new_roman_or_its_metric_twin(seed_pdf):
     listing = subprocess.run(["pdffonts", str(seed_pdf)], capture_output=True, text=True, check=True).stdout
     fonts = listing.splitlines()[2:]
     assert fonts and all(("LiberationSerif" in f or "TimesNewRoman" in f) and " yes " in f for f in fonts)
+
+
+@requires_soffice
+@requires_poppler
+def test_a_batch_gets_its_pdfs_with_one_libreoffice_per_worker(tmp_path):
+    from generator.pipeline import cascade
+
+    result = cascade(SEED_PLAN, tmp_path, units=["so-tu-phap", "ubnd-huyen-chu-se", "cong-an-tinh"], workers=2,
+                     pdf=True)
+    assert result.failures == [] and all(e.pdf for e in result.entries)
+    for entry in result.entries:
+        pdf = tmp_path / entry.pdf
+        listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert "LiberationSerif" in listing or "TimesNewRoman" in listing
+    chu_se = pages(tmp_path / "ubnd-huyen-chu-se" / "ke-hoach-dan-van-2021.pdf")
+    assert chu_se[0].split()[0] == "ỦY" and "HUYỆN CHƯ SÊ" in chu_se[0]
+
+
+def test_pdf_without_libreoffice_is_a_clear_message(monkeypatch, tmp_path, capsys):
+    from generator import pdf
+    from generator.cli import main
+
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    code = main(["render", str(SEED_PLAN), "-o", str(tmp_path), "--pdf"])
+    err = capsys.readouterr().err
+    assert code == 1 and "chưa cài LibreOffice nên không tạo được PDF" in err and "apt-get install" in err
