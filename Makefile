@@ -3,8 +3,9 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 # Optional system tools: LibreOffice for PDF, Liberation Serif (metrics of Times New Roman), poppler for
-# PDF → PNG checks. Installed when we are root with apt-get; otherwise the tests that need them skip.
-APT_PACKAGES := libreoffice-writer-nogui fonts-liberation2 poppler-utils
+# PDF checks, Chromium for the browser test of the web app. Installed when we are root with apt-get;
+# otherwise the tests that need them skip with the reason.
+APT_PACKAGES := libreoffice-writer-nogui fonts-liberation2 poppler-utils chromium
 PLAN := data/gia-lai-2021/ke-hoach-dan-van-2021.yaml
 
 .PHONY: demo test bench install install-test system-deps templates font-metrics national-units clean
@@ -21,8 +22,8 @@ install-test: $(BIN)/python system-deps
 
 system-deps:
 	@if command -v soffice >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 \
-	    && fc-list 2>/dev/null | grep -qi "Liberation Serif"; then \
-	  echo "LibreOffice, poppler-utils, fonts-liberation2: đã có"; \
+	    && fc-list 2>/dev/null | grep -qi "Liberation Serif" && [ -x /usr/bin/chromium ]; then \
+	  echo "LibreOffice, poppler-utils, fonts-liberation2, chromium: đã có"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	    $(APT_PACKAGES) >/dev/null) \

@@ -292,6 +292,21 @@ def units_migrate(
 
 
 @app.command(cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
+def serve(
+    host: Annotated[str, typer.Option("--host", metavar="ĐỊA_CHỈ", help="Địa chỉ lắng nghe (0.0.0.0 để máy khác "
+                                      "trong cơ quan truy cập được).", rich_help_panel=OPTIONS_PANEL)] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", metavar="CỔNG", help="Cổng.", rich_help_panel=OPTIONS_PANEL)] = 8000,
+) -> None:
+    """Mở trang web cho văn thư: chọn kế hoạch, đơn vị, tải kế hoạch, báo cáo, kiểm tra văn bản."""
+    import uvicorn
+
+    from .web import create_app
+
+    typer.echo(f"vanban đang chạy tại http://{host}:{port} — nhấn Ctrl+C để dừng.")
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+
+
+@app.command(cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
 def check(
     files: Annotated[list[Path], typer.Argument(
         metavar="TỆP.docx...", help="Một hoặc nhiều tệp Word (.docx) cần kiểm tra.",

@@ -143,3 +143,94 @@ def consolidate(plan_path: Path, period_id: str, results_dir: Path, out_dir: Pat
     names = {u: loaded.registry.unit(u).short_name or loaded.registry.unit(u).name for u in units}
     return Consolidated(target, report, [u for u in units if u in found], [u for u in units if u not in found],
                         [u for u in units if u in found and found[u].late(period)], names)
+
+
+# ---------------------------------------------------------------- one document at a time (the web app)
+
+@dataclass(frozen=True)
+class UnitEdits:
+    """What a secretary may change on her unit's draft before downloading it."""
+
+    signer_name: str | None = None
+    signer_role: str | None = None
+    number: int | None = None
+    date: str | None = None  # "05/3/2021"
+    extra_recipients: tuple[str, ...] = ()
+
+
+def apply_edits(document, edits: UnitEdits | None):
+    """The document with the edits applied, validated as a whole (errors name the field)."""
+    from .model import Document
+    from .validation import validate_fields
+
+    if edits is None:
+        return document
+    data = document.model_dump(exclude_none=True)
+    if edits.signer_name is not None:
+        data["signer"]["name"] = edits.signer_name or None
+    if edits.signer_role:
+        data["signer"]["role"] = edits.signer_role
+    if edits.number is not None:
+        data["number"] = edits.number
+    if edits.date:
+        data["date"] = edits.date
+        data.pop("year", None)
+    data["recipients"] = data.get("recipients", []) + [{"to": r} for r in edits.extra_recipients if r.strip()]
+    return validate_fields(Document, data)
+
+
+def unit_documents(plan_path: Path):
+    """The plan, its cascade context and its issuing units (for choosing a unit)."""
+    from .cascade.subplan import issuing_units, load_context
+
+    loaded = load_plan(plan_path)
+    context = load_context(loaded)
+    return loaded, context, issuing_units(context)
+
+
+def unit_subplan(plan_path: Path, unit_id: str, edits: UnitEdits | None = None):
+    from .cascade.subplan import subplan
+
+    loaded, context, units = unit_documents(plan_path)
+    if unit_id not in units:
+        raise InputError(f"đơn vị «{unit_id}» không phải xây dựng kế hoạch cụ thể hóa của kế hoạch này")
+    return loaded, apply_edits(subplan(unit_id, context), edits)
+
+
+def unit_report_document(plan_path: Path, unit_id: str, period_id: str, results=None, edits: UnitEdits | None = None):
+    from .reports import period_of, unit_report
+
+    loaded, context, units = unit_documents(plan_path)
+    if unit_id not in units:
+        raise InputError(f"đơn vị «{unit_id}» không phải báo cáo kế hoạch này")
+    return loaded, apply_edits(unit_report(context, unit_id, period_of(context, period_id), results), edits)
+
+
+@dataclass(frozen=True)
+class Made:
+    docx: bytes
+    report: DocumentReport
+    pdf: bytes | None = None
+
+
+def make_document(document, registry, *, pdf: bool = False) -> Made:
+    """A document rendered, checked and (optionally) converted to PDF, all in memory."""
+    import tempfile
+
+    from .pdf import convert_many
+
+    data = render.render_docx(render.template_for(document), derive.document_context(document, registry),
+                              title=derive.document_title(document))
+    report = check_docx(data, "van-ban.docx")
+    pdf_bytes = None
+    if pdf:
+        with tempfile.TemporaryDirectory(prefix="vanban-") as work:
+            path = Path(work) / "van-ban.docx"
+            path.write_bytes(data)
+            converted = convert_many([path], workers=1)[0]
+            if converted.pdf is None:
+                from .errors import ConversionError
+
+                raise ConversionError(converted.error or "không tạo được PDF")
+            pdf_bytes = converted.pdf.read_bytes()
+    return Made(data, report, pdf_bytes)

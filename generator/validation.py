@@ -99,3 +99,18 @@ def validate(model: type[M], source: YamlDocument, data=None, prefix: tuple = ()
             loc = _clean_loc(tuple(error["loc"]))
             errors.append(InputError(_message(error, model, loc), source.location(prefix + loc)))
         raise InputErrors(errors) from None
+
+
+def validate_fields(model: type[M], data, label: str = "biểu mẫu") -> M:
+    """Validate data that came from a form rather than a file: locations are field paths only."""
+    from .errors import Location
+    from .yamlio import format_path
+
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InputErrors([
+            InputError(_message(error, model, _clean_loc(tuple(error["loc"]))),
+                       Location(label, field=format_path(_clean_loc(tuple(error["loc"])))))
+            for error in exc.errors(include_url=False)
+        ]) from None
