@@ -11,7 +11,7 @@ import re
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
 
 from . import inline
 from .vietnamese import nfc
@@ -20,12 +20,29 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WHITESPACE = re.compile(r"\s+")
 
 
+# Pictographs (emoji and the like): Times New Roman has no glyph for them and ND30 text never uses them.
+_PICTOGRAPH = re.compile("[\U0001F000-\U0001FAFF\U00002600-\U000027BF\U0001F900-\U0001F9FF\uFE0F]")
+
+
 def clean_text(value: str) -> str:
-    """NFC, one space between words, no control characters (they would corrupt the .docx)."""
+    """NFC, one space between words; refused: control characters (they would corrupt the .docx), emoji,
+    text typed in a legacy Vietnamese encoding."""
+    from .importer.encoding import looks_tcvn3, looks_vni
+
     value = nfc(value)
     bad = _CONTROL.search(value)
     if bad:
         raise ValueError(f"có ký tự điều khiển không in được (mã {ord(bad.group()):#04x}) ở vị trí {bad.start() + 1}")
+    bad = _PICTOGRAPH.search(value)
+    if bad:
+        raise ValueError(f"có ký tự «{bad.group()}» (biểu tượng) ở vị trí {bad.start() + 1}: văn bản hành chính "
+                         "chỉ dùng chữ Việt (phông Times New Roman)")
+    if len(value) > 12 and looks_tcvn3(value):
+        raise ValueError("chữ đang ở bảng mã TCVN3 (phông .VnTime, hiện như «KÕ ho¹ch»); hãy chuyển sang Unicode "
+                         "dựng sẵn (Unikey › Chuyển mã) rồi chép lại")
+    if len(value) > 12 and looks_vni(value):
+        raise ValueError("chữ đang ở bảng mã VNI (phông VNI-Times); hãy chuyển sang Unicode dựng sẵn (Unikey › "
+                         "Chuyển mã) rồi chép lại")
     return _WHITESPACE.sub(" ", value).strip()
 
 
@@ -71,9 +88,9 @@ class UnitKind(_Model):
 class Unit(_Model):
     """One issuing body: a UBND, a sở, a ban, an armed-forces command."""
 
-    id: str = Field(pattern=UNIT_ID)
+    id: str = Field(pattern=UNIT_ID, max_length=120)
     kind: str
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=300)
     short_name: str | None = None
     header: list[str] = Field(min_length=1)
     parent_header: list[str] = []
@@ -215,11 +232,11 @@ class Document(_Model):
 
     issuer: str
     type: str = "KH"
-    number: int | None = Field(default=None, ge=1)
+    number: StrictInt | None = Field(default=None, ge=1)
     date: dt.date | None = None
-    year: int | None = Field(default=None, ge=1945, le=2100)
-    place: str | None = None
-    title: str = Field(min_length=1)
+    year: StrictInt | None = Field(default=None, ge=1945, le=2100)
+    place: str | None = Field(default=None, max_length=80)
+    title: str = Field(min_length=1, max_length=600)
     kinh_gui: list[Recipient] = []
     opening: list[str] = []
     sections: list[Node] = []

@@ -34,6 +34,17 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+def _decimal_int(loader, node):
+    """"05" or "010" is what a secretary types for five or ten: decimal, never YAML 1.1's octal."""
+    text = loader.construct_scalar(node).replace("_", "")
+    if re.fullmatch(r"[-+]?0[0-9]+", text):
+        return int(text, 10)
+    return yaml.SafeLoader.construct_yaml_int(loader, node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _decimal_int)
+
+
 @dataclass
 class YamlDocument:
     """Parsed YAML data with the line of every mapping key and sequence item."""
@@ -73,6 +84,8 @@ _YAML_PROBLEMS = [
     (re.compile(r"found unexpected end of stream|while scanning a quoted scalar"), "thiếu dấu ngoặc kép đóng"),
     (re.compile(r"did not find expected key|expected <block end>"), "thụt lề không thẳng hàng"),
     (re.compile(r"found undefined alias|found unhashable key"), "cú pháp YAML không hợp lệ"),
+    (re.compile(r"special characters are not allowed|unacceptable character|control characters are not allowed"),
+     "có ký tự điều khiển không in được (thường do chép từ phần mềm khác); hãy xóa ký tự đó"),
 ]
 
 

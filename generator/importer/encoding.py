@@ -17,11 +17,13 @@ import yaml
 
 from ..errors import InputError, Location
 
-# Latin-1 letters that Vietnamese Unicode text never uses but TCVN3 mojibake is full of.
-TCVN3_MARKERS = set("¡¢£¤¥¦§¨©ª«¬®µ¶·¸¹»¼½¾ÆÇËÎÏÐÑÖ×ØÜÞßäåæçëîïñöøûüþ")
+# Non-letters that TCVN3 uses for Vietnamese letters (µ = à, ¹ = ạ, ® = đ …), and Latin-1 letters that
+# Vietnamese Unicode never uses but TCVN3 and VNI text are full of (Ö, ï, ñ, ø …).
+TCVN3_SYMBOLS = set("¡¢£¤¥¦§¨©ª¬®µ¶·¸¹»¼½¾")
+TCVN3_STRONG = set("¡¢£¤¥¦¨ª¬µ¶¸¹»¼½¾")  # one is enough: genuine Vietnamese text has no use for them
+LEGACY_LETTERS = set("ÆÇËÎÏÐÑÖ×ØÛÜÞßäåæçëîïñöøûüþ")
 # Letters of Vietnamese Unicode text outside Latin-1: a legacy-font text (read as Latin-1) never has them.
 VIETNAMESE_ONLY = re.compile(r"[ăđơưĂĐƠƯ\u1ea0-\u1ef9]")
-VNI_SEQUENCE = re.compile(r"[aeiouyAEIOUYöÖôÔ][øùûõïâêáàåãäéèúüëòóØÙÛÕÏÂÊÁÀÅÃÄÉÈÚÜËÒÓ]|ñ(?=[a-z])|Ñ(?=[A-Z])")
 
 
 @lru_cache(maxsize=1)
@@ -30,22 +32,26 @@ def tcvn3_table() -> dict[str, str]:
     return {k: v for k, v in yaml.safe_load(text)["table"].items()}
 
 
-def _scores(text: str) -> tuple[float, float]:
-    """(TCVN3 markers, VNI letter pairs) per word; real Vietnamese Unicode scores near zero on both."""
+def legacy_encoding(text: str) -> str | None:
+    """"tcvn3" or "vni" when ``text`` reads like a legacy-font document, else None."""
     words = len(text.split()) or 1
     if len(VIETNAMESE_ONLY.findall(text)) > words / 20:
-        return 0.0, 0.0
-    return sum(ch in TCVN3_MARKERS for ch in text) / words, len(VNI_SEQUENCE.findall(text)) / words
+        return None
+    if sum(ch in TCVN3_STRONG for ch in text):
+        return "tcvn3"
+    symbols = sum(ch in TCVN3_SYMBOLS for ch in text)
+    letters = sum(ch in LEGACY_LETTERS for ch in text)
+    if symbols + letters < 2 or (symbols + letters) / words < 0.1:
+        return None
+    return "tcvn3" if symbols else "vni"
 
 
 def looks_tcvn3(text: str) -> bool:
-    tcvn3, vni = _scores(text)
-    return tcvn3 > 0.1 and tcvn3 > vni
+    return legacy_encoding(text) == "tcvn3"
 
 
 def looks_vni(text: str) -> bool:
-    tcvn3, vni = _scores(text)
-    return vni > 0.15 and vni >= tcvn3
+    return legacy_encoding(text) == "vni"
 
 
 def from_tcvn3(text: str) -> str:
