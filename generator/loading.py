@@ -71,6 +71,7 @@ def load_registry(path: Path) -> UnitsRegistry:
             errors.append(InputError(f"loại đơn vị «{unit.kind}» không có; các loại hiện có: {', '.join(sorted(kinds))}",
                                      source.location(where + ("kind",))))
     ids = {unit.id for unit in registry.units}
+    errors += header_problems(registry, source)
     for index, unit in enumerate(registry.units):
         if unit.parent and unit.parent not in ids:
             errors.append(InputError(f"đơn vị cấp trên «{unit.parent}» không có trong sổ đơn vị",
@@ -78,6 +79,27 @@ def load_registry(path: Path) -> UnitsRegistry:
     if errors:
         raise InputErrors(errors)
     return UnitsRegistry(Path(path), registry.name, {unit.id: unit for unit in registry.units}, kinds)
+
+
+def header_problems(registry: Registry, source: YamlDocument) -> list[InputError]:
+    """Header lines wider than the issuer column would wrap in the document: each is refused with its width."""
+    from .layout import default_layout
+    from .metrics import text_width_twips
+    from .ooxml import twips_to_mm
+
+    layout = default_layout()
+    room = layout.header_table.left_content
+    errors = []
+    for index, unit in enumerate(registry.units):
+        for key, size, bold in (("parent_header", layout.sizes.chu_quan, False), ("header", layout.sizes.ban_hanh, True)):
+            for line_index, line in enumerate(getattr(unit, key)):
+                width = text_width_twips(line, size, bold=bold)
+                if width > room:
+                    errors.append(InputError(
+                        f"dòng tiêu đề «{line}» rộng {twips_to_mm(width):.0f} mm, cột tên cơ quan chỉ rộng "
+                        f"{twips_to_mm(room):.0f} mm", source.location(("units", index, key, line_index)),
+                        hint="chia thành hai dòng trong danh sách header"))
+    return errors
 
 
 @dataclass(frozen=True)
@@ -93,14 +115,34 @@ class LoadedPlan:
 
 
 def load_plan(path: Path) -> LoadedPlan:
+    """The plan and its registry, validated; every problem of both files is reported in one go."""
     path = Path(path)
     source = load(path)
-    plan = validate(Plan, source)
-    registry_path = (path.parent / plan.units).resolve()
-    if not registry_path.is_file():
-        raise InputError(f"không tìm thấy sổ đơn vị «{plan.units}»", source.location(("units",)))
-    registry = load_registry(registry_path)
-    check_references(plan, source, registry)
+    errors: list[InputError] = []
+    plan = registry = None
+    try:
+        plan = validate(Plan, source)
+    except InputErrors as problems:
+        errors += problems.errors
+    units = plan.units if plan else (source.data.get("units") if isinstance(source.data, dict) else None)
+    if isinstance(units, str):
+        registry_path = (path.parent / units).resolve()
+        if not registry_path.is_file():
+            errors.append(InputError(f"không tìm thấy sổ đơn vị «{units}»", source.location(("units",))))
+        else:
+            try:
+                registry = load_registry(registry_path)
+            except InputErrors as problems:
+                errors += problems.errors
+            except InputError as problem:
+                errors.append(problem)
+    if plan is not None and registry is not None:
+        try:
+            check_references(plan, source, registry)
+        except InputErrors as problems:
+            errors += problems.errors
+    if errors:
+        raise InputErrors(errors)
     return LoadedPlan(path, source, plan, registry)
 
 

@@ -166,7 +166,11 @@ def run_cascade(plan_path: Path, out_dir: Path, *, units: list[str] | None = Non
     workers = workers or os.cpu_count() or 1
     result = CascadeResult(out_dir)
     by_unit: dict[str, Entry | Failure] = {}
-    for done, outcome in enumerate(_run(targets, out_dir, Path(plan_path), context, workers, job), start=1):
+    for unit_id in [u for u in targets if u in context.invalid]:  # found before anything was rendered
+        by_unit[unit_id] = Failure(unit_id, "; ".join(str(e) for e in context.invalid[unit_id]), bad_input=True)
+    targets_to_render = [u for u in targets if u not in by_unit]
+    for done, outcome in enumerate(_run(targets_to_render, out_dir, Path(plan_path), context, workers, job),
+                                   start=len(by_unit) + 1):
         by_unit[outcome.unit] = outcome
         if progress:
             progress(done, len(targets), outcome)

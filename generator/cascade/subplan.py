@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..errors import InputError, Location
+from ..errors import InputError, InputErrors, Location
 from ..loading import LoadedPlan, UnitsRegistry, document_types
 from ..model import Cascade, Document, Node, Signer, Unit
 from ..vietnamese import ky_hieu, number_text, short_date
@@ -33,6 +33,7 @@ class CascadeContext:
     profiles: ProfileBook
     overrides: Path | None
     resolved: dict = field(default_factory=dict)  # (names, within) → unit ids: a kind is resolved once
+    invalid: dict = field(default_factory=dict)  # unit id → the problems of its wording data (found up front)
 
     def targets(self, names: list[str], where, within: str | None) -> set[str]:
         key = (tuple(names), within)
@@ -301,4 +302,74 @@ def load_context(loaded: LoadedPlan) -> CascadeContext:
     if spec.consolidator not in loaded.registry.units:
         raise InputError(f"đơn vị tổng hợp «{spec.consolidator}» không có trong sổ đơn vị",
                          loaded.source.location(("cascade", "consolidator")))
-    return CascadeContext(loaded, spec, profiles, overrides)
+    context = CascadeContext(loaded, spec, profiles, overrides)
+    context.invalid.update(check_wording(context))
+    return context
+
+
+BASE_NAMES = {"ten_don_vi", "ten_ngan", "ten_dia_ban", "pham_vi", "xa_phuong", "cap_tren", "cap_tren_ngan",
+              "ke_hoach_cap_tren", "trich_yeu_cap_tren", "trich_yeu_cap_tren_thuong", "bao_cao_cap_tren",
+              "dau_moi_tong_hop", "han_noi_bo", "han_cap_tren", "nam"}
+
+
+def _texts(model, path: tuple = ()):
+    """(path, text) for every string of a profile or override model."""
+    if isinstance(model, str):
+        yield path, model
+    elif isinstance(model, dict):
+        for key, value in model.items():
+            yield from _texts(value, path + (key,))
+    elif isinstance(model, list):
+        for index, value in enumerate(model):
+            yield from _texts(value, path + (index,))
+    elif hasattr(model, "model_dump"):
+        yield from _texts(model.model_dump(exclude_none=True), path)
+
+
+def check_wording(context: CascadeContext) -> dict[str, list[InputError]]:
+    """Every override file of the issuing units is read, and every {chỗ trống} of every profile and override
+    in use is checked, before any document is written. Returns the problems by unit: a bad override fails
+    its unit, a bad profile every unit of its kind; the other units go on."""
+    import difflib
+
+    from .profiles import load_override
+    from .wording import placeholders
+
+    problems: dict[str, list[InputError]] = {}
+    units = issuing_units(context)
+    overrides = {}
+    for unit_id in units:
+        try:
+            overrides[unit_id] = load_override(context.overrides, unit_id)
+        except InputErrors as many:
+            problems.setdefault(unit_id, []).extend(many.errors)
+        except InputError as one:
+            problems.setdefault(unit_id, []).append(one)
+
+    def unknown(sourced, names: set[str]) -> list[InputError]:
+        found = []
+        for path, text in _texts(sourced.model):
+            if path[:1] == ("replacements",) and path[-1:] == ("from",):
+                continue
+            for name in sorted(placeholders(text) - names):
+                close = difflib.get_close_matches(name, sorted(names), n=1)
+                found.append(InputError(f"chỗ trống {{{name}}} không có", sourced.location(*path),
+                                        hint=f"có phải ý bạn là {{{close[0]}}}?" if close else None))
+        return found
+
+    for kind in sorted({context.registry.unit(u).kind for u in units}):
+        members = [u for u in units if context.registry.unit(u).kind == kind]
+        try:
+            profile = context.profiles.for_kind(kind, registry_location(context, members[0]))
+        except InputError as one:
+            for unit_id in members:
+                problems.setdefault(unit_id, []).append(one)
+            continue
+        allowed = BASE_NAMES | set(profile.model.values) | {"chu_tri"}
+        shared = unknown(profile, allowed)
+        for unit_id in members:
+            own = unknown(overrides[unit_id], allowed | set(overrides[unit_id].model.values)) \
+                if overrides.get(unit_id) is not None else []
+            if shared or own:
+                problems.setdefault(unit_id, []).extend(shared + own)
+    return problems

@@ -46,3 +46,7 @@ class Wording:
         if depth == 0 and _ANY_BRACE.search(PLACEHOLDER.sub("", template)):
             raise InputError("dấu ngoặc nhọn { } chỉ dùng cho chỗ trống dạng {ten_cho_trong}", where)
         return filled
+
+
+def placeholders(template: str) -> set[str]:
+    return {match.group(1) for match in PLACEHOLDER.finditer(template)}
