@@ -54,6 +54,8 @@ WorkersOption = Annotated[int | None, typer.Option(
     rich_help_panel=OPTIONS_PANEL)]
 PdfOption = Annotated[bool, typer.Option("--pdf", metavar="", help="Tạo thêm bản PDF của mỗi văn bản (cần LibreOffice).",
                                          rich_help_panel=OPTIONS_PANEL)]
+ForceOption = Annotated[bool, typer.Option("--force", metavar="", help="Ghi đè cả tệp đã được sửa bằng Word "
+                                           "hoặc phần mềm khác.", rich_help_panel=OPTIONS_PANEL)]
 CheckOption = Annotated[bool, typer.Option(
     "--check/--no-check", help="Kiểm tra thể thức từng văn bản trước khi ghi (mặc định có; bỏ để chạy lô rất lớn "
     "nhanh hơn).", rich_help_panel=OPTIONS_PANEL)]
@@ -70,9 +72,10 @@ def render(
     out: OutOption = Path("out"),
     pdf: Annotated[bool, typer.Option("--pdf", metavar="", help="Tạo thêm bản PDF (cần LibreOffice).",
                                       rich_help_panel=OPTIONS_PANEL)] = False,
+    force: ForceOption = False,
 ) -> None:
     """Tạo văn bản .docx (và PDF) từ một tệp kế hoạch."""
-    result = pipeline.render_plan(plan, out, pdf=pdf)
+    result = pipeline.render_plan(plan, out, pdf=pdf, force=force)
     typer.echo(str(result.docx))
     if result.pdf:
         typer.echo(str(result.pdf))
@@ -93,11 +96,13 @@ def cascade(
     workers: WorkersOption = None,
     pdf: PdfOption = False,
     check: CheckOption = True,
+    force: ForceOption = False,
 ) -> None:
     """Tạo kế hoạch cụ thể hóa của mọi đơn vị được giao (hoặc của các đơn vị --unit)."""
     with _progress("Đang tạo kế hoạch") as bar:
         task = bar.add_task("", total=None)
         result = pipeline.cascade(plan, out, units=unit, workers=workers, make_zip=make_zip, check=check, pdf=pdf,
+                                  force=force,
                                   progress=lambda done, total, o: bar.update(task, completed=done, total=total,
                                                                              description=o.unit))
     _batch_summary(result, "kế hoạch")
@@ -121,6 +126,8 @@ def _progress(label: str):
 
 
 def _batch_summary(result, what: str) -> None:
+    if result.skipped:
+        typer.echo(f"{result.skipped} văn bản đã có từ lần chạy trước và không đổi: giữ nguyên.")
     for failure in result.failures:
         typer.echo(f"Lỗi ở đơn vị {failure.unit}: {failure.reason}", err=True)
     typer.echo(f"Đã tạo {len(result.entries)} {what} trong {result.out_dir}"
@@ -145,12 +152,13 @@ def report(plan: PlanArgument, period: PeriodOption, out: OutOption = Path("out/
            results: ResultsOption = None, unit: UnitOption = None,
            make_zip: Annotated[bool, typer.Option("--zip", metavar="", help="Đóng gói toàn bộ vào một tệp .zip.",
                                                   rich_help_panel=OPTIONS_PANEL)] = False,
-           workers: WorkersOption = None, pdf: PdfOption = False, check: CheckOption = True) -> None:
+           workers: WorkersOption = None, pdf: PdfOption = False, check: CheckOption = True,
+           force: ForceOption = False) -> None:
     """Tạo báo cáo của từng đơn vị cho một kỳ: điền từ tệp kết quả nếu có, nếu không là mẫu để trống."""
     with _progress("Đang tạo báo cáo") as bar:
         task = bar.add_task("", total=None)
         result = pipeline.unit_reports(plan, period, out, results_dir=results, units=unit, make_zip=make_zip,
-                                       workers=workers, check=check, pdf=pdf,
+                                       workers=workers, check=check, pdf=pdf, force=force,
                                        progress=lambda done, total, o: bar.update(task, completed=done, total=total,
                                                                                   description=o.unit))
     _batch_summary(result, "báo cáo")
@@ -348,6 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code (0 ok, 1 failure, 2 bad input)."""
     argv = sys.argv[1:] if argv is None else argv
     _state["debug"] = "--debug" in argv
+    _stop_on_sigterm()
     try:
         # Without standalone mode Typer returns the exit code of typer.Exit instead of raising it.
         result = app(args=argv, prog_name="vanban", standalone_mode=False)
@@ -373,6 +382,18 @@ def main(argv: list[str] | None = None) -> int:
         _report(f"Lỗi không lường trước: {error!r}. Chạy lại với --debug để xem chi tiết và báo cho nhóm phát triển.")
         return 1
     return 0
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a service stopping, `kill`) stops a run like Ctrl-C: files done stay, the manifest says so."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        def stop(signum, frame):
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, stop)
 
 
 def _report(message: str) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docxtpl import DocxTemplate
 from lxml import etree
@@ -24,6 +25,42 @@ from .ooxml import esc
 from .ooxml.package import Member, deflate, members_of, write_members
 
 _TAG = re.compile(r"{[{%#]")
+TAGS = re.compile(r"{{.*?}}|{%.*?%}")
+MAX_ENTRIES = 500
+MAX_UNCOMPRESSED = 50 * 1024 * 1024
+
+
+def where(line: str, tag: str | None = None) -> str:
+    """"đoạn «…», thẻ «…»" for a line of template source (one paragraph a line). Without a tag, the first
+    tag of the line is named — up to where the next one starts, when it was never closed."""
+    text = re.sub(r"<[^>]+>", "", line).strip()
+    if tag is None:
+        opener = re.search(r"{[{%]", text)
+        if opener:
+            rest = text[opener.start():]
+            closer = re.search(r"[}%]}", rest)
+            following = re.search(r"{[{%]", rest[2:])
+            end = closer.end() if closer and (not following or closer.start() < following.start() + 2) else \
+                (following.start() + 2 if following else len(rest))
+            tag = rest[:end].strip()
+    text = text.split("{{", 2)[0:2]
+    shown = "{{".join(text)[:80]
+    shown = f"đoạn «{shown}»" if shown else "một đoạn"
+    return f"{shown}, thẻ «{re.sub(r'<[^>]+>', '', tag)}»" if tag else shown
+
+
+def check_package(raw: bytes, path: Path) -> None:
+    """A template is a zip from the user's hands: its size unpacked is bounded before anything opens it."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as package:
+            infos = package.infolist()
+    except zipfile.BadZipFile:
+        raise TemplateError(f"mẫu {path.name} không phải tệp .docx hợp lệ") from None
+    if len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
+        raise TemplateError(f"mẫu {path.name} quá lớn khi giải nén (nghi là tệp độc hại), không mở")
 _TITLE = re.compile(r"<dc:title>.*?</dc:title>|<dc:title/>", re.S)
 
 
@@ -40,10 +77,12 @@ class CompiledTemplate:
         self.path = Path(path)
         raw = self.path.read_bytes()
         self.members = members_of(raw)
+        check_package(raw, self.path)
         document = DocxTemplate(self.path)
         document.init_docx()
         self._listing = document.resolve_listing
         self.parts: list[_Part] = []
+        self.sources: list[str] = []
         # the body, rendered as docxtpl does (get_xml → patch_xml → render_xml_part)
         part = document.docx.part
         whole = part.blob.decode("utf-8")
@@ -65,13 +104,23 @@ class CompiledTemplate:
 
             self.core = zlib.decompress(core.data, -15).decode("utf-8")
 
-    @staticmethod
-    def _compile(document: DocxTemplate, xml: str, environment):
+    def _compile(self, document: DocxTemplate, xml: str, environment):
         source = re.sub(r"<w:p([ >])", r"\n<w:p\1", document.patch_xml(xml))
+        self.sources.append(source)
         try:
             return environment.from_string(source)
-        except Exception as exc:  # jinja2.TemplateSyntaxError: a tag typed wrongly in Word
-            raise TemplateError(f"mẫu {document.template_file} có thẻ sai cú pháp: {exc}") from None
+        except jinja2.TemplateSyntaxError as exc:  # a tag typed wrongly in Word
+            line = source.splitlines()[exc.lineno - 1] if exc.lineno and exc.lineno <= source.count("\n") + 1 else ""
+            raise TemplateError(f"mẫu {self.path.name}, {where(line)}: thẻ sai cú pháp ({exc.message})") from None
+
+    def locate(self, needle: str) -> str:
+        """The paragraph and tag of the template where ``needle`` (a variable name) is used."""
+        for source in self.sources:
+            for line in source.splitlines():
+                for tag in TAGS.findall(line):
+                    if re.search(rf"\b{re.escape(needle)}\b", tag):
+                        return where(line, tag)
+        return "không rõ đoạn"
 
     def _render(self, template, context) -> str:
         xml = template.render(context)

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
 
 from .errors import Location, OutputError
+
+_REASONS = {errno.ENOSPC: "ổ đĩa đã đầy", errno.EACCES: "không có quyền ghi", errno.EPERM: "không có quyền ghi",
+            errno.EROFS: "ổ đĩa chỉ cho đọc", errno.ENOTDIR: "đường dẫn có một phần không phải thư mục",
+            errno.EDQUOT: "đã hết hạn mức dung lượng"}
+
+
+def reason(exc: OSError) -> str:
+    return _REASONS.get(exc.errno, exc.strerror or str(exc))
 
 
 def write_atomic(path: Path, data: bytes) -> Path:
@@ -16,7 +25,7 @@ def write_atomic(path: Path, data: bytes) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise OutputError(f"không tạo được thư mục hoặc tệp ({exc.strerror})", Location(path.parent)) from None
+        raise OutputError(f"không tạo được thư mục hoặc tệp ({reason(exc)})", Location(path.parent)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -30,6 +39,6 @@ def write_atomic(path: Path, data: bytes) -> Path:
         except FileNotFoundError:
             pass
         if isinstance(exc, OSError):
-            raise OutputError(f"không ghi được tệp ({exc.strerror})", Location(path)) from None
+            raise OutputError(f"không ghi được tệp ({reason(exc)})", Location(path)) from None
         raise
     return path

@@ -9,7 +9,7 @@ from . import derive, inline, render
 from .check import DocumentReport, check_docx
 from .cascade.batch import CascadeResult, run_cascade
 from .check.fixes import fix_document
-from .errors import InputError
+from .errors import InputError, Location, OutputError
 from .loading import load_plan
 from .output import write_atomic
 from .pdf import convert_to_pdf
@@ -22,14 +22,19 @@ class Rendered:
     pdf: Path | None = None
 
 
-def render_plan(plan_path: Path, out_dir: Path, *, pdf: bool = False) -> Rendered:
+def render_plan(plan_path: Path, out_dir: Path, *, pdf: bool = False, force: bool = False) -> Rendered:
     """Render the plan at ``plan_path`` as ``out_dir/<slug>.docx`` (and .pdf)."""
+    from .cascade.batch import written_by_vanban
+
     loaded = load_plan(plan_path)  # load + validate
     document = loaded.plan.document
     context = derive.document_context(document, loaded.registry)  # derive
     data = render.render_docx(render.template_for(document), context,
                               title=derive.document_title(document))  # render
     target = Path(out_dir) / f"{loaded.slug}.docx"
+    if target.exists() and not force and not written_by_vanban(target):
+        raise OutputError("tệp đã được sửa bằng phần mềm khác sau khi vanban tạo; giữ nguyên tệp đó",
+                          Location(target), hint="thêm --force để ghi đè, hoặc chọn thư mục khác bằng -o")
     report = check_docx(data, target)  # check
     write_atomic(target, data)  # write
     pdf_path = convert_to_pdf([target], Path(out_dir))[0] if pdf else None
@@ -56,12 +61,15 @@ def fix_file(path: Path, target: Path) -> Fixed:
 
 
 def cascade(plan_path: Path, out_dir: Path, *, units: list[str] | None = None, workers: int | None = None,
-            make_zip: bool = False, progress=None, check: bool = True, pdf: bool = False) -> CascadeResult:
-    """Every assigned unit's sub-plan under ``out_dir/<unit>/``, with manifest.json/.csv (and a zip, PDFs)."""
+            make_zip: bool = False, progress=None, check: bool = True, pdf: bool = False,
+            force: bool = False) -> CascadeResult:
+    """Every assigned unit's sub-plan under ``out_dir/<unit>/``, with manifest.json/.csv (and a zip, PDFs).
+    A rerun with the same inputs keeps the documents already written; files a person edited are kept
+    unless ``force``."""
     from .cascade.batch import Job
 
     return run_cascade(plan_path, out_dir, units=units, workers=workers, make_zip=make_zip, progress=progress,
-                       job=Job(check=check), pdf=pdf)
+                       job=Job(check=check, force=force), pdf=pdf)
 
 
 # ---------------------------------------------------------------- reports
@@ -107,12 +115,13 @@ def results_templates(plan_path: Path, period_id: str, out_dir: Path, *, units: 
 
 def unit_reports(plan_path: Path, period_id: str, out_dir: Path, *, results_dir: Path | None = None,
                  units: list[str] | None = None, workers: int | None = None, make_zip: bool = False,
-                 progress=None, check: bool = True, pdf: bool = False) -> CascadeResult:
+                 progress=None, check: bool = True, pdf: bool = False, force: bool = False) -> CascadeResult:
     """Each unit's report for the period: filled from ``results_dir`` where a unit has a file, else blank."""
     from .cascade.batch import Job
 
     loaded, _, period, found = _report_inputs(plan_path, period_id, results_dir)
-    job = Job(kind="report", period=period.id, results={u: r.results for u, r in found.items()}, check=check)
+    job = Job(kind="report", period=period.id, results={u: r.results for u, r in found.items()}, check=check,
+              force=force)
     return run_cascade(plan_path, out_dir, units=units, workers=workers, make_zip=make_zip, progress=progress,
                        loaded=loaded, job=job, pdf=pdf)
 

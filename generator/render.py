@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from pathlib import Path
 
 import jinja2
@@ -38,7 +39,10 @@ def template_for(document) -> Path:
 
 
 def jinja_environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+    """Sandboxed (no Python internals), strict (a misspelt name is an error), escaping (no broken XML), and
+    with a loader that finds nothing, so {% include %} and {% import %} cannot read files."""
+    return SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True,
+                                loader=jinja2.FunctionLoader(lambda name: None))
 
 
 def render_docx(template: Path, context: dict, *, title: str | None = None) -> bytes:
@@ -48,10 +52,19 @@ def render_docx(template: Path, context: dict, *, title: str | None = None) -> b
     prepared = compiled(template)
     try:
         return prepared.render(context, title=title)
-    except jinja2.UndefinedError as exc:
-        raise TemplateError(f"mẫu {template.name} dùng biến không có: {exc.message}") from None
     except SecurityError as exc:
-        raise TemplateError(f"mẫu {template.name} có thẻ không được phép: {exc}") from None
+        name = re.search(r"attribute '([^']+)'", str(exc))
+        place = prepared.locate(name.group(1)) if name else "không rõ đoạn"
+        raise TemplateError(f"mẫu {template.name}, {place}: thẻ không được phép (truy cập phần bên trong "
+                            "của Python bị chặn)") from None
+    except jinja2.UndefinedError as exc:
+        name = re.search(r"'([^']+)' is undefined|has no attribute '([^']+)'", exc.message or "")
+        variable = next((g for g in name.groups() if g), None) if name else None
+        place = prepared.locate(variable) if variable else "không rõ đoạn"
+        raise TemplateError(f"mẫu {template.name}, {place}: dùng biến «{variable or exc.message}» không có "
+                            "trong dữ liệu") from None
+    except jinja2.TemplateError as exc:  # {% include %}, {% import %}: a template has no files to read
+        raise TemplateError(f"mẫu {template.name}: thẻ không dùng được ({exc.message})") from None
 
 
 def render_docx_docxtpl(template: Path, context: dict, *, title: str | None = None) -> bytes:

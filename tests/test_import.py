@@ -262,4 +262,4 @@ def test_a_word_document_with_a_header_table_imports_chu_quan_and_issuer(tmp_pat
     assert (document.number, document.date.isoformat()) == (12, "2021-03-05")
     assert document.title == "Tổ chức ngày hội đọc sách năm 2021"
     assert document.signer.role == "deputy" and document.signer.name == "Nguyễn Văn A"
-    assert render_plan(result.plan, tmp_path).report.ok
+    assert render_plan(result.plan, tmp_path / "out").report.ok

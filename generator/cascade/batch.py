@@ -13,7 +13,9 @@ import io
 import json
 import os
 from collections.abc import Callable, Iterable
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -60,6 +62,9 @@ class CascadeResult:
     entries: list[Entry] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     zip_path: Path | None = None
+    fingerprint: str = ""
+    interrupted: bool = False
+    skipped: int = 0  # documents already up to date from an earlier run
 
     @property
     def exit_code(self) -> int:
@@ -78,6 +83,7 @@ class Job:
     period: str | None = None
     results: dict[str, Results] = field(default_factory=dict)
     check: bool = True  # every document through `vanban check` before it is written
+    force: bool = False  # overwrite files that a person has edited since vanban wrote them
 
     def document(self, unit_id: str, context: CascadeContext) -> Document:
         if self.kind == "report":
@@ -115,7 +121,11 @@ def render_unit(unit_id: str, out_dir: str, job: Job = Job(), context: CascadeCo
                 problems = "; ".join(f"[{r.rule.id}] {r.outcome.violations[0].detail if r.outcome.violations else ''}"
                                      for r in report.errors)
                 return Failure(unit_id, f"văn bản không đạt thể thức: {problems}", bad_input=False)
-        write_atomic(Path(out_dir) / relative, data)
+        target = Path(out_dir) / relative
+        if not job.force and target.exists() and not written_by_vanban(target):
+            return Failure(unit_id, f"tệp {relative} đã được sửa bằng phần mềm khác sau khi vanban tạo; giữ nguyên "
+                                    "tệp đó (thêm --force để ghi đè)", bad_input=False)
+        write_atomic(target, data)
         return Entry(
             unit=unit_id,
             unit_name=unit.name,
@@ -135,7 +145,95 @@ def render_unit(unit_id: str, out_dir: str, job: Job = Job(), context: CascadeCo
         return Failure(unit_id, f"lỗi không lường trước: {error!r}", bad_input=False)
 
 
+def written_by_vanban(path: Path) -> bool:
+    """Whether a .docx was last saved by vanban (Word and LibreOffice rewrite these properties on save)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            app = package.read("docProps/app.xml").decode("utf-8", "replace")
+            core = package.read("docProps/core.xml").decode("utf-8", "replace")
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return False
+    return "<Application>vanban</Application>" in app and "<cp:lastModifiedBy>vanban</cp:lastModifiedBy>" in core
+
+
 # ---------------------------------------------------------------- the batch
+
+JOURNAL = "manifest.partial.jsonl"
+
+
+def fingerprint(loaded: LoadedPlan, context: CascadeContext, job: Job) -> str:
+    """What the documents depend on: when none of it changed, a document already written is up to date."""
+    from importlib import metadata
+
+    from ..cascade.profiles import SHIPPED
+    from ..render import templates_dir
+
+    digest = hashlib.sha256()
+    try:
+        digest.update(metadata.version("vanban").encode())
+    except metadata.PackageNotFoundError:
+        pass
+    digest.update(json.dumps([job.kind, job.period, job.check,
+                              {u: r.model_dump(mode="json") for u, r in sorted(job.results.items())}],
+                             ensure_ascii=False, sort_keys=True).encode())
+    files = [loaded.path, loaded.registry.path, SHIPPED, *sorted(templates_dir().glob("*.docx"))]
+    if context.cascade.profiles:
+        files.append(loaded.path.parent / context.cascade.profiles)
+    if context.overrides and context.overrides.is_dir():
+        files += sorted(context.overrides.glob("*.yaml"))
+    for path in files:
+        digest.update(str(Path(path).name).encode())
+        digest.update(Path(path).read_bytes())
+    return digest.hexdigest()
+
+
+def _previous(out_dir: Path, stamp: str) -> dict[str, Entry]:
+    """Entries of an earlier run with the same inputs whose files are still there, unchanged."""
+    found: dict[str, dict] = {}
+    manifest = out_dir / "manifest.json"
+    if manifest.is_file():
+        try:
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+            if data.get("fingerprint") == stamp:
+                found.update({d["unit"]: d for d in data.get("documents", [])})
+        except (json.JSONDecodeError, OSError, KeyError, TypeError):
+            pass
+    journal = out_dir / JOURNAL
+    if journal.is_file():
+        for line in journal.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # the last line of a killed run may be cut short
+            if record.get("fingerprint") == stamp:
+                found[record["entry"]["unit"]] = record["entry"]
+    kept = {}
+    for unit_id, entry in found.items():
+        path = out_dir / entry.get("file", "")
+        if path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sha256"):
+            kept[unit_id] = Entry(**{k: v for k, v in entry.items() if k in Entry.__dataclass_fields__})
+    return kept
+
+
+def _prepare(out_dir: Path) -> None:
+    """The output folder exists and takes files; half-written files of a killed run are cleared away."""
+    from ..errors import Location, OutputError
+
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=out_dir, prefix=".vanban-", suffix=".tmp", delete=True)
+        probe.close()
+    except OSError as exc:
+        from ..output import reason
+
+        raise OutputError(f"không ghi được vào thư mục ({reason(exc)})", Location(out_dir)) from None
+    for stale in out_dir.rglob(".*.tmp"):
+        try:
+            stale.unlink()
+        except OSError:
+            pass
 
 def _run(units: list[str], out_dir: Path, plan_path: Path, context: CascadeContext, workers: int,
          job: Job) -> Iterable:
@@ -163,20 +261,41 @@ def run_cascade(plan_path: Path, out_dir: Path, *, units: list[str] | None = Non
                              f"(mục cascade.issuers)", loaded.source.location(("cascade", "issuers")))
         targets = [u for u in targets if u in units]
     out_dir = Path(out_dir)
+    _prepare(out_dir)
     workers = workers or os.cpu_count() or 1
     result = CascadeResult(out_dir)
+    stamp = fingerprint(loaded, context, job)
+    result.fingerprint = stamp
     by_unit: dict[str, Entry | Failure] = {}
     for unit_id in [u for u in targets if u in context.invalid]:  # found before anything was rendered
         by_unit[unit_id] = Failure(unit_id, "; ".join(str(e) for e in context.invalid[unit_id]), bad_input=True)
+    by_unit.update({u: e for u, e in _previous(out_dir, stamp).items() if u in targets and u not in by_unit})
+    result.skipped = sum(isinstance(v, Entry) for v in by_unit.values())
     targets_to_render = [u for u in targets if u not in by_unit]
-    for done, outcome in enumerate(_run(targets_to_render, out_dir, Path(plan_path), context, workers, job),
-                                   start=len(by_unit) + 1):
-        by_unit[outcome.unit] = outcome
-        if progress:
-            progress(done, len(targets), outcome)
-    for unit_id in targets:  # registry order, whatever order the workers finished in
-        outcome = by_unit[unit_id]
-        (result.entries if isinstance(outcome, Entry) else result.failures).append(outcome)
+    journal = open(out_dir / JOURNAL, "a", encoding="utf-8")
+    try:
+        done = len(by_unit)
+        for outcome in _run(targets_to_render, out_dir, Path(plan_path), context, workers, job):
+            by_unit[outcome.unit] = outcome
+            done += 1
+            if isinstance(outcome, Entry):  # what is done survives a killed run: the next one resumes from it
+                journal.write(json.dumps({"fingerprint": stamp, "entry": asdict(outcome)}, ensure_ascii=False) + "\n")
+                journal.flush()
+            if progress:
+                progress(done, len(targets), outcome)
+    except BrokenProcessPool:
+        for unit_id in targets:
+            by_unit.setdefault(unit_id, Failure(unit_id, "tiến trình xử lý bị dừng đột ngột; chạy lại lệnh để làm "
+                                                         "tiếp phần còn lại", bad_input=False))
+    except BaseException:  # Ctrl-C, SIGTERM: say what was done, then stop
+        journal.close()
+        _collect(result, targets, by_unit)
+        result.interrupted = True
+        write_manifest(result, loaded)
+        raise
+    finally:
+        journal.close()
+    _collect(result, targets, by_unit)
     if pdf and result.entries:
         from ..pdf import convert_many
 
@@ -187,9 +306,18 @@ def run_cascade(plan_path: Path, out_dir: Path, *, units: list[str] | None = Non
             else:
                 result.entries[index] = replace(entry, pdf=str(item.pdf.relative_to(out_dir)))
     write_manifest(result, loaded)
+    (out_dir / JOURNAL).unlink(missing_ok=True)  # the manifest now says it all
     if make_zip:
         result.zip_path = write_zip(result, loaded, job)
     return result
+
+
+def _collect(result: CascadeResult, targets: list[str], by_unit: dict) -> None:
+    result.entries, result.failures = [], []
+    for unit_id in targets:  # registry order, whatever order the workers finished in
+        outcome = by_unit.get(unit_id)
+        if outcome is not None:
+            (result.entries if isinstance(outcome, Entry) else result.failures).append(outcome)
 
 
 MANIFEST_COLUMNS = ["unit", "unit_name", "file", "type", "ky_hieu", "so_ky_hieu", "trich_yeu", "noi_nhan",
@@ -200,6 +328,8 @@ def write_manifest(result: CascadeResult, loaded: LoadedPlan) -> None:
     parent = loaded.plan.document
     manifest = {
         "plan": loaded.slug,
+        "fingerprint": result.fingerprint,
+        "interrupted": result.interrupted,
         "parent": {"issuer": parent.issuer, "type": parent.type, "title": inline.plain(parent.title)},
         "documents": [asdict(e) for e in result.entries],
         "failures": [asdict(f) for f in result.failures],
