@@ -360,6 +360,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # Without standalone mode Typer returns the exit code of typer.Exit instead of raising it.
         result = app(args=argv, prog_name="vanban", standalone_mode=False)
+        if result == 130:  # Typer turns Ctrl-C inside a command into Exit(130), which Click returns
+            return _interrupted()
         if isinstance(result, int):
             return result
     except VanbanError as error:
@@ -374,14 +376,19 @@ def main(argv: list[str] | None = None) -> int:
         _report(f"Lỗi: {message}{'' if message.endswith('?') else '.'} Chạy «vanban --help» để xem hướng dẫn.")
         return 2
     except KeyboardInterrupt:
-        _report("Đã dừng theo yêu cầu; các tệp đã ghi xong vẫn nguyên vẹn.")
-        return 130
+        return _interrupted()
     except typer.Exit as stop:
         return stop.exit_code
     except Exception as error:  # noqa: BLE001 - the last guard: no traceback for users
         _report(f"Lỗi không lường trước: {error!r}. Chạy lại với --debug để xem chi tiết và báo cho nhóm phát triển.")
         return 1
     return 0
+
+
+def _interrupted() -> int:
+    _report("Đã dừng theo yêu cầu; các tệp đã ghi xong vẫn nguyên vẹn, danh mục manifest.json ghi rõ phần đã làm. "
+            "Chạy lại đúng lệnh đó để làm tiếp.")
+    return 130
 
 
 def _stop_on_sigterm() -> None:
