@@ -20,19 +20,17 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from .errors import TemplateError
+from .errors import Location, TemplateError
 from .ooxml import esc
-from .ooxml.package import Member, deflate, members_of, write_members
+from .ooxml.package import Member, deflate, members_of, too_large_unpacked, write_members
 
 _TAG = re.compile(r"{[{%#]")
 TAGS = re.compile(r"{{.*?}}|{%.*?%}")
-MAX_ENTRIES = 500
-MAX_UNCOMPRESSED = 50 * 1024 * 1024
 
 
-def where(line: str, tag: str | None = None) -> str:
-    """"đoạn «…», thẻ «…»" for a line of template source (one paragraph a line). Without a tag, the first
-    tag of the line is named — up to where the next one starts, when it was never closed."""
+def where(line: str, tag: str | None = None, number: int | None = None) -> str:
+    """"đoạn thứ N «…», thẻ «…»" for a line of template source (one paragraph a line). Without a tag, the
+    first tag of the line is named — up to where the next one starts, when it was never closed."""
     text = re.sub(r"<[^>]+>", "", line).strip()
     if tag is None:
         opener = re.search(r"{[{%]", text)
@@ -45,22 +43,44 @@ def where(line: str, tag: str | None = None) -> str:
             tag = rest[:end].strip()
     text = text.split("{{", 2)[0:2]
     shown = "{{".join(text)[:80]
-    shown = f"đoạn «{shown}»" if shown else "một đoạn"
+    paragraph = f"đoạn thứ {number}" if number else "đoạn"
+    shown = f"{paragraph} «{shown}»" if shown else (paragraph if number else "một đoạn")
     return f"{shown}, thẻ «{re.sub(r'<[^>]+>', '', tag)}»" if tag else shown
+
+
+# Jinja's messages, said in Vietnamese for the person who edited the template in Word.
+_JINJA_MESSAGES = [
+    (re.compile(r"Unexpected end of template.*?closed is '(\w+)'", re.S),
+     lambda m: f"khối «{{% {m[1]} %}}» mở mà chưa đóng: thiếu «{{% end{m[1]} %}}»"),
+    (re.compile(r"No (filter|test) named '([^']+)'"),
+     lambda m: f"không có {'bộ lọc' if m[1] == 'filter' else 'phép thử'} «{m[2]}»"),
+    (re.compile(r"Encountered unknown tag '([^']+)'"), lambda m: f"không có thẻ «{{% {m[1]} %}}»"),
+    (re.compile(r"unexpected '([^']+)'"), lambda m: f"ký tự «{m[1]}» không đúng chỗ (thẻ viết thiếu hoặc thừa dấu ngoặc)"),
+    (re.compile(r"unexpected end of template"), lambda m: "thẻ chưa được đóng (thiếu «}}» hoặc «%}»)"),
+    (re.compile(r"expected token '([^']+)', got '([^']+)'"), lambda m: f"cần «{m[1]}» nhưng gặp «{m[2]}»"),
+]
+
+
+def jinja_message(message: str | None) -> str:
+    for pattern, say in _JINJA_MESSAGES:
+        found = pattern.search(message or "")
+        if found:
+            return say(found)
+    return f"thẻ sai cú pháp ({message})"
 
 
 def check_package(raw: bytes, path: Path) -> None:
     """A template is a zip from the user's hands: its size unpacked is bounded before anything opens it."""
-    import io
     import zipfile
 
     try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as package:
-            infos = package.infolist()
+        too_large = too_large_unpacked(raw)
     except zipfile.BadZipFile:
-        raise TemplateError(f"mẫu {path.name} không phải tệp .docx hợp lệ") from None
-    if len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
-        raise TemplateError(f"mẫu {path.name} quá lớn khi giải nén (nghi là tệp độc hại), không mở")
+        raise TemplateError("mẫu văn bản bị hỏng, không phải tệp .docx (hãy lấy lại bản mẫu gốc)", Location(path)) from None
+    if too_large:
+        raise TemplateError("mẫu văn bản quá lớn khi giải nén (nghi là tệp độc hại), không mở", Location(path))
+
+
 _TITLE = re.compile(r"<dc:title>.*?</dc:title>|<dc:title/>", re.S)
 
 
@@ -76,10 +96,16 @@ class CompiledTemplate:
     def __init__(self, path: Path, environment):
         self.path = Path(path)
         raw = self.path.read_bytes()
-        self.members = members_of(raw)
         check_package(raw, self.path)
-        document = DocxTemplate(self.path)
-        document.init_docx()
+        try:
+            self.members = members_of(raw)
+            document = DocxTemplate(self.path)
+            document.init_docx()
+        except TemplateError:
+            raise
+        except Exception:  # noqa: BLE001 - any damage inside the package: the file is not a usable .docx
+            raise TemplateError("mẫu văn bản bị hỏng, không mở được bằng Word (hãy lấy lại bản mẫu gốc)",
+                                Location(self.path)) from None
         self._listing = document.resolve_listing
         self.parts: list[_Part] = []
         self.sources: list[str] = []
@@ -110,16 +136,28 @@ class CompiledTemplate:
         try:
             return environment.from_string(source)
         except jinja2.TemplateSyntaxError as exc:  # a tag typed wrongly in Word
-            line = source.splitlines()[exc.lineno - 1] if exc.lineno and exc.lineno <= source.count("\n") + 1 else ""
-            raise TemplateError(f"mẫu {self.path.name}, {where(line)}: thẻ sai cú pháp ({exc.message})") from None
+            lines = source.splitlines()
+            number = exc.lineno if exc.lineno and exc.lineno <= len(lines) else None
+            block = re.search(r"closed is '(\w+)'", exc.message or "")
+            if block:  # Jinja stops at the end; the mistake is where the block opened
+                number = _unclosed(lines, block.group(1)) or number
+            line = lines[number - 1] if number else ""
+            raise self.error(f"{where(line, number=self._paragraph(source, number))}: {jinja_message(exc.message)}")
+
+    def error(self, message: str) -> TemplateError:
+        return TemplateError(f"mẫu văn bản, {message}", Location(self.path))
+
+    def _paragraph(self, source: str, line: int | None) -> int | None:
+        """The paragraph number (1-based, in the part) of a line of the compiled source."""
+        return line - 1 if line and line > 1 and source is self.sources[0] else None
 
     def locate(self, needle: str) -> str:
         """The paragraph and tag of the template where ``needle`` (a variable name) is used."""
         for source in self.sources:
-            for line in source.splitlines():
+            for number, line in enumerate(source.splitlines(), 1):
                 for tag in TAGS.findall(line):
-                    if re.search(rf"\b{re.escape(needle)}\b", tag):
-                        return where(line, tag)
+                    if re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", tag):
+                        return where(line, tag, self._paragraph(source, number))
         return "không rõ đoạn"
 
     def _render(self, template, context) -> str:
@@ -150,6 +188,18 @@ class CompiledTemplate:
         tree = document.fix_tables(body)
         document.fix_docpr_ids(tree)
         return etree.tostring(tree, encoding="unicode")
+
+
+def _unclosed(lines: list[str], block: str) -> int | None:
+    """The line (1-based) where the last unclosed ``{% block %}`` opens."""
+    opened: list[int] = []
+    for number, line in enumerate(lines, 1):
+        for tag in re.findall(r"{%[-+]?p?\s*(\w+)", re.sub(r"<[^>]+>", "", line)):
+            if tag == block:
+                opened.append(number)
+            elif tag == f"end{block}" and opened:
+                opened.pop()
+    return opened[-1] if opened else None
 
 
 @lru_cache(maxsize=16)

@@ -16,7 +16,7 @@ import yaml
 
 from .errors import InputError, InputErrors, Location
 from .model import Plan, Registry, Unit, UnitKind
-from .validation import validate
+from .validation import did_you_mean, validate
 from .yamlio import YamlDocument, load
 
 
@@ -147,26 +147,70 @@ def load_plan(path: Path) -> LoadedPlan:
 
 
 def check_references(plan: Plan, source: YamlDocument, registry: UnitsRegistry) -> None:
+    """What needs the whole plan and its registry: every unit named is defined, ids are unique, deadlines
+    fall in the plan's year, every section has content. All problems are raised together."""
     doc = plan.document
     errors: list[InputError] = []
 
-    def unknown_unit(unit_id: str, where: tuple) -> None:
-        errors.append(InputError(f"đơn vị «{unit_id}» không có trong sổ đơn vị {registry.path.name}",
-                                 source.location(where)))
+    def problem(message: str, where: tuple) -> None:
+        errors.append(InputError(message, source.location(where)))
 
-    if doc.issuer not in registry.units:
-        unknown_unit(doc.issuer, ("document", "issuer"))
+    def unknown_unit(unit_id: str, where: tuple, kinds_allowed: bool = False) -> None:
+        known = [*registry.units, *(registry.kinds if kinds_allowed else ())]
+        if unit_id not in known:
+            what = "đơn vị hoặc loại đơn vị" if kinds_allowed else "đơn vị"
+            problem(f"{what} «{unit_id}» không có trong sổ đơn vị {registry.path.name}"
+                    f"{did_you_mean(unit_id, known)}", where)
+
+    unknown_unit(doc.issuer, ("document", "issuer"))
     types = document_types()
     if doc.type not in types:
-        errors.append(InputError(
-            f"loại văn bản «{doc.type}» không có trong Phụ lục III Nghị định 30/2020/NĐ-CP "
-            f"(ví dụ: KH = Kế hoạch, BC = Báo cáo)", source.location(("document", "type"))))
+        problem(f"loại văn bản «{doc.type}» không có trong Phụ lục III Nghị định 30/2020/NĐ-CP "
+                f"(ví dụ: KH = Kế hoạch, BC = Báo cáo)", ("document", "type"))
     for field in ("recipients", "kinh_gui"):
         for index, recipient in enumerate(getattr(doc, field)):
-            if recipient.unit and recipient.unit not in registry.units:
+            if recipient.unit:
                 unknown_unit(recipient.unit, ("document", field, index, "unit"))
+    for index, section in enumerate(doc.sections):
+        if not (section.text or section.paragraphs or section.items):
+            problem(f"mục «{section.title}» chưa có nội dung (cần «paragraphs» hoặc «items»)",
+                    ("document", "sections", index))
+    for path, node in _nodes(doc.sections, ("document", "sections")):
+        if node.assign:
+            for role in ("lead", "support"):
+                for index, unit_id in enumerate(getattr(node.assign, role)):
+                    unknown_unit(unit_id, (*path, "assign", role, index), kinds_allowed=True)
+    if plan.cascade:
+        spec = plan.cascade
+        for field in ("issuers", "exclude"):
+            for index, unit_id in enumerate(getattr(spec, field)):
+                unknown_unit(unit_id, ("cascade", field, index), kinds_allowed=True)
+        unknown_unit(spec.consolidator, ("cascade", "consolidator"))
+        for index, recipient in enumerate(spec.report_to):
+            if recipient.unit:
+                unknown_unit(recipient.unit, ("cascade", "report_to", index, "unit"))
+        for field, what in (("periods", "kỳ báo cáo"), ("indicators", "chỉ tiêu")):
+            seen: set[str] = set()
+            for index, item in enumerate(getattr(spec, field)):
+                if item.id in seen:
+                    problem(f"mã {what} «{item.id}» bị trùng", ("cascade", field, index, "id"))
+                seen.add(item.id)
+        year = doc.issue_year
+        for index, period in enumerate(spec.periods):
+            if period.deadline.year not in (year, year + 1):
+                problem(f"hạn báo cáo {period.deadline:%d/%m/%Y} của kỳ «{period.name}» không thuộc năm của kế "
+                        f"hoạch ({year}) hay năm sau", ("cascade", "periods", index, "deadline"))
+            elif doc.date and period.deadline < doc.date:
+                problem(f"hạn báo cáo {period.deadline:%d/%m/%Y} của kỳ «{period.name}» trước ngày ban hành kế "
+                        f"hoạch ({doc.date:%d/%m/%Y})", ("cascade", "periods", index, "deadline"))
     if errors:
         raise InputErrors(errors)
+
+
+def _nodes(nodes, path: tuple):
+    for index, node in enumerate(nodes):
+        yield (*path, index), node
+        yield from _nodes(node.items, (*path, index, "items"))
 
 
 def location_of(plan: LoadedPlan, *path) -> Location:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, field_validator, model_validator
 
 from . import inline
 from .vietnamese import nfc
@@ -27,7 +27,7 @@ _PICTOGRAPH = re.compile("[\U0001F000-\U0001FAFF\U00002600-\U000027BF\U0001F900-
 def clean_text(value: str) -> str:
     """NFC, one space between words; refused: control characters (they would corrupt the .docx), emoji,
     text typed in a legacy Vietnamese encoding."""
-    from .importer.encoding import looks_tcvn3, looks_vni
+    from .importer.encoding import legacy_fragment
 
     value = nfc(value)
     bad = _CONTROL.search(value)
@@ -37,13 +37,22 @@ def clean_text(value: str) -> str:
     if bad:
         raise ValueError(f"có ký tự «{bad.group()}» (biểu tượng) ở vị trí {bad.start() + 1}: văn bản hành chính "
                          "chỉ dùng chữ Việt (phông Times New Roman)")
-    if len(value) > 12 and looks_tcvn3(value):
-        raise ValueError("chữ đang ở bảng mã TCVN3 (phông .VnTime, hiện như «KÕ ho¹ch»); hãy chuyển sang Unicode "
-                         "dựng sẵn (Unikey › Chuyển mã) rồi chép lại")
-    if len(value) > 12 and looks_vni(value):
-        raise ValueError("chữ đang ở bảng mã VNI (phông VNI-Times); hãy chuyển sang Unicode dựng sẵn (Unikey › "
-                         "Chuyển mã) rồi chép lại")
+    legacy = legacy_fragment(value) if len(value) > 12 else None
+    if legacy:
+        encoding, fragment = legacy
+        where = "" if fragment == value else f"đoạn «{_shorten(fragment)}» "
+        if encoding == "tcvn3":
+            raise ValueError(f"{where}chữ đang ở bảng mã TCVN3 (phông .VnTime, hiện như «KÕ ho¹ch»); hãy chuyển sang "
+                             "Unicode dựng sẵn (Unikey › Chuyển mã) rồi chép lại")
+        raise ValueError(f"{where}chữ đang ở bảng mã VNI (phông VNI-Times, hiện như «Keá hoaïch»); hãy chuyển sang "
+                         "Unicode dựng sẵn (Unikey › Chuyển mã) rồi chép lại")
     return _WHITESPACE.sub(" ", value).strip()
+
+
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def check_markup(value: str) -> str:
@@ -54,6 +63,13 @@ def check_markup(value: str) -> str:
     return value
 
 
+# A piece of text that must say something: '' and '  ' are refused ("không được để trống"). In a list each
+# element is cleaned on its own, so that a problem is located at its index (closing[2]).
+_CLEANED = BeforeValidator(lambda v: clean_text(v) if isinstance(v, str) else v)
+Text = Annotated[str, _CLEANED, Field(min_length=1)]
+Cell = Annotated[str, _CLEANED]  # a table cell or a report answer: may be empty
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -62,9 +78,7 @@ class _Model(BaseModel):
     def _clean_strings(cls, value):
         if isinstance(value, str):
             return clean_text(value)
-        if isinstance(value, list):
-            return [clean_text(v) if isinstance(v, str) else v for v in value]
-        return value
+        return value  # lists of text are of type list[Text]: cleaned element by element
 
 
 # ---------------------------------------------------------------- units registry
@@ -82,7 +96,7 @@ class UnitKind(_Model):
     deputy_title: str
     scope: str | None = None
     sub_areas: str | None = None  # the units under a local government: "xã, thị trấn"
-    keywords: list[str] = []  # how plans name the kind as a group ("lực lượng vũ trang"), for `vanban import`
+    keywords: list[Text] = []  # how plans name the kind as a group ("lực lượng vũ trang"), for `vanban import`
 
 
 class Unit(_Model):
@@ -92,15 +106,15 @@ class Unit(_Model):
     kind: str
     name: str = Field(min_length=1, max_length=300)
     short_name: str | None = None
-    header: list[str] = Field(min_length=1)
-    parent_header: list[str] = []
+    header: list[Text] = Field(min_length=1)
+    parent_header: list[Text] = []
     code: str = Field(min_length=1, pattern=r"^[^\s/-]+$")
     place: str = Field(min_length=1)
     parent: str | None = None
     head_title: str | None = None
     deputy_title: str | None = None
     gso_code: str | None = None
-    aliases: list[str] = []
+    aliases: list[Text] = []
     scope: str | None = None  # "thành phố", "thị xã" where the kind's word ("huyện") does not fit
     sub_areas: str | None = None  # "phường, xã" where the kind's default does not fit
 
@@ -139,9 +153,9 @@ def parse_date(value):
 class Signer(_Model):
     """Who signs; the authority lines (TM./KT./Q./TL./TUQ.) are derived from ``role``, never typed."""
 
-    name: str | None = None
+    name: Text | None = Field(default=None, max_length=60)
     role: Role = "head"
-    title: str | None = None  # the signer's own title, needed for by-order and by-delegation
+    title: Text | None = Field(default=None, max_length=150)  # the signer's own title, needed for by-order and by-delegation
 
     @model_validator(mode="after")
     def _title_when_needed(self):
@@ -186,9 +200,9 @@ class Node(_Model):
     """
 
     id: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$")
-    title: str | None = None
-    text: str | None = None
-    paragraphs: list[str] = []
+    title: Text | None = None
+    text: Text | None = None
+    paragraphs: list[Text] = []
     items: list[Node] = []
     assign: Assignment | None = None
 
@@ -215,8 +229,8 @@ class Appendix(_Model):
 
     title: str = Field(min_length=1)
     columns: list[AppendixColumn] = Field(min_length=1)
-    rows: list[list[str | int | None]] = []
-    total: list[str | int | None] | None = None  # a bold "Tổng cộng" row
+    rows: list[list[Cell | int | None]] = []
+    total: list[Cell | int | None] | None = None  # a bold "Tổng cộng" row
     landscape: bool = False
 
     @model_validator(mode="after")
@@ -238,12 +252,12 @@ class Document(_Model):
     place: str | None = Field(default=None, max_length=80)
     title: str = Field(min_length=1, max_length=600)
     kinh_gui: list[Recipient] = []
-    opening: list[str] = []
+    opening: list[Text] = []
     sections: list[Node] = []
-    closing: list[str] = []
+    closing: list[Text] = []
     signer: Signer = Signer()
     recipients: list[Recipient] = []
-    archive: list[str] = []
+    archive: list[Text] = []
     appendix: Appendix | None = None
 
     _parse_date = field_validator("date", mode="before")(parse_date)
@@ -274,7 +288,7 @@ class Period(_Model):
     """A reporting period of the plan and its deadline ("6 tháng đầu năm 2021", before 10/5/2021)."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    name: str
+    name: Text
     deadline: dt.date
     next_name: str | None = None  # the period that follows, for "Phương hướng, nhiệm vụ 6 tháng cuối năm 2021"
 
@@ -285,8 +299,8 @@ class Indicator(_Model):
     """A figure every unit reports (hội nghị quán triệt, lượt người tham dự …)."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    name: str
-    unit: str  # đơn vị tính: hội nghị, lượt người, mô hình …
+    name: Text
+    unit: Text  # đơn vị tính: hội nghị, lượt người, mô hình …
 
 
 class Cascade(_Model):
@@ -302,13 +316,6 @@ class Cascade(_Model):
     indicators: list[Indicator] = []
     report_to: list[Recipient] = []  # "Kính gửi" of the consolidated report; default: the plan's "báo cáo" recipients
 
-    @model_validator(mode="after")
-    def _unique_ids(self):
-        for what, ids in (("kỳ báo cáo", [p.id for p in self.periods]), ("chỉ tiêu", [i.id for i in self.indicators])):
-            duplicates = sorted({i for i in ids if ids.count(i) > 1})
-            if duplicates:
-                raise ValueError(f"mã {what} bị trùng: {', '.join(duplicates)}")
-        return self
 
 
 class Plan(_Model):
@@ -320,12 +327,3 @@ class Plan(_Model):
     cascade: Cascade | None = None
     suggestions: dict | None = None  # hints written by `vanban import` for a person to review; not rendered
 
-    @model_validator(mode="after")
-    def _deadlines_in_year(self):
-        if self.cascade:
-            year = self.document.issue_year
-            for period in self.cascade.periods:
-                if period.deadline.year not in (year, year + 1):
-                    raise ValueError(f"hạn báo cáo {period.deadline:%d/%m/%Y} của kỳ «{period.name}» "
-                                     f"không thuộc năm của kế hoạch ({year})")
-        return self

@@ -47,7 +47,7 @@ def jinja_environment() -> SandboxedEnvironment:
 
 def render_docx(template: Path, context: dict, *, title: str | None = None) -> bytes:
     """Render ``template`` with ``context``: the compiled path, equal to docxtpl's output part by part."""
-    from .fastrender import compiled
+    from .fastrender import compiled, jinja_message
 
     prepared = compiled(template)
     try:
@@ -55,16 +55,16 @@ def render_docx(template: Path, context: dict, *, title: str | None = None) -> b
     except SecurityError as exc:
         name = re.search(r"attribute '([^']+)'", str(exc))
         place = prepared.locate(name.group(1)) if name else "không rõ đoạn"
-        raise TemplateError(f"mẫu {template.name}, {place}: thẻ không được phép (truy cập phần bên trong "
-                            "của Python bị chặn)") from None
+        raise prepared.error(f"{place}: thẻ không được phép (truy cập phần bên trong của Python bị chặn)") from None
     except jinja2.UndefinedError as exc:
         name = re.search(r"'([^']+)' is undefined|has no attribute '([^']+)'", exc.message or "")
         variable = next((g for g in name.groups() if g), None) if name else None
         place = prepared.locate(variable) if variable else "không rõ đoạn"
-        raise TemplateError(f"mẫu {template.name}, {place}: dùng biến «{variable or exc.message}» không có "
-                            "trong dữ liệu") from None
-    except jinja2.TemplateError as exc:  # {% include %}, {% import %}: a template has no files to read
-        raise TemplateError(f"mẫu {template.name}: thẻ không dùng được ({exc.message})") from None
+        raise prepared.error(f"{place}: dùng biến «{variable or exc.message}» không có trong dữ liệu") from None
+    except jinja2.TemplateNotFound as exc:  # {% include %}, {% import %}, {% extends %}: no files to read
+        raise prepared.error(f"{prepared.locate(str(exc.name))}: mẫu không được nạp tệp khác ({exc.name})") from None
+    except jinja2.TemplateError as exc:
+        raise prepared.error(jinja_message(exc.message)) from None
 
 
 def render_docx_docxtpl(template: Path, context: dict, *, title: str | None = None) -> bytes:

@@ -18,6 +18,7 @@ M = TypeVar("M", bound=BaseModel)
 
 _MESSAGES = {
     "missing": "thiếu trường bắt buộc",
+    "string_too_short": "không được để trống",
     "string_type": "phải là một đoạn chữ",
     "int_type": "phải là số nguyên",
     "int_parsing": "phải là số nguyên",
@@ -34,6 +35,12 @@ _MESSAGES = {
 }
 
 
+def did_you_mean(word: str, choices) -> str:
+    """"; có phải ý bạn là «…»?" for the closest of ``choices``, or nothing."""
+    close = difflib.get_close_matches(str(word), list(choices), n=1)
+    return f"; có phải ý bạn là «{close[0]}»?" if close else ""
+
+
 def _message(error: dict, model: type[BaseModel], loc: tuple) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
@@ -41,12 +48,21 @@ def _message(error: dict, model: type[BaseModel], loc: tuple) -> str:
         return str(ctx.get("error", error["msg"]))
     if kind == "extra_forbidden":
         known = _known_fields(model, loc[:-1])
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
-        hint = f"; có phải ý bạn là «{close[0]}»?" if close else (
-            f"; các trường được phép: {', '.join(known)}" if known else "")
+        hint = did_you_mean(loc[-1], known) or (f"; các trường được phép: {', '.join(known)}" if known else "")
         return f"trường «{loc[-1]}» không có trong mẫu dữ liệu{hint}"
+    if kind == "string_type" and isinstance(error.get("input"), dict) and len(error["input"]) == 1:
+        # "… như sau:" at the end of a line makes YAML read the paragraph as a key; the commonest slip.
+        return ("phải là một đoạn chữ, nhưng YAML đọc dòng này thành «tên: giá trị» vì có dấu hai chấm ở cuối "
+                "dòng hoặc «: » giữa dòng; đặt cả đoạn trong dấu ngoặc kép \"…\" hoặc viết «>-» rồi xuống dòng")
+    if kind == "int_type" and isinstance(error.get("input"), str) and error["input"].strip().isdigit():
+        return (f"phải là số nguyên; «{error['input']}» đang là chữ vì nằm trong dấu ngoặc kép hoặc nháy đơn: "
+                "bỏ dấu ngoặc đi")
     if kind == "literal_error":
-        return f"phải là một trong các giá trị: {ctx.get('expected', '')}"
+        return f"phải là một trong các giá trị: {str(ctx.get('expected', '')).replace(' or ', ' hoặc ')}"
+    if kind == "too_long" and not isinstance(error.get("input"), str):
+        return f"có quá nhiều phần tử (tối đa {ctx.get('max_length')})"
+    if kind in ("string_too_long", "too_long"):
+        return f"dài {len(str(error.get('input', '')))} ký tự, quá giới hạn {ctx.get('max_length')} ký tự"
     if kind in ("greater_than_equal", "greater_than"):
         return f"phải lớn hơn hoặc bằng {ctx.get('ge', ctx.get('gt'))}"
     if kind in ("less_than_equal", "less_than"):

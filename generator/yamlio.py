@@ -96,6 +96,23 @@ def _explain(problem: str) -> str:
     return f"cú pháp YAML không hợp lệ ({problem})"
 
 
+# What the YAML 1.1 reader accepts (spec 5.1 "c-printable"); anything else stops the parse.
+_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_QUOTE_OPENED = re.compile(r'(?:^|:\s|-\s|\[|,\s?)"')
+
+
+def _unclosed_quote(text: str, first: int, last: int) -> int | None:
+    """The line (1-based) between ``first`` (0-based) and ``last`` where a double-quoted value opens and is
+    not closed: YAML then reads on over the following lines and fails far from the real mistake."""
+    lines = text.splitlines()
+    for number in range(first, min(last, len(lines))):
+        content = lines[number].split(" #")[0]
+        quotes = len(re.findall(r'(?<!\\)"', content))
+        if quotes % 2 and _QUOTE_OPENED.search(content.lstrip()):
+            return number + 1
+    return None
+
+
 def read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
@@ -126,10 +143,29 @@ def load(path: Path) -> YamlDocument:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
+        opened = _unclosed_quote(text, exc.context_mark.line if exc.context_mark else 0, line or 0)
+        bracket = re.search(r"expected ',' or '([\]}])'", str(exc.problem))
+        if bracket and exc.context_mark is not None:
+            pair = "[" if bracket.group(1) == "]" else "{"
+            raise InputError(f"dấu «{pair}» mở ở dòng này chưa được đóng bằng «{bracket.group(1)}» (hoặc thiếu dấu phẩy "
+                             "giữa các phần tử)", Location(path, exc.context_mark.line + 1)) from None
+        if opened:
+            raise InputError("dấu ngoặc kép «\"» mở ở dòng này chưa được đóng, nên YAML đọc lẫn sang các dòng sau "
+                             f"(đến dòng {line})", Location(path, opened)) from None
         message = _explain(str(exc.problem or exc))
         if exc.context_mark is not None and mark is not None and exc.context_mark.line != mark.line:
             message += f"; phần này bắt đầu ở dòng {exc.context_mark.line + 1}"
         raise InputError(message, Location(path, line)) from None
+    except yaml.reader.ReaderError as exc:
+        # A character YAML refuses (\x00, \x0b, \x0c …): say which one and where it is.
+        # (libyaml counts its position in UTF-8 bytes, the pure-Python reader in characters: search instead)
+        bad = _NOT_PRINTABLE.search(text)
+        position = bad.start() if bad else 0
+        before = text[:position]
+        line, column = before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
+        code = ord(bad.group()) if bad else 0
+        raise InputError(f"có ký tự điều khiển không in được (mã {code:#04x}) ở cột {column}, thường do chép từ phần "
+                         "mềm khác; hãy xóa ký tự đó", Location(path, line)) from None
     except yaml.YAMLError as exc:
         raise InputError(_explain(str(exc)), Location(path)) from None
     finally:

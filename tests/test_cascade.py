@@ -200,7 +200,8 @@ def test_an_unknown_unit_kind_in_an_assignment_is_located(plan_copy, tmp_path, c
     plan_copy.write_text(text, encoding="utf-8")
     assert main(["cascade", str(plan_copy), "-o", str(tmp_path / "o"), "--workers", "1"]) == 2
     err = capsys.readouterr().err
-    assert "«quan-doi» không phải mã đơn vị hay loại đơn vị" in err and "assign.lead[1]" in err
+    assert "loại đơn vị «quan-doi» không có trong sổ đơn vị" in err and "assign.lead[1]" in err
+    assert "có phải ý bạn là «quan-su»?" in err
 
 
 def test_the_parents_number_and_date_are_cited_once_the_parent_has_them(plan_with_overrides, tmp_path):

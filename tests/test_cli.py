@@ -63,7 +63,7 @@ def line_of(plan, needle):
 
 
 @pytest.mark.parametrize(("old", "new", "needle", "field", "message"), [
-    ("  year: 2021\n", "  year: [2021\n", "year: [2021", None, "cú pháp YAML"),
+    ("  year: 2021\n", "  year: [2021\n", "year: [2021", None, "dấu «[» mở ở dòng này chưa được đóng"),
     ("  issuer: ubnd-tinh", "  issuer: ubnd-tinh\n\tnumber: 3", "\tnumber", None, "Tab"),
     ("  number:  ", "  number: ba", "number: ba", "document.number", "phải là số nguyên"),
     ("  date:  ", "  date: 31/02/2021", "date: 31/02/2021", "document.date", "ngày 31/02/2021 không tồn tại"),

@@ -11,9 +11,10 @@ import csv
 import hashlib
 import io
 import json
+import itertools
 import os
-from collections.abc import Callable, Iterable
 import tempfile
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from .. import derive, inline, render
 from ..check import check_docx
-from ..errors import InputError, VanbanError
+from ..errors import InputError, TemplateError, VanbanError
 from ..loading import LoadedPlan, load_plan
 from ..model import Document
 from ..results import Results
@@ -53,7 +54,7 @@ class Entry:
 class Failure:
     unit: str
     reason: str
-    bad_input: bool
+    bad_input: bool  # the data or the template is at fault (exit code 2), not the machine
 
 
 @dataclass
@@ -106,7 +107,10 @@ def _init_worker(plan_path: str) -> None:
     _context = load_context(load_plan(Path(plan_path)))
 
 
-def render_unit(unit_id: str, out_dir: str, job: Job = Job(), context: CascadeContext | None = None) -> Entry | Failure:
+def render_unit(unit_id: str, out_dir: str, job: Job = Job(), context: CascadeContext | None = None,
+                template_errors_raise: bool = False) -> Entry | Failure:
+    """Render, check and write one unit's document; problems become a :class:`Failure` so that one unit
+    cannot stop the batch — except a broken template when ``template_errors_raise``."""
     context = context or _context
     try:
         document = job.document(unit_id, context)
@@ -140,7 +144,9 @@ def render_unit(unit_id: str, out_dir: str, job: Job = Job(), context: CascadeCo
             check="đạt" if job.check else "không kiểm tra",
         )
     except VanbanError as error:
-        return Failure(unit_id, str(error), bad_input=isinstance(error, InputError))
+        if template_errors_raise and isinstance(error, TemplateError):
+            raise
+        return Failure(unit_id, str(error), bad_input=isinstance(error, (InputError, TemplateError)))
     except Exception as error:  # noqa: BLE001 - one unit's crash must not stop the batch
         return Failure(unit_id, f"lỗi không lường trước: {error!r}", bad_input=False)
 
@@ -261,7 +267,6 @@ def run_cascade(plan_path: Path, out_dir: Path, *, units: list[str] | None = Non
                              f"(mục cascade.issuers)", loaded.source.location(("cascade", "issuers")))
         targets = [u for u in targets if u in units]
     out_dir = Path(out_dir)
-    _prepare(out_dir)
     workers = workers or os.cpu_count() or 1
     result = CascadeResult(out_dir)
     stamp = fingerprint(loaded, context, job)
@@ -272,10 +277,15 @@ def run_cascade(plan_path: Path, out_dir: Path, *, units: list[str] | None = Non
     by_unit.update({u: e for u, e in _previous(out_dir, stamp).items() if u in targets and u not in by_unit})
     result.skipped = sum(isinstance(v, Entry) for v in by_unit.values())
     targets_to_render = [u for u in targets if u not in by_unit]
+    # The first document is made here, before the folder is touched or any worker starts: a broken template
+    # stops the run with one message (instead of one per unit) and nothing written.
+    first = [render_unit(u, str(out_dir), job, context, template_errors_raise=True) for u in targets_to_render[:1]]
+    _prepare(out_dir)
     journal = open(out_dir / JOURNAL, "a", encoding="utf-8")
     try:
         done = len(by_unit)
-        for outcome in _run(targets_to_render, out_dir, Path(plan_path), context, workers, job):
+        rest = _run(targets_to_render[1:], out_dir, Path(plan_path), context, workers, job)
+        for outcome in itertools.chain(first, rest):
             by_unit[outcome.unit] = outcome
             done += 1
             if isinstance(outcome, Entry):  # what is done survives a killed run: the next one resumes from it

@@ -299,9 +299,6 @@ def load_context(loaded: LoadedPlan) -> CascadeContext:
     base = loaded.path.parent
     profiles = load_profiles((base / spec.profiles).resolve() if spec.profiles else None)
     overrides = (base / spec.overrides).resolve() if spec.overrides else None
-    if spec.consolidator not in loaded.registry.units:
-        raise InputError(f"đơn vị tổng hợp «{spec.consolidator}» không có trong sổ đơn vị",
-                         loaded.source.location(("cascade", "consolidator")))
     context = CascadeContext(loaded, spec, profiles, overrides)
     context.invalid.update(check_wording(context))
     return context

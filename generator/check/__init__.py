@@ -18,12 +18,11 @@ from lxml import etree
 
 from ..errors import InputError, Location
 from ..ooxml import qn
+from ..ooxml.package import too_large_unpacked
 from .anatomy import anatomy_of
 from .catalogue import UNOBSERVABLE, VIOLATED, Outcome, Rule, catalogue, unobservable
 from .inspections import INSPECTIONS, HeaderPart, Subject
 
-MAX_ENTRIES = 2000
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -75,10 +74,8 @@ def open_docx(source: Path | bytes, name: str | Path | None = None):
     except OSError as exc:
         raise InputError(f"không đọc được tệp ({exc.strerror})", Location(label)) from None
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            infos = package.infolist()
-            if len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
-                raise InputError("tệp .docx quá lớn khi giải nén (nghi là tệp độc hại), không mở", Location(label))
+        if too_large_unpacked(data):
+            raise InputError("tệp .docx quá lớn khi giải nén (nghi là tệp độc hại), không mở", Location(label))
         return Document(io.BytesIO(data))
     except InputError:
         raise

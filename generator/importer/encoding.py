@@ -46,6 +46,23 @@ def legacy_encoding(text: str) -> str | None:
     return "tcvn3" if symbols else "vni"
 
 
+def legacy_fragment(text: str) -> tuple[str, str] | None:
+    """("tcvn3" | "vni", the fragment) when ``text``, or a run of three or more words pasted into it,
+    reads like a legacy-font text: a VNI phrase copied into a Unicode sentence is caught too."""
+    found = legacy_encoding(text)
+    if found:
+        return found, text
+    run: list[str] = []
+    for word in [*text.split(), "ă"]:  # a sentinel Vietnamese-only word ends the last run
+        if VIETNAMESE_ONLY.search(word):
+            if len(run) >= 3 and (found := legacy_encoding(" ".join(run))):
+                return found, " ".join(run)
+            run = []
+        else:
+            run.append(word)
+    return None
+
+
 def looks_tcvn3(text: str) -> bool:
     return legacy_encoding(text) == "tcvn3"
 

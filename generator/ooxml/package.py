@@ -12,6 +12,20 @@ import zipfile
 from collections.abc import Iterable
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+# A .docx or .xlsx from a user's hands is opened only if it unpacks to a sane size: a real document of
+# hundreds of pages is a few MB; a zip bomb claims gigabytes from a few kilobytes.
+MAX_ENTRIES = 2000
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+
+
+def too_large_unpacked(source) -> bool:
+    """Whether the zip ``source`` (path, bytes or file) would unpack beyond the limits above.
+    Raises ``zipfile.BadZipFile`` when it is not a zip at all."""
+    if isinstance(source, (bytes, bytearray)):
+        source = io.BytesIO(source)
+    with zipfile.ZipFile(source) as package:
+        infos = package.infolist()
+    return len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_UNCOMPRESSED
 CONTENT_TYPES = "[Content_Types].xml"
 
 

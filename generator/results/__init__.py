@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import Field, StrictInt, field_validator
 
 from ..errors import InputError, InputErrors, Location
-from ..model import Period, Signer, _Model, parse_date
+from ..model import Cell, Period, Signer, _Model, parse_date
 from ..validation import validate
 from ..yamlio import load
 
@@ -30,7 +30,7 @@ class Texts(_Model):
     """The written parts of a report; a missing part stays "…" for the secretary to write."""
 
     leadership: str | None = None  # công tác lãnh đạo, chỉ đạo, triển khai
-    results: dict[str, str] = {}  # by content item number of the plan's section II: "1" … "9"
+    results: dict[str, Cell] = {}  # by content item number of the plan's section II: "1" … "9"
     strengths: str | None = None  # ưu điểm
     weaknesses: str | None = None  # tồn tại, hạn chế và nguyên nhân
     next_steps: str | None = None  # phương hướng, nhiệm vụ

@@ -21,6 +21,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..errors import InputError, InputErrors, Location
+from ..ooxml.package import too_large_unpacked
 from ..model import Indicator, Period
 from ..ooxml.package import normalise_package
 from . import Results, check_results
@@ -31,8 +32,6 @@ FIGURES = "Chỉ tiêu"
 TEXTS = "Nội dung"
 META = "_vanban"
 FIRST_ROW = 6
-MAX_ENTRIES = 500
-MAX_UNCOMPRESSED = 50 * 1024 * 1024
 
 _thin = Side(style="thin", color="000000")
 _BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
@@ -179,10 +178,8 @@ def build_workbook(*, plan_slug: str, unit_id: str, unit_name: str, period: Peri
 
 def _open(path: Path):
     try:
-        with zipfile.ZipFile(path) as package:
-            infos = package.infolist()
-            if len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
-                raise InputError("tệp Excel quá lớn khi giải nén (nghi là tệp độc hại), không mở", Location(path))
+        if too_large_unpacked(path):
+            raise InputError("tệp Excel quá lớn khi giải nén (nghi là tệp độc hại), không mở", Location(path))
         return load_workbook(path, data_only=True)
     except InputError:
         raise
@@ -219,8 +216,9 @@ def read_workbook(path: Path, *, unit_id: str, period: Period, indicator_ids: li
                 continue
             value = sheet.cell(row=row_number, column=4).value
             cell = f"D{row_number}"
+            data["indicators"][key] = None  # the row is there, even when its figure is refused below
             if value is None or value == "":
-                data["indicators"][key] = None
+                pass
             elif isinstance(value, bool) or not isinstance(value, (int, float)):
                 errors.append(InputError(f"số liệu «{value}» phải là số nguyên không âm", where(sheet_name, cell),
                                          hint=f"chỉ tiêu {key}"))
@@ -242,7 +240,8 @@ def read_workbook(path: Path, *, unit_id: str, period: Period, indicator_ids: li
             if problem:
                 errors.append(InputError(problem, where(sheet_name, f"C{row_number}")))
     missing = [i for i in indicator_ids if i not in data["indicators"]]
-    if missing:
+    if missing and not any(e.location and e.location.cell and e.location.cell.startswith("A") for e in errors):
+        # (a changed layout, already reported, explains the missing rows)
         errors.append(InputError(f"sổ thiếu chỉ tiêu {', '.join(missing)} của kế hoạch; hãy tạo lại tệp",
                                  Location(path, sheet=FIGURES)))
     if errors:
