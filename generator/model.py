@@ -18,6 +18,8 @@ from .vietnamese import nfc
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WHITESPACE = re.compile(r"\s+")
+# Zero-width characters come with text copied from web pages; invisible, they only break search and sorting.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
 # Pictographs (emoji and the like): Times New Roman has no glyph for them and ND30 text never uses them.
@@ -29,7 +31,7 @@ def clean_text(value: str) -> str:
     text typed in a legacy Vietnamese encoding."""
     from .importer.encoding import legacy_fragment
 
-    value = nfc(value)
+    value = _INVISIBLE.sub("", nfc(value))
     bad = _CONTROL.search(value)
     if bad:
         raise ValueError(f"có ký tự điều khiển không in được (mã {ord(bad.group()):#04x}) ở vị trí {bad.start() + 1}")
@@ -37,7 +39,7 @@ def clean_text(value: str) -> str:
     if bad:
         raise ValueError(f"có ký tự «{bad.group()}» (biểu tượng) ở vị trí {bad.start() + 1}: văn bản hành chính "
                          "chỉ dùng chữ Việt (phông Times New Roman)")
-    legacy = legacy_fragment(value) if len(value) > 12 else None
+    legacy = legacy_fragment(value) if len(value) > 3 else None
     if legacy:
         encoding, fragment = legacy
         where = "" if fragment == value else f"đoạn «{_shorten(fragment)}» "

@@ -50,6 +50,8 @@ def _message(error: dict, model: type[BaseModel], loc: tuple) -> str:
         known = _known_fields(model, loc[:-1])
         hint = did_you_mean(loc[-1], known) or (f"; các trường được phép: {', '.join(known)}" if known else "")
         return f"trường «{loc[-1]}» không có trong mẫu dữ liệu{hint}"
+    if kind == "string_type" and error.get("input") is None:
+        return "không được để trống"
     if kind == "string_type" and isinstance(error.get("input"), dict) and len(error["input"]) == 1:
         # "… như sau:" at the end of a line makes YAML read the paragraph as a key; the commonest slip.
         return ("phải là một đoạn chữ, nhưng YAML đọc dòng này thành «tên: giá trị» vì có dấu hai chấm ở cuối "

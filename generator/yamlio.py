@@ -83,7 +83,12 @@ _YAML_PROBLEMS = [
     (re.compile(r"could not find expected ':'"), "thiếu dấu «:» sau tên trường"),
     (re.compile(r"found unexpected end of stream|while scanning a quoted scalar"), "thiếu dấu ngoặc kép đóng"),
     (re.compile(r"did not find expected key|expected <block end>"), "thụt lề không thẳng hàng"),
-    (re.compile(r"found undefined alias|found unhashable key"), "cú pháp YAML không hợp lệ"),
+    (re.compile(r"expected '-' indicator"), "thụt lề không thẳng hàng với danh sách (các mục «- » phải cùng một cột)"),
+    (re.compile(r"found unknown escape character|expected escape sequence|expected hexdecimal"),
+     "trong ngoặc kép, dấu «\\» phải viết thành «\\\\» (hoặc đặt giá trị trong nháy đơn '…')"),
+    (re.compile(r"expected alphabetic or numeric character|found undefined alias|cannot start any token"),
+     "ký tự đầu giá trị (như * & @ ` ! % |) có nghĩa riêng trong YAML; hãy đặt cả giá trị trong ngoặc kép"),
+    (re.compile(r"found unhashable key|while parsing a flow"), "cú pháp YAML không hợp lệ ở đây"),
     (re.compile(r"special characters are not allowed|unacceptable character|control characters are not allowed"),
      "có ký tự điều khiển không in được (thường do chép từ phần mềm khác); hãy xóa ký tự đó"),
 ]
@@ -93,7 +98,7 @@ def _explain(problem: str) -> str:
     for pattern, message in _YAML_PROBLEMS:
         if pattern.search(problem):
             return message
-    return f"cú pháp YAML không hợp lệ ({problem})"
+    return "cú pháp YAML không hợp lệ ở đây (xem lại dấu ngoặc, dấu «:» và thụt lề)"
 
 
 # What the YAML 1.1 reader accepts (spec 5.1 "c-printable"); anything else stops the parse.
