@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, field_validator, model_validator
 
 from . import inline
-from .vietnamese import nfc
+from .vietnamese import all_capitals, nfc
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WHITESPACE = re.compile(r"\s+")
@@ -269,6 +269,14 @@ class Document(_Model):
     def _markup(cls, value):
         for text in value if isinstance(value, list) else [value]:
             check_markup(text)
+        return value
+
+    @field_validator("title")
+    @classmethod
+    def _ordinary_case(cls, value):
+        if all_capitals(inline.plain(value)):
+            raise ValueError("trích yếu viết chữ thường, chỉ viết hoa chữ đầu và danh từ riêng, không in hoa toàn bộ "
+                             "(Phụ lục I, mục II.5.a Nghị định 30/2020/NĐ-CP)")
         return value
 
     @model_validator(mode="after")

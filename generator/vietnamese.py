@@ -24,6 +24,12 @@ def upper(text: str) -> str:
     return nfc(nfc(text).upper())
 
 
+def all_capitals(text: str, min_letters: int = 7) -> bool:
+    """Text typed in capitals throughout ("KẾ HOẠCH TRIỂN KHAI …"), where ND30 wants ordinary case."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= min_letters and all(c.isupper() for c in letters)
+
+
 def day_text(day: int) -> str:
     """Days 1–9 take a leading zero (Phụ lục I, II.4.b)."""
     return f"{day:02d}"

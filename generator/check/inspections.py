@@ -19,6 +19,7 @@ from ..loading import document_types
 from ..metrics import text_width_twips, wrap_lines
 from ..ooxml import qn
 from ..ooxml.reading import FormatResolver
+from ..vietnamese import all_capitals
 from .anatomy import QUOC_HIEU, Anatomy, Line, is_caps, normal, widest_line
 from .catalogue import Outcome, Rule, Violation, not_applicable, passed, unobservable, verdict
 
@@ -489,7 +490,7 @@ def trich_yeu_case(subject: Subject, rule: Rule) -> Outcome:
     if not lines:
         return unobservable("không tìm thấy trích yếu dưới tên loại")
     text = " ".join(l.text for l in lines)
-    if is_caps(text) and sum(c.isalpha() for c in text) > 6:
+    if all_capitals(text):
         return verdict([Violation(text, "trích yếu in hoa toàn bộ", lines[0].order)])
     return passed()
 
