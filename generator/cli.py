@@ -46,7 +46,7 @@ def _main(
     debug: Annotated[bool, typer.Option("--debug", metavar="", help="Khi có lỗi, in thêm chi tiết kỹ thuật (traceback).",
                                         rich_help_panel=OPTIONS_PANEL)] = False,
 ) -> None:
-    _state["debug"] = debug
+    _state["debug"] = _state["debug"] or debug
 
 
 WorkersOption = Annotated[int | None, typer.Option(
@@ -356,6 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code (0 ok, 1 failure, 2 bad input)."""
     argv = sys.argv[1:] if argv is None else argv
     _state["debug"] = "--debug" in argv
+    argv = [a for a in argv if a != "--debug"]  # accepted anywhere on the line, not only before the command
     _stop_on_sigterm()
     try:
         # Without standalone mode Typer returns the exit code of typer.Exit instead of raising it.

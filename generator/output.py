@@ -18,8 +18,11 @@ def reason(exc: OSError) -> str:
     return _REASONS.get(exc.errno, exc.strerror or str(exc))
 
 
-def write_atomic(path: Path, data: bytes) -> Path:
-    """Write ``data`` to a temporary file beside ``path``, flush it to disk, then rename it into place."""
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> Path:
+    """Write ``data`` to a temporary file beside ``path``, flush it to disk, then rename it into place.
+
+    A batch passes ``durable=False`` and syncs once at its end (:func:`sync`): the rename alone already
+    protects against a killed process, and a rerun checks every file's sha256 before trusting it."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -30,7 +33,8 @@ def write_atomic(path: Path, data: bytes) -> Path:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(temp_name, 0o644)
         os.replace(temp_name, path)
     except BaseException as exc:
@@ -42,3 +46,9 @@ def write_atomic(path: Path, data: bytes) -> Path:
             raise OutputError(f"không ghi được tệp ({reason(exc)})", Location(path)) from None
         raise
     return path
+
+
+def sync() -> None:
+    """Flush everything written so far to disk (once per batch, before its manifest says it is done)."""
+    if hasattr(os, "sync"):
+        os.sync()

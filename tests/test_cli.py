@@ -104,7 +104,10 @@ def test_all_problems_of_a_file_are_reported_together(capsys, tmp_path, plan_cop
     assert code == 2 and "document.number" in err and "document.date" in err
 
 
-def test_debug_shows_the_traceback(capsys, tmp_path, plan_copy):
+@pytest.mark.parametrize("where", ["before the command", "after the options"])
+def test_debug_shows_the_traceback(capsys, tmp_path, plan_copy, where):
     edit(plan_copy, "  number:  ", "  number: ba")
-    code, _, err = run(capsys, "--debug", "render", plan_copy, "-o", tmp_path / "out")
+    args = ["render", plan_copy, "-o", tmp_path / "out"]
+    args = ["--debug", *args] if where == "before the command" else [*args, "--debug"]
+    code, _, err = run(capsys, *args)
     assert code == 2 and "Traceback" in err

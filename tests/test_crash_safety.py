@@ -146,16 +146,28 @@ def test_an_output_folder_that_cannot_be_created_is_a_vietnamese_error_with_exit
 def test_a_full_disk_fails_each_file_cleanly_and_leaves_no_partial_file(tmp_path, capsys, monkeypatch):
     import generator.output as output
 
-    real_fsync = os.fsync
-    calls = {"n": 0}
+    real_fdopen = os.fdopen
+    opened = {"files": 0}
 
-    def fsync_until_full(fd):
-        calls["n"] += 1
-        if calls["n"] > 5:
+    class FullDisk:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, data):
             raise OSError(errno.ENOSPC, "No space left on device")
-        real_fsync(fd)
 
-    monkeypatch.setattr(output.os, "fsync", fsync_until_full)
+    def fdopen_until_full(fd, *args, **kwargs):
+        opened["files"] += 1
+        handle = real_fdopen(fd, *args, **kwargs)
+        return handle if opened["files"] <= 5 else FullDisk(handle)
+
+    monkeypatch.setattr(output.os, "fdopen", fdopen_until_full)
     out = tmp_path / "out"
     code = main(["cascade", str(PLAN_2026), "-o", str(out), "--workers", "1"])
     err = capsys.readouterr().err
@@ -163,7 +175,7 @@ def test_a_full_disk_fails_each_file_cleanly_and_leaves_no_partial_file(tmp_path
     assert len(list(out.rglob("*.docx"))) == 5
     assert not list(out.rglob("*.tmp"))
 
-    monkeypatch.setattr(output.os, "fsync", real_fsync)
+    monkeypatch.setattr(output.os, "fdopen", real_fdopen)
     assert main(["cascade", str(PLAN_2026), "-o", str(out), "--workers", "1"]) == 0
     assert len(list(out.rglob("*.docx"))) == 151
 

@@ -27,7 +27,7 @@ from ..loading import LoadedPlan, load_plan
 from ..model import Document
 from ..results import Results
 from ..ooxml.package import write_package
-from ..output import write_atomic
+from ..output import sync, write_atomic
 from ..vietnamese import ky_hieu, so_ky_hieu
 from .subplan import CascadeContext, issuing_units, load_context, subplan
 
@@ -129,7 +129,7 @@ def render_unit(unit_id: str, out_dir: str, job: Job = Job(), context: CascadeCo
         if not job.force and target.exists() and not written_by_vanban(target):
             return Failure(unit_id, f"tệp {relative} đã được sửa bằng phần mềm khác sau khi vanban tạo; giữ nguyên "
                                     "tệp đó (thêm --force để ghi đè)", bad_input=False)
-        write_atomic(target, data)
+        write_atomic(target, data, durable=False)  # synced once before the manifest
         return Entry(
             unit=unit_id,
             unit_name=unit.name,
@@ -315,6 +315,7 @@ def run_cascade(plan_path: Path, out_dir: Path, *, units: list[str] | None = Non
                 result.failures.append(Failure(entry.unit, f"không tạo được PDF: {item.error}", bad_input=False))
             else:
                 result.entries[index] = replace(entry, pdf=str(item.pdf.relative_to(out_dir)))
+    sync()
     write_manifest(result, loaded)
     (out_dir / JOURNAL).unlink(missing_ok=True)  # the manifest now says it all
     if make_zip:
