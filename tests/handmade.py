@@ -36,7 +36,8 @@ def drawn_line(offset_mm: float, length_mm: float, shape_id: int):
     return etree.fromstring(xml)
 
 
-def _times(document) -> None:
+def times_new_roman(document) -> None:
+    """Normal style in Times New Roman 14, without the theme fonts Word would substitute."""
     style = document.styles["Normal"]
     style.font.name = "Times New Roman"
     style.font.size = Pt(14)
@@ -51,7 +52,7 @@ def tab_layout() -> bytes:
     """A Word-style UBND huyện plan: header and footer as tab-separated paragraphs, drawn rules,
     an underlined Tiêu ngữ, formatting set run by run."""
     doc = Document()
-    _times(doc)
+    times_new_roman(doc)
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(20), Mm(20)

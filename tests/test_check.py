@@ -302,6 +302,7 @@ def handmade_table_layout() -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.shared import Cm, Mm, Pt
+    from handmade import times_new_roman
 
     doc = Document()
     section = doc.sections[0]
@@ -309,15 +310,7 @@ def handmade_table_layout() -> bytes:
     section.top_margin, section.bottom_margin = Mm(25), Mm(20)
     section.left_margin, section.right_margin = Mm(35), Mm(20)
     section.different_first_page_header_footer = True
-    style = doc.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(14)
-    rfonts = style.element.rPr.find(qn("w:rFonts"))
-    for attr in ("w:hAnsi", "w:cs", "w:eastAsia"):
-        rfonts.set(qn(attr), "Times New Roman")
-    for attr in list(rfonts.attrib):
-        if attr.endswith("Theme"):
-            del rfonts.attrib[attr]
+    times_new_roman(doc)
 
     def add(container, pieces, size, bold=False, italic=False, align=WD_ALIGN_PARAGRAPH.CENTER):
         p = container.add_paragraph()
