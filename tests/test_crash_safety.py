@@ -69,7 +69,7 @@ def test_a_killed_worker_leaves_a_manifest_of_what_was_done_and_the_rerun_comple
     out = tmp_path / "out"
     process = start_cascade(out, "--workers", "2")
     wait_for_documents(out, 10, process)
-    children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
     assert children, "no worker process found"
     os.kill(int(children[0]), signal.SIGKILL)
     _, err = process.communicate(timeout=120)
