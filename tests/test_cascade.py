@@ -169,6 +169,21 @@ def test_a_unit_with_bad_data_fails_alone_and_the_others_are_written(plan_with_o
     assert len(manifest["documents"]) == 39 and manifest["failures"][0]["unit"] == "so-tu-phap"
 
 
+@pytest.mark.parametrize(("override", "located", "message"), [
+    ("values:\n  dau_moi: Văn phòng Sở\n  lanh_dao: Giám đốc 🙂\n", "dòng 3, trường «values.lanh_dao»", "có ký tự «🙂» (biểu tượng)"),
+    ("values:\n  dau_moi: Văn phòng Sở\n  dau_moi_x: Phòng\n", "dòng 3, trường «values.dau_moi_x»",
+     "giá trị «dau_moi_x» không được dùng ở chỗ trống nào; có phải ý bạn là «dau_moi»?"),
+    ("closing:\n  - ''\n", "dòng 2, trường «closing[0]»", "không được để trống"),
+])
+def test_a_bad_value_in_a_units_override_is_located_in_the_override_file(plan_with_overrides, tmp_path, capsys,
+                                                                          override, located, message):
+    path = plan_with_overrides.parent / "overrides" / "so-tu-phap.yaml"
+    path.write_text(override, encoding="utf-8")
+    code = main(["cascade", str(plan_with_overrides), "-o", str(tmp_path / "out"), "--workers", "1"])
+    err = capsys.readouterr().err
+    assert code == 2 and f"tệp {path}, {located}: {message}" in err, err
+
+
 def test_one_unit_on_request(tmp_path, capsys):
     assert main(["cascade", str(SEED_PLAN), "-o", str(tmp_path), "--unit", "ubnd-huyen-ia-pa"]) == 0
     assert [p.name for p in tmp_path.iterdir() if p.is_dir()] == ["ubnd-huyen-ia-pa"]

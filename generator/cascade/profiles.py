@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from ..errors import InputError, Location
-from ..model import Recipient, Role, Signer, _Model
+from ..model import Recipient, Role, Signer, Text, _Model
 from ..validation import validate
 from ..yamlio import YamlDocument, load
 
@@ -17,34 +17,34 @@ SHIPPED = Path(str(resources.files("generator.data").joinpath("cascade-profiles.
 
 
 class OrganisationItem(_Model):
-    title: str
-    paragraphs: list[str] = []
+    title: Text
+    paragraphs: list[Text] = []
 
 
 class Profile(_Model):
-    values: dict[str, str] = {}
+    values: dict[str, Text] = {}
     title: str
     opening: str
     replacements: list[dict[str, str]] = []
     support_intro: str
     organisation: list[OrganisationItem]
-    closing: list[str] = []
+    closing: list[Text] = []
     signer_role: Role = "head"
     recipients: list[Recipient] = []
-    archive: list[str] = []
+    archive: list[Text] = []
 
 
 class Override(_Model):
     """What one unit changes of its kind's profile; every field is optional."""
 
-    values: dict[str, str] = {}
-    title: str | None = None
-    opening: str | None = None
+    values: dict[str, Text] = {}
+    title: Text | None = None
+    opening: Text | None = None
     organisation: list[OrganisationItem] | None = None
-    closing: list[str] | None = None
+    closing: list[Text] | None = None
     signer: Signer | None = None
     extra_recipients: list[Recipient] = []
-    archive: list[str] | None = None
+    archive: list[Text] | None = None
     internal_lead_days: int | None = None
 
 

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from ..errors import InputError, InputErrors, Location
 from ..loading import LoadedPlan, UnitsRegistry, document_types
 from ..model import Cascade, Document, Node, Signer, Unit
+from ..validation import did_you_mean
 from ..vietnamese import ky_hieu, number_text, short_date
 from .profiles import ProfileBook, Sourced, load_override
 from .wording import Wording, capitalise, lower_first
@@ -365,8 +366,16 @@ def check_wording(context: CascadeContext) -> dict[str, list[InputError]]:
         allowed = BASE_NAMES | set(profile.model.values) | {"chu_tri"}
         shared = unknown(profile, allowed)
         for unit_id in members:
-            own = unknown(overrides[unit_id], allowed | set(overrides[unit_id].model.values)) \
-                if overrides.get(unit_id) is not None else []
+            own = []
+            override = overrides.get(unit_id)
+            if override is not None:
+                own = unknown(override, allowed | set(override.model.values))
+                used = set().union(*(placeholders(t) for _, t in _texts(override.model)), *(
+                    placeholders(t) for _, t in _texts(profile.model)))
+                for name in sorted(set(override.model.values) - BASE_NAMES - set(profile.model.values) - used):
+                    own.append(InputError(f"giá trị «{name}» không được dùng ở chỗ trống nào"
+                                          f"{did_you_mean(name, sorted(allowed - BASE_NAMES))}",
+                                          override.location("values", name)))
             if shared or own:
                 problems.setdefault(unit_id, []).extend(shared + own)
     return problems
