@@ -57,8 +57,8 @@ PdfOption = Annotated[bool, typer.Option("--pdf", metavar="", help="Tạo thêm 
 ForceOption = Annotated[bool, typer.Option("--force", metavar="", help="Ghi đè cả tệp đã được sửa bằng Word "
                                            "hoặc phần mềm khác.", rich_help_panel=OPTIONS_PANEL)]
 CheckOption = Annotated[bool, typer.Option(
-    "--check/--no-check", help="Kiểm tra thể thức từng văn bản trước khi ghi (mặc định có; bỏ để chạy lô rất lớn "
-    "nhanh hơn).", rich_help_panel=OPTIONS_PANEL)]
+    "--check/--no-check", help="Kiểm tra thể thức từng văn bản trước khi ghi (--no-check: bỏ kiểm tra để chạy lô rất "
+    "lớn nhanh hơn).", show_default="có kiểm tra", rich_help_panel=OPTIONS_PANEL)]
 PlanArgument = Annotated[Path, typer.Argument(
     metavar="KẾ_HOẠCH.yaml", help="Tệp dữ liệu kế hoạch (YAML).", rich_help_panel=ARGUMENTS_PANEL,
     show_default=False)]

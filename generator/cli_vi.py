@@ -36,12 +36,38 @@ _RICH_TEXTS = {
 }
 
 
+# The type column of the help panels: Typer writes "<path>", "<bool>", "[x>=1]".
+_TYPE_WORDS = {"<path>": "<đường dẫn>", "<file>": "<tệp>", "<directory>": "<thư mục>", "<int>": "<số>",
+               "<text>": "<chữ>", "<str>": "<chữ>", "<float>": "<số>", "<bool>": None}
+
+
+def _vietnamese_range(low, high) -> str | None:
+    if low is None and high is None:
+        return None
+    if low is None:
+        return f"≤ {high}"
+    return f"≥ {low}" if high is None else f"{low}–{high}"
+
+
 def install_rich_texts() -> None:
-    from typer import rich_utils
+    from typer import core, rich_utils
 
     for name, text in _RICH_TEXTS.items():
         if hasattr(rich_utils, name):
             setattr(rich_utils, name, text)
+    # Typer has no hook for these; where its internals differ (another version), the English stays.
+    parameter = getattr(core, "_TyperParameter", None)
+    if parameter is not None and hasattr(parameter, "display_type") and not hasattr(parameter, "_vanban"):
+        english = parameter.display_type
+
+        def display_type(self, ctx):
+            shown = english(self, ctx)
+            return _TYPE_WORDS.get(shown, shown)
+
+        parameter.display_type = display_type
+        parameter._vanban = True
+    if hasattr(core, "describe_number_range"):
+        core.describe_number_range = _vietnamese_range
 
 
 # The base class of Typer's usage errors, whichever Click it runs on (vendored or not).

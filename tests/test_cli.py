@@ -36,8 +36,11 @@ def test_help_is_in_vietnamese():
     result = subprocess.run([sys.executable, "-m", "generator.cli", "render", "--help"],
                             capture_output=True, text=True, env={"COLUMNS": "100", "PATH": ""})
     assert result.returncode == 0
-    for words in ("Cách dùng:", "Tùy chọn", "Tham số", "Tạo văn bản .docx", "Hiện hướng dẫn này rồi thoát."):
+    for words in ("Cách dùng:", "Tùy chọn", "Tham số", "Tạo văn bản .docx", "Hiện hướng dẫn này rồi thoát.",
+                  "<đường dẫn>"):
         assert words in result.stdout
+    for english in ("<path>", "<bool>", "Usage", "Options", "[default"):
+        assert english not in result.stdout
     for english in ("Usage:", "Options", "Show this message"):
         assert english not in result.stdout
 
