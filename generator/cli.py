@@ -126,11 +126,12 @@ def _progress(label: str):
 
 
 def _batch_summary(result, what: str) -> None:
-    if result.skipped:
-        typer.echo(f"{result.skipped} văn bản đã có từ lần chạy trước và không đổi: giữ nguyên.")
     for failure in result.failures:
         typer.echo(f"Lỗi ở đơn vị {failure.unit}: {failure.reason}", err=True)
-    typer.echo(f"Đã tạo {len(result.entries)} {what} trong {result.out_dir}"
+    made = len(result.entries) - result.skipped
+    done = (f"Đã tạo {made} {what}, giữ nguyên {result.skipped} đã có từ lần chạy trước (dữ liệu không đổi)"
+            if result.skipped else f"Đã tạo {made} {what}")
+    typer.echo(f"{done} trong {result.out_dir}"
                + (f", {len(result.failures)} đơn vị lỗi" if result.failures else "")
                + f"; danh mục: {result.out_dir / 'manifest.json'}, {result.out_dir / 'manifest.csv'}")
     if result.zip_path:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -61,7 +62,10 @@ def test_a_batch_killed_half_way_and_rerun_ends_with_exactly_the_files_of_an_uni
             assert data == uninterrupted[name], name
 
     assert main(["cascade", str(PLAN_2026), "-o", str(out), "--workers", "1"]) == 0
-    assert "đã có từ lần chạy trước" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert re.search(r"Đã tạo (\d+) kế hoạch, giữ nguyên (\d+) đã có từ lần chạy trước", said), said
+    made, kept = map(int, re.search(r"Đã tạo (\d+) kế hoạch, giữ nguyên (\d+)", said).groups())
+    assert made + kept == 151 and kept >= 20
     assert tree(out) == uninterrupted
 
 
