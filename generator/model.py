@@ -107,14 +107,14 @@ class Unit(_Model):
     id: str = Field(pattern=UNIT_ID, max_length=120)
     kind: str
     name: str = Field(min_length=1, max_length=300)
-    short_name: str | None = None
+    short_name: str | None = Field(default=None, max_length=150)
     header: list[Text] = Field(min_length=1)
     parent_header: list[Text] = []
-    code: str = Field(min_length=1, pattern=r"^[^\s/-]+$")
-    place: str = Field(min_length=1)
+    code: str = Field(min_length=1, max_length=20, pattern=r"^[^\s/-]+$")
+    place: str = Field(min_length=1, max_length=80)
     parent: str | None = None
-    head_title: str | None = None
-    deputy_title: str | None = None
+    head_title: str | None = Field(default=None, max_length=150)
+    deputy_title: str | None = Field(default=None, max_length=150)
     gso_code: str | None = None
     aliases: list[Text] = []
     scope: str | None = None  # "thành phố", "thị xã" where the kind's word ("huyện") does not fit
@@ -169,9 +169,9 @@ class Signer(_Model):
 class Recipient(_Model):
     """One Nơi nhận or Kính gửi entry: a named recipient or a unit of the registry, and a purpose."""
 
-    to: str | None = None
+    to: str | None = Field(default=None, max_length=300)
     unit: str | None = None
-    purpose: str | None = None
+    purpose: str | None = Field(default=None, max_length=120)
 
     @model_validator(mode="before")
     @classmethod
@@ -298,9 +298,9 @@ class Period(_Model):
     """A reporting period of the plan and its deadline ("6 tháng đầu năm 2021", before 10/5/2021)."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    name: Text
+    name: Text = Field(max_length=100)
     deadline: dt.date
-    next_name: str | None = None  # the period that follows, for "Phương hướng, nhiệm vụ 6 tháng cuối năm 2021"
+    next_name: str | None = Field(default=None, max_length=100)  # the period that follows, for "Phương hướng, nhiệm vụ 6 tháng cuối năm 2021"
 
     _parse_deadline = field_validator("deadline", mode="before")(parse_date)
 
@@ -309,8 +309,8 @@ class Indicator(_Model):
     """A figure every unit reports (hội nghị quán triệt, lượt người tham dự …)."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    name: Text
-    unit: Text  # đơn vị tính: hội nghị, lượt người, mô hình …
+    name: Text = Field(max_length=200)
+    unit: Text = Field(max_length=40)  # đơn vị tính: hội nghị, lượt người, mô hình …
 
 
 class Cascade(_Model):

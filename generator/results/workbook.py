@@ -32,6 +32,9 @@ FIGURES = "Chỉ tiêu"
 TEXTS = "Nội dung"
 META = "_vanban"
 FIRST_ROW = 6
+# The column headings (row FIRST_ROW - 1) of each sheet; reading checks them, so a column inserted or moved
+# is said to be one instead of being read as wrong figures.
+COLUMNS = {FIGURES: ["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu"], TEXTS: ["STT", "Nội dung", "Trả lời"]}
 
 _thin = Side(style="thin", color="000000")
 _BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
@@ -93,7 +96,7 @@ def build_workbook(*, plan_slug: str, unit_id: str, unit_name: str, period: Peri
         sheet["A4"] = "Chỉ điền vào các ô màu vàng; không thêm, xóa hay đổi chỗ dòng, cột."
         for ref in ("A2", "A3", "A4"):
             sheet[ref].font = Font(name=_FONT, italic=ref == "A4", size=12)
-    headers = {figures: ["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu"], texts: ["STT", "Nội dung", "Trả lời"]}
+    headers = {figures: COLUMNS[FIGURES], texts: COLUMNS[TEXTS]}
     for sheet, names in headers.items():
         for column, name in enumerate(names, 1):
             _style_header(sheet.cell(row=FIRST_ROW - 1, column=column, value=name))
@@ -198,6 +201,17 @@ def read_workbook(path: Path, *, unit_id: str, period: Period, indicator_ids: li
     for sheet in (FIGURES, TEXTS):
         if sheet not in workbook.sheetnames:
             errors.append(InputError(f"thiếu trang tính «{sheet}» (đã bị đổi tên hoặc xóa)", Location(path)))
+    for sheet, names in COLUMNS.items():
+        if sheet not in workbook.sheetnames:
+            continue
+        found = [workbook[sheet].cell(row=FIRST_ROW - 1, column=column).value
+                 for column in range(1, len(names) + 2)]
+        for column, (name, value) in enumerate(zip([*names, None], found), 1):
+            if (value or None) != name:
+                errors.append(InputError("bố cục trang tính đã bị thay đổi (thêm, xóa hoặc đổi chỗ cột); hãy tạo lại "
+                                         "tệp bằng vanban results-template",
+                                         Location(path, sheet=sheet, cell=f"{chr(64 + column)}{FIRST_ROW - 1}")))
+                break
     if errors:
         raise InputErrors(errors)
     data: dict = {"unit": meta["B3"].value, "period": meta["B4"].value, "indicators": {},
