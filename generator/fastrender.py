@@ -136,7 +136,7 @@ class CompiledTemplate:
         try:
             return environment.from_string(source)
         except jinja2.TemplateSyntaxError as exc:  # a tag typed wrongly in Word
-            lines = source.splitlines()
+            lines = source.split("\n")
             number = exc.lineno if exc.lineno and exc.lineno <= len(lines) else None
             block = re.search(r"closed is '(\w+)'", exc.message or "")
             if block:  # Jinja stops at the end; the mistake is where the block opened
@@ -154,7 +154,7 @@ class CompiledTemplate:
     def locate(self, needle: str) -> str:
         """The paragraph and tag of the template where ``needle`` (a variable name) is used."""
         for source in self.sources:
-            for number, line in enumerate(source.splitlines(), 1):
+            for number, line in enumerate(source.split("\n"), 1):
                 for tag in TAGS.findall(line):
                     if re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", tag):
                         return where(line, tag, self._paragraph(source, number))

@@ -51,8 +51,6 @@ def clean_text(value: str) -> str:
     return _WHITESPACE.sub(" ", value).strip()
 
 
-
-
 def _shorten(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 

@@ -48,6 +48,26 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> Path:
     return path
 
 
+def written_by_vanban(path: Path) -> bool:
+    """Whether a .docx was last saved by vanban (Word and LibreOffice rewrite these properties on save)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            app = package.read("docProps/app.xml").decode("utf-8", "replace")
+            core = package.read("docProps/core.xml").decode("utf-8", "replace")
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return False
+    return "<Application>vanban</Application>" in app and "<cp:lastModifiedBy>vanban</cp:lastModifiedBy>" in core
+
+
+def keep_edited(path: Path, force: bool, shown: str | Path | None = None) -> None:
+    """Refuse to replace a document that a person has saved since vanban wrote it, unless ``force``."""
+    if not force and path.exists() and not written_by_vanban(path):
+        raise OutputError("đã được sửa bằng phần mềm khác sau khi vanban tạo nên được giữ nguyên",
+                          Location(shown or path), hint="thêm --force để ghi đè, hoặc chọn thư mục khác bằng -o")
+
+
 def sync() -> None:
     """Flush everything written so far to disk (once per batch, before its manifest says it is done)."""
     if hasattr(os, "sync"):

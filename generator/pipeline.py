@@ -9,9 +9,9 @@ from . import derive, inline, render
 from .check import DocumentReport, check_docx
 from .cascade.batch import CascadeResult, run_cascade
 from .check.fixes import fix_document
-from .errors import InputError, Location, OutputError
+from .errors import InputError
 from .loading import load_plan
-from .output import write_atomic
+from .output import keep_edited, write_atomic
 from .pdf import convert_to_pdf
 
 
@@ -24,17 +24,13 @@ class Rendered:
 
 def render_plan(plan_path: Path, out_dir: Path, *, pdf: bool = False, force: bool = False) -> Rendered:
     """Render the plan at ``plan_path`` as ``out_dir/<slug>.docx`` (and .pdf)."""
-    from .cascade.batch import written_by_vanban
-
     loaded = load_plan(plan_path)  # load + validate
     document = loaded.plan.document
     context = derive.document_context(document, loaded.registry)  # derive
     data = render.render_docx(render.template_for(document), context,
                               title=derive.document_title(document))  # render
     target = Path(out_dir) / f"{loaded.slug}.docx"
-    if target.exists() and not force and not written_by_vanban(target):
-        raise OutputError("tệp đã được sửa bằng phần mềm khác sau khi vanban tạo; giữ nguyên tệp đó",
-                          Location(target), hint="thêm --force để ghi đè, hoặc chọn thư mục khác bằng -o")
+    keep_edited(target, force)
     report = check_docx(data, target)  # check
     write_atomic(target, data)  # write
     pdf_path = convert_to_pdf([target], Path(out_dir))[0] if pdf else None

@@ -109,7 +109,7 @@ _QUOTE_OPENED = re.compile(r'(?:^|:\s|-\s|\[|,\s?)"')
 def _unclosed_quote(text: str, first: int, last: int) -> int | None:
     """The line (1-based) between ``first`` (0-based) and ``last`` where a double-quoted value opens and is
     not closed: YAML then reads on over the following lines and fails far from the real mistake."""
-    lines = text.splitlines()
+    lines = text.split("\n")  # as YAML counts lines (str.splitlines also breaks at \x0b, \x1c, \u2028 …)
     for number in range(first, min(last, len(lines))):
         content = lines[number].split(" #")[0]
         quotes = len(re.findall(r'(?<!\\)"', content))

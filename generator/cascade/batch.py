@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import itertools
+import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable
@@ -22,12 +22,12 @@ from pathlib import Path
 
 from .. import derive, inline, render
 from ..check import check_docx
-from ..errors import InputError, TemplateError, VanbanError
+from ..errors import InputError, Location, OutputError, TemplateError, VanbanError
 from ..loading import LoadedPlan, load_plan
 from ..model import Document
 from ..results import Results
 from ..ooxml.package import write_package
-from ..output import sync, write_atomic
+from ..output import keep_edited, reason, sync, write_atomic
 from ..vietnamese import ky_hieu, so_ky_hieu
 from .subplan import CascadeContext, issuing_units, load_context, subplan
 
@@ -126,9 +126,7 @@ def render_unit(unit_id: str, out_dir: str, job: Job = Job(), context: CascadeCo
                                      for r in report.errors)
                 return Failure(unit_id, f"văn bản không đạt thể thức: {problems}", bad_input=False)
         target = Path(out_dir) / relative
-        if not job.force and target.exists() and not written_by_vanban(target):
-            return Failure(unit_id, f"tệp {relative} đã được sửa bằng phần mềm khác sau khi vanban tạo; giữ nguyên "
-                                    "tệp đó (thêm --force để ghi đè)", bad_input=False)
+        keep_edited(target, job.force, shown=relative)
         write_atomic(target, data, durable=False)  # synced once before the manifest
         return Entry(
             unit=unit_id,
@@ -149,19 +147,6 @@ def render_unit(unit_id: str, out_dir: str, job: Job = Job(), context: CascadeCo
         return Failure(unit_id, str(error), bad_input=isinstance(error, (InputError, TemplateError)))
     except Exception as error:  # noqa: BLE001 - one unit's crash must not stop the batch
         return Failure(unit_id, f"lỗi không lường trước: {error!r}", bad_input=False)
-
-
-def written_by_vanban(path: Path) -> bool:
-    """Whether a .docx was last saved by vanban (Word and LibreOffice rewrite these properties on save)."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as package:
-            app = package.read("docProps/app.xml").decode("utf-8", "replace")
-            core = package.read("docProps/core.xml").decode("utf-8", "replace")
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return False
-    return "<Application>vanban</Application>" in app and "<cp:lastModifiedBy>vanban</cp:lastModifiedBy>" in core
 
 
 # ---------------------------------------------------------------- the batch
@@ -225,21 +210,18 @@ def _previous(out_dir: Path, stamp: str) -> dict[str, Entry]:
 
 def _prepare(out_dir: Path) -> None:
     """The output folder exists and takes files; half-written files of a killed run are cleared away."""
-    from ..errors import Location, OutputError
-
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         probe = tempfile.NamedTemporaryFile(dir=out_dir, prefix=".vanban-", suffix=".tmp", delete=True)
         probe.close()
     except OSError as exc:
-        from ..output import reason
-
         raise OutputError(f"không ghi được vào thư mục ({reason(exc)})", Location(out_dir)) from None
     for stale in out_dir.rglob(".*.tmp"):
         try:
             stale.unlink()
         except OSError:
             pass
+
 
 def _run(units: list[str], out_dir: Path, plan_path: Path, context: CascadeContext, workers: int,
          job: Job) -> Iterable:
@@ -298,7 +280,6 @@ def run_cascade(plan_path: Path, out_dir: Path, *, units: list[str] | None = Non
             by_unit.setdefault(unit_id, Failure(unit_id, "tiến trình xử lý bị dừng đột ngột; chạy lại lệnh để làm "
                                                          "tiếp phần còn lại", bad_input=False))
     except BaseException:  # Ctrl-C, SIGTERM: say what was done, then stop
-        journal.close()
         _collect(result, targets, by_unit)
         result.interrupted = True
         write_manifest(result, loaded)
