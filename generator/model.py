@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, field_validator, model_validator
 
 from . import inline
+from .encodings import legacy_fragment
 from .vietnamese import all_capitals, nfc
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -29,8 +30,6 @@ _PICTOGRAPH = re.compile("[\U0001F000-\U0001FAFF\U00002600-\U000027BF\U0001F900-
 def clean_text(value: str) -> str:
     """NFC, one space between words; refused: control characters (they would corrupt the .docx), emoji,
     text typed in a legacy Vietnamese encoding."""
-    from .importer.encoding import legacy_fragment
-
     value = _INVISIBLE.sub("", nfc(value))
     bad = _CONTROL.search(value)
     if bad:

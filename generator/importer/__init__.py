@@ -14,11 +14,11 @@ from pathlib import Path
 import yaml
 
 from ..check import open_docx
+from ..encodings import read_text_file
 from ..errors import InputError, Location
 from ..loading import load_registry
 from ..output import write_atomic
 from .blocks import from_docx, from_text
-from .encoding import read_text_file
 from .parse import Parser, guess_unit, match_unit, units_named
 
 SUFFIXES = (".docx", ".txt", ".md")

@@ -1,4 +1,4 @@
-"""Reading a received text: UTF-8 or legacy Vietnamese encodings.
+"""Reading a received text: UTF-8 or legacy Vietnamese encodings (used by the model and the importer).
 
 Documents typed before Unicode used the TCVN3 (ABC) fonts (.VnTime) or VNI fonts: their bytes, read as
 Latin-1, show as "KÕ ho¹ch" (TCVN3) or "Keá hoaïch" (VNI). TCVN3 is a one-byte code, converted here from its
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import InputError, Location
+from .errors import InputError, Location
 
 # Non-letters that TCVN3 uses for Vietnamese letters (µ = à, ¹ = ạ, ® = đ …), and Latin-1 letters that
 # Vietnamese Unicode never uses but TCVN3 and VNI text are full of (Ö, ï, ñ, ø …).
