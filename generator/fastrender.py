@@ -5,12 +5,17 @@ document. Here a template is prepared once per process — the body and the head
 are patched with docxtpl's own ``patch_xml`` and compiled once; every other part is kept deflated — and a
 document costs one Jinja render per tagged part, one deflate per changed part and a zip assembled from
 bytes. ``tests/test_fastrender.py`` holds the result to docxtpl's ``render()`` part by part.
+
+This module also holds the Jinja sandbox every template renders in (:func:`jinja_environment`);
+``render.py`` builds on it and nothing here imports ``render.py``.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import zipfile
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +23,7 @@ from pathlib import Path
 import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from .errors import Location, TemplateError
@@ -26,6 +32,13 @@ from .ooxml.package import Member, deflate, members_of, too_large_unpacked, writ
 
 _TAG = re.compile(r"{[{%#]")
 TAGS = re.compile(r"{{.*?}}|{%.*?%}")
+
+
+def jinja_environment() -> SandboxedEnvironment:
+    """Sandboxed (no Python internals), strict (a misspelt name is an error), escaping (no broken XML), and
+    with a loader that finds nothing, so {% include %} and {% import %} cannot read files."""
+    return SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True,
+                                loader=jinja2.FunctionLoader(lambda name: None))
 
 
 def where(line: str, tag: str | None = None, number: int | None = None) -> str:
@@ -71,8 +84,6 @@ def jinja_message(message: str | None) -> str:
 
 def check_package(raw: bytes, path: Path) -> None:
     """A template is a zip from the user's hands: its size unpacked is bounded before anything opens it."""
-    import zipfile
-
     try:
         too_large = too_large_unpacked(raw)
     except zipfile.BadZipFile:
@@ -126,8 +137,6 @@ class CompiledTemplate:
         core = next((m for m in self.members if m.name == "docProps/core.xml"), None)
         self.core = None
         if core is not None:
-            import zlib
-
             self.core = zlib.decompress(core.data, -15).decode("utf-8")
 
     def _compile(self, document: DocxTemplate, xml: str, environment):
@@ -204,8 +213,6 @@ def _unclosed(lines: list[str], block: str) -> int | None:
 
 @lru_cache(maxsize=16)
 def _compiled(path: str, stamp: float) -> CompiledTemplate:
-    from .render import jinja_environment
-
     return CompiledTemplate(Path(path), jinja_environment())
 
 

@@ -2,7 +2,8 @@
 
 Templates render in Jinja's sandbox with StrictUndefined and autoescaping: a tag cannot reach Python
 internals, a misspelt variable is an error rather than a blank, and "&" or "<" in a name cannot break
-the XML. Output bytes are reproducible (fixed zip entry times).
+the XML. Output bytes are reproducible (fixed zip entry times). The compiled path and the sandbox are in
+``fastrender.py``; this module chooses the template and says Jinja's errors in Vietnamese.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from pathlib import Path
 
 import jinja2
 from docxtpl import DocxTemplate
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 
 from .errors import TemplateError
+from .fastrender import compiled, jinja_environment, jinja_message
 from .ooxml.package import normalise_package
 
 REPO_TEMPLATES = Path(__file__).resolve().parents[1] / "templates_docx"
@@ -38,17 +40,8 @@ def template_for(document) -> Path:
     return templates_dir() / name
 
 
-def jinja_environment() -> SandboxedEnvironment:
-    """Sandboxed (no Python internals), strict (a misspelt name is an error), escaping (no broken XML), and
-    with a loader that finds nothing, so {% include %} and {% import %} cannot read files."""
-    return SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True,
-                                loader=jinja2.FunctionLoader(lambda name: None))
-
-
 def render_docx(template: Path, context: dict, *, title: str | None = None) -> bytes:
     """Render ``template`` with ``context``: the compiled path, equal to docxtpl's output part by part."""
-    from .fastrender import compiled, jinja_message
-
     prepared = compiled(template)
     try:
         return prepared.render(context, title=title)
