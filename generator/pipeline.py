@@ -74,7 +74,7 @@ def _report_inputs(plan_path: Path, period_id: str, results_dir: Path | None):
     """Plan, cascade context, period and every unit's validated results (all problems raised at once)."""
     from .cascade.subplan import issuing_units, load_context
     from .reports import content_items, period_of
-    from .results import load_results
+    from .results.files import load_results
 
     loaded = load_plan(plan_path)
     context = load_context(loaded)

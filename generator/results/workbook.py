@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -21,10 +20,10 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..errors import InputError, InputErrors, Location
-from ..ooxml.package import too_large_unpacked
-from ..model import Indicator, Period
-from ..ooxml.package import normalise_package
-from . import Results, check_results
+from ..model import Indicator, Period, parse_date
+from ..ooxml.package import normalise_package, too_large_unpacked
+from .model import Results, check_results
+from .questions import questions
 
 MARKER = "vanban-ket-qua"
 VERSION = "1"
@@ -41,33 +40,6 @@ _BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
 _HEADER = PatternFill("solid", fgColor="DDDDDD")
 _INPUT = PatternFill("solid", fgColor="FFF9DB")
 _FONT = "Times New Roman"
-
-
-@dataclass(frozen=True)
-class Question:
-    key: str  # path in Results: "report.number", "texts.results.3" …
-    label: str
-    kind: str  # number, date, text, role
-
-
-def questions(item_titles: list[str]) -> list[Question]:
-    out = [
-        Question("report.number", "Số báo cáo (để trống nếu văn thư cấp số sau)", "number"),
-        Question("report.date", "Ngày báo cáo (ngày/tháng/năm)", "date"),
-        Question("sub_plan.number", "Số kế hoạch cụ thể hóa của đơn vị", "number"),
-        Question("sub_plan.date", "Ngày ban hành kế hoạch cụ thể hóa (ngày/tháng/năm)", "date"),
-        Question("signer.name", "Họ và tên người ký báo cáo", "text"),
-        Question("signer.role", "Người ký là cấp trưởng hay cấp phó (ký thay)", "role"),
-        Question("texts.leadership", "Công tác lãnh đạo, chỉ đạo, triển khai", "text"),
-    ]
-    out += [Question(f"texts.results.{n}", f"Kết quả: {n}. {title}", "text") for n, title in enumerate(item_titles, 1)]
-    out += [
-        Question("texts.strengths", "Đánh giá chung: ưu điểm", "text"),
-        Question("texts.weaknesses", "Đánh giá chung: tồn tại, hạn chế và nguyên nhân", "text"),
-        Question("texts.next_steps", "Phương hướng, nhiệm vụ", "text"),
-        Question("texts.proposals", "Đề xuất, kiến nghị", "text"),
-    ]
-    return out
 
 
 ROLES = {"Cấp trưởng": "head", "Cấp phó (ký thay)": "deputy"}
@@ -283,8 +255,6 @@ def _put(data: dict, key: str, value) -> str | None:
         if isinstance(value, dt.datetime):
             value = value.date()
         elif isinstance(value, str):
-            from ..model import parse_date
-
             try:
                 value = parse_date(value)
             except ValueError as exc:

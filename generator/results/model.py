@@ -1,0 +1,76 @@
+"""The results model: what a unit reports for one period, and the cross-checks a model cannot make alone.
+
+YAML files, Excel workbooks and the web form all become a :class:`Results` and pass :func:`check_results`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import Field, StrictInt, create_model, field_validator
+
+from ..errors import InputError
+from ..model import Cell, Period, Signer, _Model, parse_date
+from .questions import text_parts
+
+
+class NumberAndDate(_Model):
+    number: int | None = Field(default=None, ge=1)
+    date: dt.date | None = None
+
+    _parse = field_validator("date", mode="before")(parse_date)
+
+
+# One field per question «texts.…» of data/report-questions.yaml; the per-item part ("results") is keyed
+# by content item number of the plan's section II: "1" … "9".
+Texts = create_model(
+    "Texts", __base__=_Model, __module__=__name__,
+    __doc__='The written parts of a report; a missing part stays "…" for the secretary to write.',
+    **{name: ((dict[str, Cell], {}) if per_item else (str | None, None)) for name, per_item in text_parts()},
+)
+
+
+class Results(_Model):
+    unit: str
+    period: str
+    report: NumberAndDate = NumberAndDate()
+    sub_plan: NumberAndDate = NumberAndDate()  # the unit's own "cụ thể hóa" plan
+    signer: Signer | None = None
+    indicators: dict[str, StrictInt | None] = {}
+    texts: Texts = Texts()
+
+
+@dataclass(frozen=True)
+class UnitResults:
+    results: Results
+    path: Path
+
+    def late(self, period: Period) -> bool:
+        day = self.results.report.date
+        return day is not None and day > period.deadline
+
+
+def check_results(results: Results, where, *, unit_id: str, period: Period, indicator_ids: list[str],
+                  item_count: int) -> list[InputError]:
+    """Cross-checks a model cannot make alone; ``where(*path)`` gives the location of a field."""
+    errors = []
+    if results.unit != unit_id:
+        errors.append(InputError(f"tệp của đơn vị «{unit_id}» lại ghi đơn vị «{results.unit}»", where("unit")))
+    if results.period != period.id:
+        errors.append(InputError(f"tệp ghi kỳ «{results.period}», không phải kỳ «{period.id}» đang lập báo cáo",
+                                 where("period")))
+    for key, value in results.indicators.items():
+        if key not in indicator_ids:
+            close = difflib.get_close_matches(key, indicator_ids, n=1)
+            hint = f"có phải ý bạn là «{close[0]}»?" if close else f"các chỉ tiêu: {', '.join(indicator_ids)}"
+            errors.append(InputError(f"chỉ tiêu «{key}» không có trong kế hoạch", where("indicators", key), hint=hint))
+        elif value is not None and value < 0:
+            errors.append(InputError(f"số liệu phải là số nguyên không âm, không phải {value}", where("indicators", key)))
+    for key in results.texts.results:
+        if not key.isdigit() or not 1 <= int(key) <= item_count:
+            errors.append(InputError(f"nội dung «{key}» không có: mục II của kế hoạch có các nội dung 1 đến {item_count}",
+                                     where("texts", "results", key)))
+    return errors
