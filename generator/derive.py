@@ -14,7 +14,7 @@ from docxtpl import RichText
 from . import inline
 from . import template_styles as st
 from .layout import Layout, default_layout
-from .loading import UnitsRegistry, document_types
+from .loading import UnitsRegistry
 from .metrics import text_width_twips, wrap_lines
 from .model import Appendix, Document, Node, Recipient
 from .ooxml import RawXml, mm, rule_paragraph
@@ -22,26 +22,7 @@ from .ooxml.parts import DEFAULT_HEADER_RID, FIRST_HEADER_RID, data_table, secti
 from .signature import signature_block
 from .vietnamese import date_line, day_text, end_mark, ky_hieu, month_text, number_text, so_ky_hieu, upper
 
-# Điểm letters: the Vietnamese alphabet without ă â ê ô ơ ư, and with đ (Phụ lục I, mục II.6.d).
-DIEM_LETTERS = "abcdđeghiklmnopqrstuvxy"
-_ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
-
-
-def roman(number: int) -> str:
-    out = ""
-    for value, letters in _ROMAN:
-        while number >= value:
-            out += letters
-            number -= value
-    return out
-
-
-def diem_letter(index: int) -> str:
-    """0 → "a", 4 → "đ", 5 → "e" (no "f"); past "y" the letters double ("aa")."""
-    n = len(DIEM_LETTERS)
-    return DIEM_LETTERS[index] if index < n else diem_letter(index // n - 1) + DIEM_LETTERS[index % n]
-
+from .vocabulary import DIEM_LETTERS, NHU_TREN, archive_line, diem_letter, document_types, roman  # noqa: F401
 
 def numbering(depth: int, index: int) -> str:
     """The label of the ``index``-th node at ``depth``: "I.", "1.", "a)", then "-" and "+" lines."""
@@ -126,9 +107,9 @@ def _with_purpose(recipient: Recipient, registry: UnitsRegistry) -> str:
 
 def noi_nhan_lines(doc: Document, registry: UnitsRegistry) -> list[str]:
     """Ô 9b: "- X (báo cáo);" per recipient, "- Như trên;" first under a Kính gửi, "- Lưu: VT, …." last."""
-    lines = ["- Như trên;"] if doc.kinh_gui else []
+    lines = [NHU_TREN] if doc.kinh_gui else []
     lines += [f"- {_with_purpose(r, registry)};" for r in doc.recipients]
-    lines.append("- Lưu: " + ", ".join(["VT", *doc.archive]) + ".")
+    lines.append(archive_line(doc.archive))
     return lines
 
 

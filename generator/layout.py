@@ -82,6 +82,30 @@ class Sizes(_Frozen):
     so_trang: float
 
 
+class Emphasis(_Frozen):
+    """How an element is written: bold or not, italic or not (None: ND30 does not say), capitals, centred."""
+
+    bold: bool | None = None
+    italic: bool | None = None
+    caps: bool = False
+    centred: bool = False
+
+
+class Formats(_Frozen):
+    chu_quan: Emphasis
+    ban_hanh: Emphasis
+    so_ky_hieu: Emphasis
+    quoc_hieu: Emphasis
+    tieu_ngu: Emphasis
+    dia_danh_ngay: Emphasis
+    ten_loai: Emphasis
+    trich_yeu: Emphasis
+    noi_nhan_label: Emphasis
+    noi_nhan: Emphasis
+    quyen_han: Emphasis
+    ho_ten: Emphasis
+
+
 class Body(_Frozen):
     first_line_indent_mm: float
     space_before_pt: float
@@ -100,6 +124,7 @@ class Layout(_Frozen):
     header_table: TwoColumns
     footer_table: TwoColumns
     sizes: Sizes
+    format: Formats
     body: Body
     rules: Rules
     signature_blank_lines: int

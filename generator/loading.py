@@ -17,6 +17,7 @@ import yaml
 from .errors import InputError, InputErrors, Location
 from .model import Plan, Registry, Unit, UnitKind
 from .validation import did_you_mean, validate
+from .vocabulary import document_types
 from .yamlio import YamlDocument, load
 
 
@@ -24,13 +25,6 @@ from .yamlio import YamlDocument, load
 def default_kinds() -> dict[str, UnitKind]:
     text = resources.files("generator.data").joinpath("unit-kinds.yaml").read_text("utf-8")
     return {key: UnitKind.model_validate(value) for key, value in yaml.safe_load(text).items()}
-
-
-@lru_cache(maxsize=1)
-def document_types() -> dict[str, str]:
-    """Phụ lục III: type abbreviation → type name ("KH" → "Kế hoạch")."""
-    text = resources.files("generator.data").joinpath("nd30-loai-van-ban.yaml").read_text("utf-8")
-    return dict(yaml.safe_load(text)["types"])
 
 
 @dataclass(frozen=True)

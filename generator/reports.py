@@ -17,10 +17,10 @@ from .cascade.profiles import load_override
 from .cascade.subplan import CascadeContext, issuing_units, wording_for
 from .cascade.wording import Wording, lower_first
 from .errors import InputError, Location
-from .loading import document_types
 from .model import Appendix, AppendixColumn, Document, Node, Period, Signer
 from .results import Results, UnitResults
 from .vietnamese import ky_hieu, number_text, short_date
+from .vocabulary import document_types
 
 WORDING_FILE = "report-wording.yaml"
 

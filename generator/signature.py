@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .loading import UnitsRegistry
 from .model import Signer, Unit
 from .vietnamese import upper
+from .vocabulary import KY_THAY, QUYEN, THAY_MAT, THUA_LENH, THUA_UY_QUYEN, authority_line
 
 
 @dataclass(frozen=True)
@@ -24,19 +25,19 @@ class SignatureBlock:
 def authority_lines(signer: Signer, *, collective: str | None, head_title: str, deputy_title: str) -> list[str]:
     head, deputy = upper(head_title), upper(deputy_title)
     own = upper(signer.title) if signer.title else None
-    lines = [f"TM. {upper(collective)}"] if collective else []
+    lines = [authority_line(THAY_MAT, upper(collective))] if collective else []
     match signer.role:
         case "head":
             lines.append(own or head)
         case "deputy":
-            lines += [f"KT. {head}", own or deputy]
+            lines += [authority_line(KY_THAY, head), own or deputy]
         case "acting":
-            lines.append(f"Q. {head}")
+            lines.append(authority_line(QUYEN, head))
         case "by-order":
             # Thừa lệnh is signed for the head, not for the collective (Điều 13.4).
-            lines = [f"TL. {head}", own]
+            lines = [authority_line(THUA_LENH, head), own]
         case "by-delegation":
-            lines = [f"TUQ. {head}", own]
+            lines = [authority_line(THUA_UY_QUYEN, head), own]
     return lines
 
 

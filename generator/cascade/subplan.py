@@ -15,10 +15,11 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..errors import InputError, InputErrors, Location
-from ..loading import LoadedPlan, UnitsRegistry, document_types
+from ..loading import LoadedPlan, UnitsRegistry
 from ..model import Cascade, Document, Node, Signer, Unit
 from ..validation import did_you_mean
 from ..vietnamese import ky_hieu, number_text, short_date
+from ..vocabulary import document_types
 from .profiles import ProfileBook, Sourced, load_override
 from .wording import Wording, capitalise, lower_first
 

@@ -2,8 +2,9 @@
 
 Each inspection looks at the :class:`Subject` (the anatomy of the document plus its sections and
 header parts) and returns an :class:`Outcome`: passed, violated (with the offending text), not
-applicable, or not observable — never a pass for something it could not see. Thresholds come from the
-rule's ``params`` in the catalogue.
+applicable, or not observable — never a pass for something it could not see. Thresholds (what the decree
+allows) come from the rule's ``params`` in the catalogue; how each element is written (bold, italic,
+capitals, centred) from the layout profile (``layout-nd30.yaml``, ``format``), which the fixes share.
 """
 
 from __future__ import annotations
@@ -13,29 +14,22 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from lxml import etree
-
-from ..loading import document_types
+from ..layout import default_layout
 from ..metrics import text_width_twips, wrap_lines
-from ..ooxml import qn
-from ..ooxml.reading import FormatResolver
+from ..ooxml.document import HeaderPart, Section, page_field_paragraphs
+from ..ooxml.reading import FormatResolver, runs
 from ..vietnamese import all_capitals
-from .anatomy import QUOC_HIEU, Anatomy, Line, is_caps, normal, widest_line
+from ..vocabulary import (ACADEMIC_TITLE, ARCHIVE, AUTHORITY_PARTS, AUTHORITY_PREFIXES, CONG_VAN, DATE_PARTS,
+                          DEPUTY, DIEM_LETTERS, END_MARK, HEADING, KY_HIEU, KY_THAY, NHU_TREN, NOI_NHAN_LABEL,
+                          PARTY_PREFIX, QUOC_HIEU, ROMAN_NUMERALS, SO_LABEL, SO_PARTS, THAY_MAT, TIEU_NGU,
+                          TIEU_NGU_SPAN, document_types, type_codes_by_name)
+from .anatomy import Anatomy, Line, is_caps, normal, widest_line
 from .catalogue import Outcome, Rule, Violation, not_applicable, passed, unobservable, verdict
 
 A4 = (11906, 16838)
 TWIPS_PER_MM = 1440 / 25.4
 DEFAULT_SIZE = 10.0  # what Word uses when no layer sets w:sz
-TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 LEGACY_FONT = re.compile(r"^(\.vn|vni[- ]|vn[a-z]*times|vntime)", re.I)
-ACADEMIC_TITLE = re.compile(r"^(GS|PGS|TS|ThS|BS|KS|CN|TSKH)\.\s", re.I)
-
-
-@dataclass
-class HeaderPart:
-    kind: str  # default, first, even
-    area: str  # header or footer
-    root: etree._Element
 
 
 @dataclass
@@ -43,7 +37,7 @@ class Subject:
     document: object
     anatomy: Anatomy
     resolver: FormatResolver
-    sections: list = field(default_factory=list)  # w:sectPr elements, in order
+    sections: list[Section] = field(default_factory=list)  # in order
     parts: list[HeaderPart] = field(default_factory=list)  # of the first section
     title_page: bool = False
     page_count: int | None = None  # from docProps/app.xml when a word processor wrote it
@@ -84,6 +78,13 @@ def emphasis_problems(line: Line, *, bold: bool | None = None, italic: bool | No
     if italic is False and line.any("italic"):
         out.append("không được in nghiêng")
     return out
+
+
+def prescribed(element: str) -> dict:
+    """How ND30 writes ``element`` (``layout-nd30.yaml``, ``format``): bold, italic (True, False or None when
+    free), capitals and centring (checked when True)."""
+    emphasis = getattr(default_layout().format, element)
+    return {"bold": emphasis.bold, "italic": emphasis.italic, "caps": emphasis.caps, "centred": emphasis.centred}
 
 
 def format_check(lines: list[Line], rule: Rule, *, bold=None, italic=None, caps=False, centred=False) -> Outcome:
@@ -130,21 +131,11 @@ def rule_length_check(rule_found, reference_width: int, low: float, high: float,
 
 # ---------------------------------------------------------------- page
 
-def _page(sect):
-    size = sect.find(qn("w:pgSz"))
-    if size is None:
-        return None
-    try:
-        return int(size.get(qn("w:w"))), int(size.get(qn("w:h"))), size.get(qn("w:orient"))
-    except (TypeError, ValueError):
-        return None
-
-
 @inspection("trang.kho-giay")
 def paper(subject: Subject, rule: Rule) -> Outcome:
     violations = []
     for number, sect in enumerate(subject.sections, 1):
-        page = _page(sect)
+        page = sect.page
         if page is None:
             return unobservable("không có kích thước trang trong tệp")
         w, h, _ = page
@@ -155,7 +146,7 @@ def paper(subject: Subject, rule: Rule) -> Outcome:
 
 @inspection("trang.huong")
 def orientation(subject: Subject, rule: Rule) -> Outcome:
-    page = _page(subject.sections[0]) if subject.sections else None
+    page = subject.sections[0].page if subject.sections else None
     if page is None:
         return unobservable("không có kích thước trang trong tệp")
     w, h, orient = page
@@ -169,14 +160,13 @@ def _margin(side: str):
         violations = []
         low, high = rule.params["min_mm"], rule.params["max_mm"]
         for number, sect in enumerate(subject.sections, 1):
-            margins = sect.find(qn("w:pgMar"))
-            value = margins.get(qn(f"w:{side}")) if margins is not None else None
+            value = sect.margin(side)
             if value is None:
                 return unobservable("không có lề trang trong tệp")
-            page = _page(sect)
+            page = sect.page
             if number > 1 and page and page[0] > page[1]:
                 continue  # ND30 sets no margins for landscape appendix pages
-            size = mm(abs(int(value)))
+            size = mm(abs(value))
             if not low - 0.3 <= size <= high + 0.3:
                 violations.append(Violation(f"phần {number}", f"lề {size:.1f} mm"))
         return verdict(violations)
@@ -262,17 +252,17 @@ def _element_format(line_of: Callable[[Anatomy], Line | None], what: str, patter
 
 
 def _tieu_ngu_part(text: str) -> str:
-    match = re.search(r"độc.*phúc", text, re.I)
+    match = TIEU_NGU_SPAN.search(text)
     return match.group(0) if match else text
 
 
 INSPECTIONS["quoc-hieu.noi-dung"] = _exact_text(
     lambda a: a.quoc_hieu, "Quốc hiệu", "xã hội chủ nghĩa", QUOC_HIEU, lambda t: t.replace("HOÀ", "HÒA"))
 INSPECTIONS["quoc-hieu.dinh-dang"] = _element_format(
-    lambda a: a.quoc_hieu, "Quốc hiệu", "xã hội chủ nghĩa", bold=True, italic=False)
+    lambda a: a.quoc_hieu, "Quốc hiệu", "xã hội chủ nghĩa", **prescribed("quoc_hieu"))
 INSPECTIONS["tieu-ngu.noi-dung"] = _exact_text(lambda a: a.tieu_ngu, "Tiêu ngữ", "hạnh phúc", TIEU_NGU, _tieu_ngu_part)
 INSPECTIONS["tieu-ngu.dinh-dang"] = _element_format(
-    lambda a: a.tieu_ngu, "Tiêu ngữ", "hạnh phúc", bold=True, italic=False)
+    lambda a: a.tieu_ngu, "Tiêu ngữ", "hạnh phúc", **prescribed("tieu_ngu"))
 
 
 @inspection("tieu-ngu.duong-ke")
@@ -319,8 +309,8 @@ def issuer_format(subject: Subject, rule: Rule) -> Outcome:
     if not lines:
         return missing(subject, "tên cơ quan ban hành", "ủy ban|ubnd|sở ")
     chu_quan, ban_hanh = _chu_quan_split(lines)
-    first = format_check(chu_quan, rule, bold=False, italic=False, caps=True)
-    second = format_check(ban_hanh, rule, bold=True, italic=False, caps=True)
+    first = format_check(chu_quan, rule, **prescribed("chu_quan"))
+    second = format_check(ban_hanh, rule, **prescribed("ban_hanh"))
     return verdict(first.violations + second.violations)
 
 
@@ -336,12 +326,9 @@ def issuer_rule(subject: Subject, rule: Rule) -> Outcome:
 
 # ---------------------------------------------------------------- số, ký hiệu
 
-NUMBER = re.compile(r"^s[ốo]\s*:?\s*(?P<number>[\d]*)[\s.…_]*/\s*(?P<ky_hieu>.*)$", re.I)
-
-
 def _so(subject: Subject):
     line = subject.anatomy.so
-    return line, (NUMBER.match(line.text) if line else None)
+    return line, (SO_PARTS.match(line.text) if line else None)
 
 
 @inspection("so.dinh-dang")
@@ -349,9 +336,9 @@ def so_format(subject: Subject, rule: Rule) -> Outcome:
     line, _ = _so(subject)
     if line is None:
         return missing(subject, "dòng số, ký hiệu", r"số\s*:")
-    result = format_check([line], rule, bold=False, italic=False)
-    if not line.text.startswith("Số:"):
-        result = verdict(result.violations + [Violation(line.text, "phải viết «Số:»", line.order)])
+    result = format_check([line], rule, **prescribed("so_ky_hieu"))
+    if not line.text.startswith(SO_LABEL):
+        result = verdict(result.violations + [Violation(line.text, f"phải viết «{SO_LABEL}»", line.order)])
     return result
 
 
@@ -366,9 +353,6 @@ def so_padding(subject: Subject, rule: Rule) -> Outcome:
     if int(number) < 10 and len(number) < 2:
         return verdict([Violation(line.text, f"số «{number}» thiếu số 0", line.order)])
     return passed()
-
-
-KY_HIEU = re.compile(r"^[0-9A-ZĐa-zđ&]+(?:-[0-9A-ZĐa-zđ&]+)*$")
 
 
 @inspection("so.ky-hieu")
@@ -402,7 +386,7 @@ def so_type(subject: Subject, rule: Rule) -> Outcome:
         return missing(subject, "dòng số, ký hiệu", r"số\s*:")
     if ten_loai is None:
         return unobservable("không tìm thấy tên loại văn bản để đối chiếu")
-    codes = {name.upper(): code for code, name in document_types().items()}
+    codes = type_codes_by_name()
     expected = codes.get(ten_loai.text.upper())
     if expected is None:
         return not_applicable("công văn không có chữ viết tắt tên loại")
@@ -415,12 +399,9 @@ def so_type(subject: Subject, rule: Rule) -> Outcome:
 
 # ---------------------------------------------------------------- date
 
-DATE = re.compile(r"^(?P<place>[^,]*?)(?P<comma>,?)\s*ngày\s*(?P<day>[^\s]*)\s*tháng\s*(?P<month>[^\s]*)\s*năm", re.I)
-
-
 def _date(subject: Subject):
     line = subject.anatomy.date
-    return line, (DATE.match(line.text) if line else None)
+    return line, (DATE_PARTS.match(line.text) if line else None)
 
 
 @inspection("ngay.ngay-0")
@@ -456,7 +437,7 @@ def date_format(subject: Subject, rule: Rule) -> Outcome:
     line, match = _date(subject)
     if match is None:
         return missing(subject, "dòng địa danh, ngày tháng", "ngày.*tháng")
-    result = format_check([line], rule, italic=True, bold=False)
+    result = format_check([line], rule, **prescribed("dia_danh_ngay"))
     if not match.group("comma"):
         result = verdict(result.violations + [Violation(line.text, "thiếu dấu phẩy sau địa danh", line.order)])
     return result
@@ -469,11 +450,11 @@ def ten_loai_format(subject: Subject, rule: Rule) -> Outcome:
     line = subject.anatomy.ten_loai
     if line is None:
         return unobservable("không tìm thấy tên loại văn bản (KẾ HOẠCH, BÁO CÁO…)")
-    return format_check([line], rule, bold=True, italic=False, caps=True, centred=True)
+    return format_check([line], rule, **prescribed("ten_loai"))
 
 
 def _is_cong_van(subject: Subject) -> bool:
-    return subject.anatomy.ten_loai is None or subject.anatomy.ten_loai.text.upper() == "CÔNG VĂN"
+    return subject.anatomy.ten_loai is None or subject.anatomy.ten_loai.text.upper() == CONG_VAN
 
 
 @inspection("trich-yeu.dinh-dang")
@@ -481,7 +462,7 @@ def trich_yeu_format(subject: Subject, rule: Rule) -> Outcome:
     lines = subject.anatomy.trich_yeu
     if not lines:
         return unobservable("không tìm thấy trích yếu dưới tên loại")
-    return format_check(lines, rule, bold=True, italic=False, centred=True)
+    return format_check(lines, rule, **prescribed("trich_yeu"))
 
 
 @inspection("trich-yeu.chu-thuong")
@@ -519,11 +500,6 @@ def trich_yeu_rule(subject: Subject, rule: Rule) -> Outcome:
 
 
 # ---------------------------------------------------------------- content
-
-HEADING = re.compile(r"^(?:(?P<muc>[IVXLC]+)\.|(?P<khoan>\d+)\.|(?P<diem>[a-zđ])\))\s")
-DIEM_LETTERS = "abcdđeghiklmnopqrstuvxy"
-ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
-
 
 def _paragraphs(subject: Subject) -> list[Line]:
     """Content lines as paragraphs (one per paragraph, body level)."""
@@ -638,8 +614,8 @@ def content_numbering(subject: Subject, rule: Rule) -> Outcome:
         level = match.lastgroup
         label = match.group(level)
         if level == "muc":
-            index = ROMAN.index(label) if label in ROMAN else -1
-            want = ROMAN[expected["muc"]] if expected["muc"] < len(ROMAN) else None
+            index = ROMAN_NUMERALS.index(label) if label in ROMAN_NUMERALS else -1
+            want = ROMAN_NUMERALS[expected["muc"]] if expected["muc"] < len(ROMAN_NUMERALS) else None
             expected.update(muc=expected["muc"] + 1, khoan=0, diem=0)
             if index != expected["muc"] - 1:
                 violations.append(Violation(line.text, f"mục «{label}.» đứng sau mục thứ {expected['muc'] - 1}; "
@@ -666,15 +642,15 @@ def content_end(subject: Subject, rule: Rule) -> Outcome:
     if none:
         return none
     last = lines[-1]
-    if not last.text.endswith("./."):
-        return verdict([Violation(last.text[-60:], "câu cuối chưa có «./.»", last.order)])
+    if not last.text.endswith(END_MARK):
+        return verdict([Violation(last.text[-60:], f"câu cuối chưa có «{END_MARK}»", last.order)])
     return passed()
 
 
 # ---------------------------------------------------------------- signature
 
-PREFIX = re.compile(r"^(?P<prefix>[A-Z]{1,3}(?:/[A-Z])?)\.?\s+(?P<rest>.+)$")
-KNOWN_PREFIXES = {"TM", "KT", "Q", "TL", "TUQ"}
+KNOWN_PREFIXES = set(AUTHORITY_PREFIXES)
+KT, TM = f"{KY_THAY}.", f"{THAY_MAT}."
 
 
 @inspection("chu-ky.quyen-han")
@@ -686,26 +662,26 @@ def signature_authority(subject: Subject, rule: Rule) -> Outcome:
     texts = [l.text for l in lines]
     for position, line in enumerate(lines):
         text = line.text
-        match = re.match(r"^(T/M|K/T|T/L)\s", text)
+        match = PARTY_PREFIX.match(text)
         if match:
             violations.append(Violation(text, f"viết «{match.group(1)}» là kiểu văn bản Đảng; văn bản hành chính "
                                               f"viết «{match.group(1).replace('/', '')}.»", line.order))
             continue
-        match = re.match(r"^(TM|KT|TUQ|TL|Q)(\.?)\s*(\S.*)$", text)
+        match = AUTHORITY_PARTS.match(text)
         if match and not match.group(2) and match.group(1) in KNOWN_PREFIXES and len(text.split()) > 1 \
                 and text.split()[0] == match.group(1):
             violations.append(Violation(text, f"thiếu dấu chấm sau «{match.group(1)}»", line.order))
-        if text.startswith("PHÓ "):
+        if text.startswith(DEPUTY):
             previous = texts[position - 1] if position else ""
-            if not previous.startswith("KT."):
-                violations.append(Violation(text, "cấp phó ký thay cấp trưởng phải có dòng «KT. "
-                                                  f"{text[4:]}» ngay phía trên", line.order))
-            elif previous[3:].strip() != text[4:].strip():
+            if not previous.startswith(KT):
+                violations.append(Violation(text, f"cấp phó ký thay cấp trưởng phải có dòng «{KT} "
+                                                  f"{text[len(DEPUTY):]}» ngay phía trên", line.order))
+            elif previous[len(KT):].strip() != text[len(DEPUTY):].strip():
                 violations.append(Violation(text, f"«{previous}» không khớp chức vụ «{text}»", line.order))
-        if text.startswith("KT.") and (position + 1 >= len(texts) or not texts[position + 1].startswith("PHÓ ")) \
+        if text.startswith(KT) and (position + 1 >= len(texts) or not texts[position + 1].startswith(DEPUTY)) \
                 and position + 1 < len(texts):
             violations.append(Violation(text, "sau dòng «KT.» phải là chức vụ của cấp phó", line.order))
-        if text.startswith("TM.") and position + 1 < len(texts) and texts[position + 1].startswith("PHÓ "):
+        if text.startswith(TM) and position + 1 < len(texts) and texts[position + 1].startswith(DEPUTY):
             pass  # reported on the PHÓ line
     return verdict(violations)
 
@@ -715,7 +691,7 @@ def signature_format(subject: Subject, rule: Rule) -> Outcome:
     lines = subject.anatomy.authority
     if not lines:
         return unobservable("không tìm thấy khối chữ ký")
-    return format_check(lines, rule, bold=True, italic=False, caps=True)
+    return format_check(lines, rule, **prescribed("quyen_han"))
 
 
 @inspection("chu-ky.ho-ten")
@@ -725,7 +701,7 @@ def signature_name(subject: Subject, rule: Rule) -> Outcome:
         return unobservable("không tìm thấy khối chữ ký")
     if line is None:
         return not_applicable("chưa ghi họ tên người ký (bản dự thảo)")
-    result = format_check([line], rule, bold=True, italic=False)
+    result = format_check([line], rule, **prescribed("ho_ten"))
     problems = list(result.violations)
     if ACADEMIC_TITLE.match(line.text):
         problems.append(Violation(line.text, "có học hàm, học vị trước tên", line.order))
@@ -739,9 +715,9 @@ def noi_nhan_label(subject: Subject, rule: Rule) -> Outcome:
     line = subject.anatomy.noi_nhan_label
     if line is None:
         return missing(subject, "«Nơi nhận:»", "nơi nhận")
-    result = format_check([line], rule, bold=True, italic=True)
-    if line.text != "Nơi nhận:":
-        result = verdict(result.violations + [Violation(line.text, "phải viết «Nơi nhận:»", line.order)])
+    result = format_check([line], rule, **prescribed("noi_nhan_label"))
+    if line.text != NOI_NHAN_LABEL:
+        result = verdict(result.violations + [Violation(line.text, f"phải viết «{NOI_NHAN_LABEL}»", line.order)])
     return result
 
 
@@ -751,7 +727,7 @@ def noi_nhan_entries(subject: Subject, rule: Rule) -> Outcome:
     if subject.anatomy.noi_nhan_label is None:
         return missing(subject, "«Nơi nhận:»", "nơi nhận")
     if not lines:
-        return verdict([Violation("Nơi nhận:", "không có nơi nhận nào")])
+        return verdict([Violation(NOI_NHAN_LABEL, "không có nơi nhận nào")])
     violations = []
     low, high = rule.params["min_pt"], rule.params["max_pt"]
     for position, line in enumerate(lines):
@@ -763,7 +739,8 @@ def noi_nhan_entries(subject: Subject, rule: Rule) -> Outcome:
             problems.append("không bắt đầu bằng «-»")
         if position < len(lines) - 1 and not line.text.endswith(";"):
             problems.append("không kết thúc bằng «;»")
-        problems += emphasis_problems(line, bold=False, italic=False)
+        entry = prescribed("noi_nhan")
+        problems += emphasis_problems(line, bold=entry["bold"], italic=entry["italic"])
         if problems:
             violations.append(Violation(line.text, "; ".join(problems), line.order))
     return verdict(violations)
@@ -775,9 +752,9 @@ def noi_nhan_archive(subject: Subject, rule: Rule) -> Outcome:
     if subject.anatomy.noi_nhan_label is None:
         return missing(subject, "«Nơi nhận:»", "nơi nhận")
     if not lines:
-        return verdict([Violation("Nơi nhận:", "không có dòng «- Lưu: VT, …»")])
+        return verdict([Violation(NOI_NHAN_LABEL, "không có dòng «- Lưu: VT, …»")])
     last = lines[-1]
-    if not re.match(r"^- ?Lưu: ?VT\b.*\.$", last.text):
+    if not ARCHIVE.match(last.text):
         return verdict([Violation(last.text, "dòng cuối phải là «- Lưu: VT, ….»", last.order)])
     return passed()
 
@@ -789,31 +766,21 @@ def kinh_gui(subject: Subject, rule: Rule) -> Outcome:
         return not_applicable("văn bản không có phần «Kính gửi»")
     if a.noi_nhan_label is None:
         return missing(subject, "«Nơi nhận:»", "nơi nhận")
-    if not a.noi_nhan or a.noi_nhan[0].text != "- Như trên;":
-        first = a.noi_nhan[0].text if a.noi_nhan else "Nơi nhận:"
-        return verdict([Violation(first, "dòng đầu phải là «- Như trên;»", a.noi_nhan[0].order if a.noi_nhan else None)])
+    if not a.noi_nhan or a.noi_nhan[0].text != NHU_TREN:
+        first = a.noi_nhan[0].text if a.noi_nhan else NOI_NHAN_LABEL
+        return verdict([Violation(first, f"dòng đầu phải là «{NHU_TREN}»",
+                                  a.noi_nhan[0].order if a.noi_nhan else None)])
     return passed()
 
 
 # ---------------------------------------------------------------- page numbers
 
-def _page_fields(root) -> list:
-    """Paragraphs of a header/footer part that hold a PAGE field."""
-    out = []
-    for paragraph in root.iter(qn("w:p")):
-        instructions = [n.get(qn("w:instr"), "") for n in paragraph.iter(qn("w:fldSimple"))]
-        instructions += [n.text or "" for n in paragraph.iter(qn("w:instrText"))]
-        if any(re.search(r"\bPAGE\b", i) for i in instructions):
-            out.append(paragraph)
-    return out
-
-
 @inspection("so-trang.trang-dau")
 def page_number_first(subject: Subject, rule: Rule) -> Outcome:
     kind = "first" if subject.title_page else "default"
     parts = [p for p in subject.parts if p.kind == kind]
-    if any(_page_fields(p.root) for p in parts):
-        where = "đầu trang" if any(p.area == "header" and _page_fields(p.root) for p in parts) else "chân trang"
+    if any(page_field_paragraphs(p.root) for p in parts):
+        where = "đầu trang" if any(p.area == "header" and page_field_paragraphs(p.root) for p in parts) else "chân trang"
         return verdict([Violation("trang 1", f"trang 1 có số trang ở {where}")])
     return passed()
 
@@ -839,7 +806,7 @@ def _looks_single_page(subject: Subject) -> bool:
 @inspection("so-trang.vi-tri")
 def page_number_position(subject: Subject, rule: Rule) -> Outcome:
     defaults = [p for p in subject.parts if p.kind == "default"]
-    fields = [(p, para) for p in defaults for para in _page_fields(p.root)]
+    fields = [(p, para) for p in defaults for para in page_field_paragraphs(p.root)]
     if not fields:
         if _looks_single_page(subject):
             return not_applicable("văn bản một trang")
@@ -853,7 +820,7 @@ def page_number_position(subject: Subject, rule: Rule) -> Outcome:
             continue
         if fmt.align != "center":
             violations.append(Violation("số trang", "số trang chưa căn giữa"))
-        sizes = {subject.resolver.run_format(paragraph, r).size_pt or DEFAULT_SIZE for r in paragraph.iter(qn("w:r"))}
+        sizes = {subject.resolver.run_format(paragraph, r).size_pt or DEFAULT_SIZE for r in runs(paragraph)}
         if any(not low <= s <= high for s in sizes):
             violations.append(Violation("số trang", "cỡ chữ " + ", ".join(f"{s:g}" for s in sorted(sizes))))
     return verdict(violations)

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import yaml
 
-from ..check import open_docx
 from ..encodings import read_text_file
 from ..errors import InputError, Location
 from ..loading import load_registry
+from ..ooxml.document import open_docx
 from ..output import write_atomic
 from .blocks import from_docx, from_text
 from .parse import Parser, guess_unit, match_unit, units_named

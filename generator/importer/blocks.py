@@ -13,8 +13,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from .. import inline
-from ..ooxml import qn
+from ..ooxml.document import body_outline, resolver_of, visual_lines
 from ..ooxml.reading import FormatResolver
+from ..vocabulary import AUTHORITY_PREFIXES
 
 END_OF_SENTENCE = tuple('.;:!?”")]…')
 SEPARATOR = re.compile(r"^[\s\-_–—=*.·]{3,}$")
@@ -50,7 +51,8 @@ def _continues(previous: str, following: str) -> bool:
             and not LIST_ITEM.match(following))
 
 
-_COLUMN = re.compile(r"^(s[ốo]\s*:|nơi nhận|[^,]{2,40},\s*ngày\b|(TM|KT|Q|TL|TUQ)\.\s|-\s)", re.I)
+# how a header or footer column starts: "Số:", "Nơi nhận", "<địa danh>, ngày", an authority prefix, "- "
+_COLUMN = re.compile(rf"^(s[ốo]\s*:|nơi nhận|[^,]{{2,40}},\s*ngày\b|({'|'.join(AUTHORITY_PREFIXES)})\.\s|-\s)", re.I)
 
 
 def _column_like(part: str) -> bool:
@@ -63,10 +65,8 @@ def from_text(text: str) -> list[Block]:
     (list entries, header lines) unless the next line plainly continues the sentence."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     blocks: list[Block] = []
-    pending_gap = False
     for number, raw in enumerate(lines, 1):
         if not raw.strip():
-            pending_gap = True
             continue
         columns = [c for c in re.split(r"\s*\|\s*", raw.strip()) if c.strip()]
         if len(columns) == 1:
@@ -77,15 +77,12 @@ def from_text(text: str) -> list[Block]:
         if len(columns) > 1:
             for index, column in enumerate(columns):
                 blocks.append(Block(clean(column), column=min(index, 1), line=number))
-            pending_gap = False
             continue
         line = clean(raw)
         if blocks and blocks[-1].column == 0 and _continues(blocks[-1].text, line) and not SEPARATOR.match(line):
             blocks[-1].text = f"{blocks[-1].text} {line}"
         else:
             blocks.append(Block(line, line=number))
-        pending_gap = False
-    del pending_gap
     return blocks
 
 
@@ -117,21 +114,10 @@ def _markup(pieces: list[tuple[str, bool, bool, bool]], whole_bold: bool, whole_
 def _paragraph_blocks(paragraph, resolver: FormatResolver, *, column: int, table: int | None,
                       order: int) -> list[Block]:
     fmt = resolver.paragraph_format(paragraph)
-    lines: list[list[list]] = [[[]]]
-    for run in paragraph.iter(qn("w:r")):
-        if any(a.tag in (qn("w:txbxContent"),) for a in run.iterancestors()):
-            continue
-        rf = resolver.run_format(paragraph, run)
-        for child in run:
-            if child.tag == qn("w:t"):
-                lines[-1][-1].append((child.text or "", rf.bold, rf.italic, rf.superscript))
-            elif child.tag == qn("w:tab"):
-                lines[-1].append([])
-            elif child.tag in (qn("w:br"), qn("w:cr")) and child.get(qn("w:type")) not in ("page", "column"):
-                lines.append([[]])
     blocks = []
-    for line in lines:
-        filled = [s for s in line if "".join(p[0] for p in s).strip()]
+    for line in visual_lines(paragraph, resolver):
+        segments = [[(t, f.bold, f.italic, f.superscript) for t, f, _ in segment] for segment in line]
+        filled = [s for s in segments if "".join(p[0] for p in s).strip()]
         for index, segment in enumerate(filled):
             visible = [p for p in segment if p[0].strip()]
             whole_bold = bool(visible) and all(p[1] for p in visible)
@@ -145,24 +131,13 @@ def _paragraph_blocks(paragraph, resolver: FormatResolver, *, column: int, table
 
 def from_docx(document) -> list[Block]:
     """Blocks of a .docx: paragraphs in order; table cells tell the column (header, footer)."""
-    resolver = FormatResolver.for_document(document)
+    resolver = resolver_of(document)
     blocks: list[Block] = []
-    tables = 0
     order = 0
-    for child in document.element.body:
-        if child.tag == qn("w:p"):
-            blocks += _paragraph_blocks(child, resolver, column=0, table=None, order=order)
-            order += 1
-        elif child.tag == qn("w:tbl"):
-            number = tables
-            tables += 1
-            for row in child.iterfind(qn("w:tr")):
-                cells = row.findall(qn("w:tc"))
-                for index, cell in enumerate(cells):
-                    column = 0 if len(cells) == 1 else min(index, 1)
-                    if len(cells) > 2:  # a data table (Phụ lục): one block per row
-                        continue
-                    for paragraph in cell.iterfind(qn("w:p")):
-                        blocks += _paragraph_blocks(paragraph, resolver, column=column, table=number, order=order)
-                        order += 1
+    for paragraph in body_outline(document):
+        if paragraph.cells > 2:  # a data table (Phụ lục): its rows are not read as text
+            continue
+        column = 0 if paragraph.cells == 1 else min(paragraph.cell, 1)
+        blocks += _paragraph_blocks(paragraph.element, resolver, column=column, table=paragraph.table, order=order)
+        order += 1
     return blocks

@@ -11,27 +11,22 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from ..check.anatomy import QUOC_HIEU_PATTERN, TIEU_NGU_PATTERN, is_caps
-from ..loading import UnitsRegistry, document_types
+from ..loading import UnitsRegistry
 from ..vietnamese import slugify
+from ..vocabulary import (ARCHIVE_OFFICE, AUTHORITY, DATE_ANYWHERE, DEPUTY, KINH_GUI, KY_THAY, NOI_NHAN,
+                          QUOC_HIEU_PATTERN, QUYEN, THAY_MAT, THUA_LENH, THUA_UY_QUYEN, TIEU_NGU_PATTERN, is_caps,
+                          type_codes_by_name)
+from ..vocabulary import DATE_READ as DATE, DIEM as LETTER, KHOAN as ARABIC, MUC as ROMAN, SO_READ as SO
 from .blocks import END_OF_SENTENCE, SEPARATOR, Block
 
-SO = re.compile(r"^s[ốo]\s*:?\s*(?P<number>\d*)[\s.…_]*/\s*(?P<ky_hieu>[^\s]+)", re.I)
-DATE = re.compile(r"^(?P<place>[^,]{2,40}),\s*ngày\s*(?P<day>[\d.…_ ]*?)\s*tháng\s*(?P<month>[\d.…_ ]*?)\s*"
-                  r"năm\s*(?P<year>\d{4})", re.I)
-DATE_ANYWHERE = re.compile(DATE.pattern.lstrip("^").replace("[^,]{2,40}", r"[^,|/]{2,40}?"), re.I)
-ROMAN = re.compile(r"^(?P<label>[IVX]{1,4})\.\s+(?P<rest>.+)$")
-ARABIC = re.compile(r"^(?P<label>\d{1,2})\.\s+(?P<rest>.+)$")
-LETTER = re.compile(r"^(?P<label>[a-zđ])\)\s+(?P<rest>.+)$")
-AUTHORITY = re.compile(r"^(TM|KT|Q|TL|TUQ)\.\s")
-NOI_NHAN = re.compile(r"^n[ơo]i\s*nh[ậa]n\s*:?\s*$", re.I)
-KINH_GUI = re.compile(r"^kính\s*gửi\s*:?\s*(?P<rest>.*)$", re.I)
 REFERENCE = re.compile(
     r"(?P<type>Kế hoạch(?: phối hợp)?|Chương trình(?: phối hợp)?|Chỉ thị|Quyết định|Kết luận|Nghị quyết|Thông tri|"
     r"Quy định|Công văn|Hướng dẫn|Nghị định|Thông tư)\s+số\s+(?P<number>[\w/.-]+?)\s*,?\s*ngày\s+"
     r"(?P<date>\d{1,2}/\d{1,2}/\d{4})")
 DEADLINE = re.compile(r"trước ngày\s+(?P<date>\d{1,2}/\d{1,2}/\d{4})")
 ORGANISATION = re.compile(r"tổ chức thực hiện", re.I)
+# authority lines signed for the head of the unit: the head's title follows the prefix
+_FOR_THE_HEAD = tuple(f"{prefix}." for prefix in (KY_THAY, QUYEN, THUA_LENH, THUA_UY_QUYEN))
 SUB_UNIT_START = re.compile(r"^(SỞ|BAN|PHÒNG|VĂN PHÒNG|THANH TRA|CHI CỤC|TRUNG TÂM|CÔNG AN|BỘ CHỈ HUY)\b")
 
 
@@ -83,7 +78,7 @@ class Parser:
 
     # ------------------------------------------------------------ top level
     def parse(self) -> Imported:
-        types = {name.upper(): code for code, name in document_types().items()}
+        types = type_codes_by_name()
         start = next((i for i, b in enumerate(self.blocks[:40]) if b.plain.upper() in types), None)
         if start is None:
             self.warnings.append("không thấy tên loại văn bản (KẾ HOẠCH, BÁO CÁO…); tạm coi là Kế hoạch")
@@ -283,7 +278,7 @@ class Parser:
                 entry = text.lstrip("-–+ ").rstrip(";.").strip()
                 if entry.lower().startswith("lưu"):
                     archive = [a.strip() for a in re.split(r",", entry.split(":", 1)[-1]) if a.strip()]
-                    archive = [a for a in archive if a.upper() != "VT"]
+                    archive = [a for a in archive if a.upper() != ARCHIVE_OFFICE]
                 elif entry.lower() != "như trên":
                     purpose = re.match(r"^(?P<to>.+?)\s*\((?P<purpose>[^()]+)\)$", entry)
                     recipients.append({"to": purpose.group("to"), "purpose": purpose.group("purpose")}
@@ -302,19 +297,19 @@ class Parser:
         prefixes = [a.split(".")[0] for a in authority if AUTHORITY.match(a)]
         title_lines = [a for a in authority if not AUTHORITY.match(a)]
         own = title_lines[-1] if title_lines else None
-        if "KT" in prefixes:
+        if KY_THAY in prefixes:
             signer["role"] = "deputy"
-        elif "TUQ" in prefixes:
+        elif THUA_UY_QUYEN in prefixes:
             signer.update(role="by-delegation", title=own)
-        elif "TL" in prefixes:
+        elif THUA_LENH in prefixes:
             signer.update(role="by-order", title=own)
-        elif "Q" in prefixes:
+        elif QUYEN in prefixes:
             signer["role"] = "acting"
-        elif own and own.startswith("PHÓ "):
+        elif own and own.startswith(DEPUTY):
             signer["role"] = "deputy"
             self.warnings.append(f"khối chữ ký có «{own}» mà thiếu dòng «KT. …»; đã ghi người ký là cấp phó ký "
                                  "thay, vanban sẽ thêm «KT.»")
-        head = next((a.split(".", 1)[1].strip() for a in authority if a.startswith(("KT.", "Q.", "TL.", "TUQ."))),
+        head = next((a.split(".", 1)[1].strip() for a in authority if a.startswith(_FOR_THE_HEAD)),
                     None)
         if signer["role"] == "head" and own:
             titles["head_title"] = own
@@ -322,9 +317,9 @@ class Parser:
             titles["head_title"] = head
         if signer["role"] == "deputy" and own:
             titles["deputy_title"] = own
-            if not head and own.startswith("PHÓ "):
+            if not head and own.startswith(DEPUTY):
                 titles["head_title"] = own[4:]
-        collective = next((a[4:] for a in authority if a.startswith("TM.")), None)
+        collective = next((a[4:] for a in authority if a.startswith(f"{THAY_MAT}.")), None)
         if collective:
             titles["collective"] = collective
         return signer, recipients, archive, titles

@@ -9,8 +9,16 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape as _escape
 
+# The one namespace map of vanban: every prefix a .docx part uses that vanban reads or writes.
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+V_NS = "urn:schemas-microsoft-com:vml"
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+EP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+NS = {"w": W_NS, "r": R_NS, "wp": WP_NS, "a": A_NS, "v": V_NS, "mc": MC_NS, "ep": EP_NS, "xml": XML_NS}
 
 TWIPS_PER_MM = 1440 / 25.4
 TWIPS_PER_PT = 20
@@ -41,9 +49,9 @@ def esc(text: str) -> str:
 
 
 def qn(tag: str) -> str:
-    """``w:p`` → ``{namespace}p`` for lxml lookups."""
+    """``w:p`` → ``{namespace}p`` for lxml lookups (any prefix of :data:`NS`)."""
     prefix, local = tag.split(":")
-    return "{%s}%s" % ({"w": W_NS, "r": R_NS}[prefix], local)
+    return "{%s}%s" % (NS[prefix], local)
 
 
 class RawXml:

@@ -231,9 +231,6 @@ def body_paragraphs(body) -> Iterator:
                 yield from body_paragraphs(content)
 
 
-_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-
-
 def theme_fonts(document) -> dict[str, str]:
     """The Latin typefaces of the document theme, keyed as ``w:asciiTheme`` names them."""
     try:
@@ -243,7 +240,7 @@ def theme_fonts(document) -> dict[str, str]:
                 out = {}
                 for kind, keys in (("majorFont", ("majorHAnsi", "majorAscii")),
                                    ("minorFont", ("minorHAnsi", "minorAscii"))):
-                    latin = root.find(f".//{{{_A}}}{kind}/{{{_A}}}latin")
+                    latin = root.find(f".//{qn('a:' + kind)}/{qn('a:latin')}")
                     if latin is not None:
                         out.update(dict.fromkeys(keys, latin.get("typeface")))
                 return out

@@ -1,0 +1,366 @@
+"""Reading any .docx: open it safely, then see it as sections, paragraphs, tables, cells and runs.
+
+The checker's anatomy and the importer both read a document through this module; what they get back is
+in domain terms — a paragraph's visual lines (split at breaks), their tab-separated segments and the
+(text, effective format, run) pieces of each, the content width of the cell a paragraph stands in, the
+page size and margins of a section, the drawn lines, underlines and borders that can make a rule, the
+PAGE fields of a header. Effective formats come from :class:`~.reading.FormatResolver` (style chain and
+document defaults). The lxml elements stay handles: only ``generator.ooxml`` looks inside them.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from docx import Document
+from docx.opc.exceptions import PackageNotFoundError
+from lxml import etree
+
+from ..errors import InputError, Location
+from . import qn
+from .package import too_large_unpacked
+from .reading import FormatResolver, ParagraphFormat, RunFormat
+
+TEXTBOX = qn("w:txbxContent")
+DRAWING_TAGS = (qn("w:drawing"), qn("w:pict"), qn("mc:AlternateContent"))
+EMU_PER_TWIP = 635
+DEFAULT_TEXT_WIDTH = 9355  # A4 with ND30 margins, when a file does not say
+DEFAULT_CELL_MARGIN = 108  # Word's default left and right cell margin (0.19 cm)
+
+
+def open_docx(source: Path | bytes, name: str | Path | None = None):
+    """Open a .docx with python-docx after checking it is a sane zip (no bomb, not another format)."""
+    label = name or source if not isinstance(source, bytes) else name or "tệp tải lên"
+    data = source if isinstance(source, bytes) else None
+    try:
+        if data is None:
+            data = Path(source).read_bytes()
+    except FileNotFoundError:
+        raise InputError("không tìm thấy tệp", Location(label)) from None
+    except OSError as exc:
+        raise InputError(f"không đọc được tệp ({exc.strerror})", Location(label)) from None
+    try:
+        if too_large_unpacked(data):
+            raise InputError("tệp .docx quá lớn khi giải nén (nghi là tệp độc hại), không mở", Location(label))
+        return Document(io.BytesIO(data))
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError):
+        raise InputError("không phải tệp Word .docx hợp lệ (tệp .doc cũ hãy lưu lại dưới dạng .docx)",
+                         Location(label)) from None
+
+
+def resolver_of(document) -> FormatResolver:
+    return FormatResolver.for_document(document)
+
+
+# ---------------------------------------------------------------- sections
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the body (``w:sectPr``): page size, orientation, margins, header references."""
+
+    element: etree._Element
+
+    @property
+    def page(self) -> tuple[int, int, str | None] | None:
+        """(width, height, orientation) in twips, or None when the file does not say."""
+        size = self.element.find(qn("w:pgSz"))
+        if size is None:
+            return None
+        try:
+            return int(size.get(qn("w:w"))), int(size.get(qn("w:h"))), size.get(qn("w:orient"))
+        except (TypeError, ValueError):
+            return None
+
+    @property
+    def has_margins(self) -> bool:
+        return self.element.find(qn("w:pgMar")) is not None
+
+    def margin(self, side: str) -> int | None:
+        """The ``top``/``bottom``/``left``/``right`` margin in twips as stored (may be negative), or None."""
+        margins = self.element.find(qn("w:pgMar"))
+        value = margins.get(qn(f"w:{side}")) if margins is not None else None
+        return int(value) if value is not None else None
+
+    @property
+    def text_width(self) -> int:
+        """Page width less the left and right margins, in twips."""
+        size = self.element.find(qn("w:pgSz"))
+        margin = self.element.find(qn("w:pgMar"))
+        try:
+            width = int(size.get(qn("w:w")))
+            return width - int(margin.get(qn("w:left"))) - int(margin.get(qn("w:right")))
+        except (AttributeError, TypeError, ValueError):
+            return DEFAULT_TEXT_WIDTH
+
+    @property
+    def title_page(self) -> bool:
+        """Whether the first page has its own header and footer ("Different First Page")."""
+        title = self.element.find(qn("w:titlePg"))
+        return title is not None and title.get(qn("w:val")) not in ("0", "false")
+
+
+def sections(document) -> list[Section]:
+    return [Section(s) for s in document.element.body.iter(qn("w:sectPr"))]
+
+
+@dataclass(frozen=True)
+class HeaderPart:
+    kind: str  # default, first, even
+    area: str  # header or footer
+    root: etree._Element
+
+
+def header_parts(document, section: Section) -> list[HeaderPart]:
+    """The headers and footers a section refers to, parsed (unreadable ones left out)."""
+    parts = []
+    for tag, area in (("w:headerReference", "header"), ("w:footerReference", "footer")):
+        for ref in section.element.findall(qn(tag)):
+            try:
+                part = document.part.related_parts[ref.get(qn("r:id"))]
+                parts.append(HeaderPart(ref.get(qn("w:type")) or "default", area, etree.fromstring(part.blob)))
+            except (KeyError, etree.XMLSyntaxError):
+                continue
+    return parts
+
+
+def page_field_paragraphs(root) -> list:
+    """Paragraphs of a header/footer part that hold a PAGE field."""
+    out = []
+    for paragraph in root.iter(qn("w:p")):
+        instructions = [n.get(qn("w:instr"), "") for n in paragraph.iter(qn("w:fldSimple"))]
+        instructions += [n.text or "" for n in paragraph.iter(qn("w:instrText"))]
+        if any(re.search(r"\bPAGE\b", i) for i in instructions):
+            out.append(paragraph)
+    return out
+
+
+def stored_page_count(document) -> int | None:
+    """The page count a word processor stored, when it was stored for this very text.
+
+    Generators copy docProps/app.xml from a template ("<Pages>1</Pages>" with zero words), so the count is
+    only trusted when the stored word count matches the document's words.
+    """
+    try:
+        for rel in document.part.package.rels.values():
+            if rel.reltype.endswith("/extended-properties"):
+                root = etree.fromstring(rel.target_part.blob)
+                pages, words = root.find(qn("ep:Pages")), root.find(qn("ep:Words"))
+                if pages is None or words is None or not (pages.text or "").isdigit() or not (words.text or "").isdigit():
+                    return None
+                actual = sum(len((t.text or "").split()) for t in document.element.body.iter(qn("w:t")))
+                return int(pages.text) if actual and abs(int(words.text) - actual) <= 0.2 * actual else None
+    except (AttributeError, KeyError, etree.XMLSyntaxError):
+        return None
+    return None
+
+
+# ---------------------------------------------------------------- paragraphs, runs, tables
+
+Piece = tuple[str, RunFormat, etree._Element]  # text, its effective format, the run it comes from
+
+
+def _walk_runs(paragraph):
+    """Runs of ``paragraph`` in order, skipping text boxes and drawings nested inside it."""
+    stack = list(reversed(paragraph))
+    while stack:
+        node = stack.pop()
+        if node.tag == qn("w:r"):
+            yield node
+        elif node.tag in DRAWING_TAGS or node.tag == TEXTBOX:
+            continue
+        else:
+            stack.extend(reversed(node))
+
+
+def visual_lines(paragraph, resolver: FormatResolver) -> list[list[list[Piece]]]:
+    """Paragraph → visual lines (split at line breaks) → segments (split at tabs) → pieces.
+
+    Page and column breaks do not start a line; a non-breaking hyphen is a "-".
+    """
+    lines: list[list[list]] = [[[]]]
+    for run in _walk_runs(paragraph):
+        fmt = resolver.run_format(paragraph, run)
+        for child in run:
+            if child.tag == qn("w:t"):
+                lines[-1][-1].append((child.text or "", fmt, run))
+            elif child.tag in (qn("w:tab"), qn("w:ptab")):
+                lines[-1].append([])
+            elif child.tag in (qn("w:br"), qn("w:cr")) and child.get(qn("w:type")) not in ("page", "column"):
+                lines.append([[]])
+            elif child.tag == qn("w:noBreakHyphen"):
+                lines[-1][-1].append(("-", fmt, run))
+    return lines
+
+
+@dataclass(frozen=True)
+class CellRef:
+    table: int
+    row: int
+    column: int
+    content_width: int  # twips available for text
+
+
+@dataclass(frozen=True)
+class ParagraphView:
+    """A paragraph where it stands: its element, its effective format, its text, its cell if any."""
+
+    element: etree._Element
+    fmt: ParagraphFormat
+    lines: list[list[list[Piece]]]
+    cell: CellRef | None
+
+
+class _BodyReader:
+    def __init__(self, resolver: FormatResolver, body_width: int):
+        self.resolver = resolver
+        self.body_width = body_width
+        self.tables = 0
+
+    def read(self, container, cell: CellRef | None = None) -> Iterator[ParagraphView]:
+        for child in container:
+            if child.tag == qn("w:p"):
+                yield ParagraphView(child, self.resolver.paragraph_format(child),
+                                    visual_lines(child, self.resolver), cell)
+            elif child.tag == qn("w:tbl"):
+                yield from self.table(child)
+            elif child.tag == qn("w:sdt"):
+                content = child.find(qn("w:sdtContent"))
+                if content is not None:
+                    yield from self.read(content, cell)
+
+    def table(self, table) -> Iterator[ParagraphView]:
+        number = self.tables
+        self.tables += 1
+        grid = [int(c.get(qn("w:w"), 0) or 0) for c in table.iterfind(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")]
+        margins = {side: DEFAULT_CELL_MARGIN for side in ("left", "right")}
+        cell_mar = table.find(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}")
+        if cell_mar is not None:
+            for side in margins:
+                node = cell_mar.find(qn(f"w:{side}"))
+                if node is None:
+                    node = cell_mar.find(qn("w:start" if side == "left" else "w:end"))
+                if node is not None and (node.get(qn("w:w")) or "").isdigit():
+                    margins[side] = int(node.get(qn("w:w")))
+        for r, row in enumerate(table.iterfind(qn("w:tr"))):
+            column = 0
+            for tc in row.iterfind(qn("w:tc")):
+                span_node = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+                span = int(span_node.get(qn("w:val"))) if span_node is not None else 1
+                width_node = tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+                width = None
+                if width_node is not None and width_node.get(qn("w:type"), "dxa") == "dxa":
+                    value = width_node.get(qn("w:w"), "")
+                    width = int(value) if value.isdigit() and int(value) > 0 else None
+                if width is None and grid:
+                    width = sum(grid[column:column + span])
+                content = (width or self.body_width) - margins["left"] - margins["right"]
+                yield from self.read(tc, CellRef(number, r, column, content))
+                column += span
+
+
+def body_paragraphs(document, resolver: FormatResolver, body_width: int) -> Iterator[ParagraphView]:
+    """Every paragraph of the body in document order, descending into tables (with their cells' content
+    widths) and content controls."""
+    return _BodyReader(resolver, body_width).read(document.element.body)
+
+
+@dataclass(frozen=True)
+class OutlineParagraph:
+    """A paragraph of the body's top level, or of a cell of a top-level table."""
+
+    element: etree._Element
+    table: int | None  # which top-level table, None outside tables
+    cell: int  # index of the cell in its row
+    cells: int  # cells in that row
+
+
+def body_outline(document) -> Iterator[OutlineParagraph]:
+    """The body as a reader of a received plan sees it: top-level paragraphs, and the paragraphs standing
+    directly in the cells of top-level tables (header and footer columns, Phụ lục tables)."""
+    tables = 0
+    for child in document.element.body:
+        if child.tag == qn("w:p"):
+            yield OutlineParagraph(child, None, 0, 1)
+        elif child.tag == qn("w:tbl"):
+            number = tables
+            tables += 1
+            for row in child.iterfind(qn("w:tr")):
+                cells = row.findall(qn("w:tc"))
+                for index, cell in enumerate(cells):
+                    for paragraph in cell.iterfind(qn("w:p")):
+                        yield OutlineParagraph(paragraph, number, index, len(cells))
+
+
+def textbox_texts(document) -> list[str]:
+    """The text of every text box of the body, one string per box."""
+    return [" ".join(t.text or "" for t in box.iter(qn("w:t"))) for box in document.element.body.iter(TEXTBOX)]
+
+
+# ---------------------------------------------------------------- rules: underlines, borders, drawn lines
+
+def run_text(run) -> str:
+    return "".join(t.text or "" for t in run.iter(qn("w:t")))
+
+
+def underlined(run) -> bool:
+    """Whether the run is underlined by its direct formatting."""
+    rpr = run.find(qn("w:rPr"))
+    node = rpr.find(qn("w:u")) if rpr is not None else None
+    return node is not None and node.get(qn("w:val")) not in ("none", None)
+
+
+def following_paragraphs(paragraph, count: int) -> list:
+    """``paragraph`` and the paragraphs that follow it in its container, ``count`` in all at most."""
+    out = [paragraph]
+    sibling = paragraph.getnext()
+    while sibling is not None and len(out) < count:
+        if sibling.tag == qn("w:p"):
+            out.append(sibling)
+        sibling = sibling.getnext()
+    return out
+
+
+def _in_drawing(node, paragraph) -> bool:
+    parent = node.getparent()
+    while parent is not None and parent is not paragraph:
+        if parent.tag in DRAWING_TAGS or parent.tag == TEXTBOX:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def text_outside_drawings(paragraph) -> str:
+    """The paragraph's text, leaving out what stands in its drawings and text boxes."""
+    return "".join(t.text or "" for t in paragraph.iter(qn("w:t")) if not _in_drawing(t, paragraph))
+
+
+def drawn_lines(paragraph) -> list[tuple[int | None, int | None]]:
+    """Drawn lines anchored in ``paragraph``: (horizontal offset, length) in twips where known.
+
+    DrawingML anchors and inlines give their extent; VML lines their from/to points; any other drawing
+    counts as a line of unknown place and length."""
+    out = []
+    for anchor in paragraph.iter(qn("wp:anchor"), qn("wp:inline")):
+        extent = anchor.find(qn("wp:extent"))
+        length = int(extent.get("cx")) // EMU_PER_TWIP if extent is not None and (extent.get("cx") or "").isdigit() else None
+        offset = anchor.find(f"{qn('wp:positionH')}/{qn('wp:posOffset')}")
+        x = int(offset.text) // EMU_PER_TWIP if offset is not None and (offset.text or "").lstrip("-").isdigit() else None
+        out.append((x, length))
+    if not out:
+        for line in paragraph.iter(qn("v:line")):
+            try:
+                x1 = float(line.get("from", "0,0").split(",")[0].rstrip("pt"))
+                x2 = float(line.get("to", "0,0").split(",")[0].rstrip("pt"))
+                out.append((round(min(x1, x2) * 20), round(abs(x2 - x1) * 20)))
+            except ValueError:
+                out.append((None, None))
+    if not out and any(paragraph.iter(*DRAWING_TAGS)):
+        out.append((None, None))
+    return out
