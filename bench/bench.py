@@ -113,7 +113,7 @@ def batch(plan: Path, out: Path, workers: int) -> dict:
 
 def _province_task(task: tuple[str, str, str | None, str]) -> dict:
     """One province, one kind of document: its sub-plans, or its report forms for one period."""
-    from generator.cascade.batch import Job, run_cascade
+    from generator.batch import SubplanJob, UnitReportJob, run_batch
 
     registry, kind, period, out = task
     folder = Path(out) / "_plans"
@@ -124,9 +124,9 @@ def _province_task(task: tuple[str, str, str | None, str]) -> dict:
     if not path.exists():
         path.write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), encoding="utf-8")
     target = Path(out) / Path(registry).stem / (period or "ke-hoach")
-    job = Job(kind=kind, period=period, check=False)
+    job = SubplanJob(check=False) if kind == "subplan" else UnitReportJob(period, check=False)
     start = time.perf_counter()
-    result = run_cascade(path, target, workers=1, job=job)
+    result = run_batch(path, target, job, workers=1)
     return {"seconds": time.perf_counter() - start, "documents": len(result.entries), "failures": len(result.failures),
             "sha": [e.sha256 for e in result.entries], "rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
+import zipfile
 from pathlib import Path
 
 from .errors import Location, OutputError
@@ -48,10 +49,24 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> Path:
     return path
 
 
+def append_line(path: Path, line: str) -> None:
+    """Append one line to a journal, whole: one ``write`` on a file opened with O_APPEND, so that lines of
+    several processes never interleave, and it is in the kernel (surviving a killed process) on return."""
+    data = (line.rstrip("\n") + "\n").encode("utf-8")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            written = os.write(fd, data)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise OutputError(f"không ghi được tệp ({reason(exc)})", Location(path)) from None
+    if written != len(data):
+        raise OutputError("không ghi được tệp (ổ đĩa đã đầy)", Location(path))
+
+
 def written_by_vanban(path: Path) -> bool:
     """Whether a .docx was last saved by vanban (Word and LibreOffice rewrite these properties on save)."""
-    import zipfile
-
     try:
         with zipfile.ZipFile(path) as package:
             app = package.read("docProps/app.xml").decode("utf-8", "replace")

@@ -1,18 +1,27 @@
-"""The public pipeline: load → validate → derive → render → write. The CLI and web app call these."""
+"""The public pipeline: load → validate → produce (derive → render → check → write). The CLI and web app
+call these."""
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import derive, inline, render
+from . import inline
+from .batch import BatchResult, SubplanJob, UnitReportJob, run_batch
+from .cascade.subplan import issuing_units, load_context, subplan
 from .check import DocumentReport, check_docx
-from .cascade.batch import CascadeResult, run_cascade
 from .check.fixes import fix_document
-from .errors import InputError
+from .errors import ConversionError, InputError
 from .loading import load_plan
-from .output import keep_edited, write_atomic
-from .pdf import convert_to_pdf
+from .model import Document
+from .output import write_atomic
+from .pdf import convert_many, convert_to_pdf
+from .produce import produce
+from .reports import consolidated_report, content_items, period_of, unit_report
+from .results.files import load_results
+from .results.workbook import build_workbook
+from .validation import validate_fields
 
 
 @dataclass(frozen=True)
@@ -25,16 +34,10 @@ class Rendered:
 def render_plan(plan_path: Path, out_dir: Path, *, pdf: bool = False, force: bool = False) -> Rendered:
     """Render the plan at ``plan_path`` as ``out_dir/<slug>.docx`` (and .pdf)."""
     loaded = load_plan(plan_path)  # load + validate
-    document = loaded.plan.document
-    context = derive.document_context(document, loaded.registry)  # derive
-    data = render.render_docx(render.template_for(document), context,
-                              title=derive.document_title(document))  # render
     target = Path(out_dir) / f"{loaded.slug}.docx"
-    keep_edited(target, force)
-    report = check_docx(data, target)  # check
-    write_atomic(target, data)  # write
+    produced = produce(loaded.plan.document, loaded.registry, target=target, force=force)  # derive → … → write
     pdf_path = convert_to_pdf([target], Path(out_dir))[0] if pdf else None
-    return Rendered(target, report, pdf_path)
+    return Rendered(target, produced.report, pdf_path)
 
 
 def check_files(paths: list[Path]) -> list[DocumentReport]:
@@ -58,24 +61,18 @@ def fix_file(path: Path, target: Path) -> Fixed:
 
 def cascade(plan_path: Path, out_dir: Path, *, units: list[str] | None = None, workers: int | None = None,
             make_zip: bool = False, progress=None, check: bool = True, pdf: bool = False,
-            force: bool = False) -> CascadeResult:
+            force: bool = False) -> BatchResult:
     """Every assigned unit's sub-plan under ``out_dir/<unit>/``, with manifest.json/.csv (and a zip, PDFs).
     A rerun with the same inputs keeps the documents already written; files a person edited are kept
     unless ``force``."""
-    from .cascade.batch import Job
-
-    return run_cascade(plan_path, out_dir, units=units, workers=workers, make_zip=make_zip, progress=progress,
-                       job=Job(check=check, force=force), pdf=pdf)
+    return run_batch(plan_path, out_dir, SubplanJob(check=check, force=force), units=units, workers=workers,
+                     make_zip=make_zip, progress=progress, pdf=pdf)
 
 
 # ---------------------------------------------------------------- reports
 
 def _report_inputs(plan_path: Path, period_id: str, results_dir: Path | None):
     """Plan, cascade context, period and every unit's validated results (all problems raised at once)."""
-    from .cascade.subplan import issuing_units, load_context
-    from .reports import content_items, period_of
-    from .results.files import load_results
-
     loaded = load_plan(plan_path)
     context = load_context(loaded)
     period = period_of(context, period_id)
@@ -89,10 +86,6 @@ def _report_inputs(plan_path: Path, period_id: str, results_dir: Path | None):
 
 def results_templates(plan_path: Path, period_id: str, out_dir: Path, *, units: list[str] | None = None) -> list[Path]:
     """One Excel workbook per unit for ``period_id``: the indicators and questions of its report."""
-    from .cascade.subplan import issuing_units
-    from .reports import content_items
-    from .results.workbook import build_workbook
-
     loaded, context, period, _ = _report_inputs(plan_path, period_id, None)
     targets = issuing_units(context)
     if units:
@@ -111,15 +104,12 @@ def results_templates(plan_path: Path, period_id: str, out_dir: Path, *, units: 
 
 def unit_reports(plan_path: Path, period_id: str, out_dir: Path, *, results_dir: Path | None = None,
                  units: list[str] | None = None, workers: int | None = None, make_zip: bool = False,
-                 progress=None, check: bool = True, pdf: bool = False, force: bool = False) -> CascadeResult:
+                 progress=None, check: bool = True, pdf: bool = False, force: bool = False) -> BatchResult:
     """Each unit's report for the period: filled from ``results_dir`` where a unit has a file, else blank."""
-    from .cascade.batch import Job
-
     loaded, _, period, found = _report_inputs(plan_path, period_id, results_dir)
-    job = Job(kind="report", period=period.id, results={u: r.results for u, r in found.items()}, check=check,
-              force=force)
-    return run_cascade(plan_path, out_dir, units=units, workers=workers, make_zip=make_zip, progress=progress,
-                       loaded=loaded, job=job, pdf=pdf)
+    job = UnitReportJob(period.id, {u: r.results for u, r in found.items()}, check=check, force=force)
+    return run_batch(plan_path, out_dir, job, units=units, workers=workers, make_zip=make_zip, progress=progress,
+                     loaded=loaded, pdf=pdf)
 
 
 @dataclass(frozen=True)
@@ -134,16 +124,10 @@ class Consolidated:
 
 def consolidate(plan_path: Path, period_id: str, results_dir: Path, out_dir: Path) -> Consolidated:
     """The issuer's consolidated report for the period, with totals and the units that did not report."""
-    from .cascade.subplan import issuing_units
-    from .reports import consolidated_report
-
     loaded, context, period, found = _report_inputs(plan_path, period_id, results_dir)
-    document = consolidated_report(context, period, found)
-    data = render.render_docx(render.template_for(document), derive.document_context(document, loaded.registry),
-                              title=derive.document_title(document))
     target = Path(out_dir) / f"bao-cao-tong-hop-{period.id}-{loaded.slug}.docx"
-    report = check_docx(data, target)
-    write_atomic(target, data)
+    # force: the consolidated report is made again from the results each time, edited or not (as before)
+    report = produce(consolidated_report(context, period, found), loaded.registry, target=target, force=True).report
     units = issuing_units(context)
     names = {u: loaded.registry.unit(u).short_name or loaded.registry.unit(u).name for u in units}
     return Consolidated(target, report, [u for u in units if u in found], [u for u in units if u not in found],
@@ -165,9 +149,6 @@ class UnitEdits:
 
 def apply_edits(document, edits: UnitEdits | None):
     """The document with the edits applied, validated as a whole (errors name the field)."""
-    from .model import Document
-    from .validation import validate_fields
-
     if edits is None:
         return document
     data = document.model_dump(exclude_none=True)
@@ -186,16 +167,12 @@ def apply_edits(document, edits: UnitEdits | None):
 
 def unit_documents(plan_path: Path):
     """The plan, its cascade context and its issuing units (for choosing a unit)."""
-    from .cascade.subplan import issuing_units, load_context
-
     loaded = load_plan(plan_path)
     context = load_context(loaded)
     return loaded, context, issuing_units(context)
 
 
 def unit_subplan(plan_path: Path, unit_id: str, edits: UnitEdits | None = None):
-    from .cascade.subplan import subplan
-
     loaded, context, units = unit_documents(plan_path)
     if unit_id not in units:
         raise InputError(f"đơn vị «{unit_id}» không phải xây dựng kế hoạch cụ thể hóa của kế hoạch này")
@@ -203,8 +180,6 @@ def unit_subplan(plan_path: Path, unit_id: str, edits: UnitEdits | None = None):
 
 
 def unit_report_document(plan_path: Path, unit_id: str, period_id: str, results=None, edits: UnitEdits | None = None):
-    from .reports import period_of, unit_report
-
     loaded, context, units = unit_documents(plan_path)
     if unit_id not in units:
         raise InputError(f"đơn vị «{unit_id}» không phải báo cáo kế hoạch này")
@@ -220,13 +195,10 @@ class Made:
 
 def make_document(document, registry, *, pdf: bool = False) -> Made:
     """A document rendered, checked and (optionally) converted to PDF, all in memory."""
-    import tempfile
-
     from .pdf import convert_many
 
-    data = render.render_docx(render.template_for(document), derive.document_context(document, registry),
-                              title=derive.document_title(document))
-    report = check_docx(data, "van-ban.docx")
+    produced = produce(document, registry, name="van-ban.docx")
+    data, report = produced.data, produced.report
     pdf_bytes = None
     if pdf:
         with tempfile.TemporaryDirectory(prefix="vanban-") as work:
@@ -234,8 +206,6 @@ def make_document(document, registry, *, pdf: bool = False) -> Made:
             path.write_bytes(data)
             converted = convert_many([path], workers=1)[0]
             if converted.pdf is None:
-                from .errors import ConversionError
-
                 raise ConversionError(converted.error or "không tạo được PDF")
             pdf_bytes = converted.pdf.read_bytes()
     return Made(data, report, pdf_bytes)

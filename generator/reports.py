@@ -1,8 +1,11 @@
 """Báo cáo kết quả thực hiện: each unit's report for a period, and the consolidated report.
 
-Both are ordinary Documents (type BC, "Kính gửi" upward, "- Như trên;" first in Nơi nhận, a Phụ lục of
-indicators) built from the plan, the unit's cascade wording and its results; blank parts stay "…" for
-the secretary. The sentences come from ``data/report-wording.yaml``.
+Both are ordinary Documents of type BC, addressed upward with "Kính gửi" (the renderer then puts
+"- Như trên;" first in Nơi nhận), with a Phụ lục of the indicators when the plan has any. A unit's report
+is built from the plan, the unit's cascade wording (profile and override) and its results; a part with no
+result holds the placeholder of ``data/report-wording.yaml`` ("…") for the secretary to fill. The
+consolidated report is built from the plan and every unit's results. Sentences and section titles come
+from ``data/report-wording.yaml``.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from .cascade.profiles import load_override
 from .cascade.subplan import CascadeContext, issuing_units, wording_for
 from .cascade.wording import Wording, lower_first
+from .derive import _cell
 from .errors import InputError, Location
 from .model import Appendix, AppendixColumn, Document, Node, Period, Signer
 from .results import Results, UnitResults
@@ -78,7 +82,8 @@ def period_of(context: CascadeContext, period_id: str) -> Period:
 
 
 def content_items(context: CascadeContext) -> list[Node]:
-    """The content items of the plan (its section II): one subsection each in every report."""
+    """The items of the plan's content section — the section with id ``noi-dung``, else the last section that
+    is not «Tổ chức thực hiện»; every report has one subsection per item."""
     sections = [s for s in context.parent.sections
                 if not (s.id == "to-chuc-thuc-hien" or (s.title or "").lower().startswith("tổ chức thực hiện"))]
     chosen = next((s for s in sections if s.id == "noi-dung"), sections[-1] if sections else None)
@@ -129,14 +134,14 @@ def _sections(context: CascadeContext, wording: Wording, leadership: list[str], 
 
 
 def _indicator_lines(context: CascadeContext, values: dict[str, int | None]) -> list[str]:
-    from .derive import _cell
-
+    """One line "- <indicator>: <value> <unit>;" per indicator of the plan, "…" where there is no value."""
     return [f"- {i.name}: {_cell(values[i.id]) if values.get(i.id) is not None else '…'} {i.unit};"
             for i in context.cascade.indicators]
 
 
 def unit_report(context: CascadeContext, unit_id: str, period: Period, results: Results | None) -> Document:
-    """One unit's report for ``period``: filled from ``results``, or a blank form when there are none."""
+    """One unit's report for ``period``, filled from ``results``; without results (or for the parts they leave
+    out) the placeholders stay, a form for the unit to fill. Raises when the unit's override is invalid."""
     registry = context.registry
     unit = registry.unit(unit_id)
     profile = context.profiles.for_kind(unit.kind, Location(registry.path, field=f"units[{unit_id}].kind"))
@@ -181,7 +186,9 @@ def unit_report(context: CascadeContext, unit_id: str, period: Period, results: 
 
 
 def consolidated_report(context: CascadeContext, period: Period, found: dict[str, UnitResults]) -> Document:
-    """The issuer's report for ``period``: totals, who reported late or not at all, a per-unit Phụ lục."""
+    """The issuer's report for ``period`` from the units' results in ``found``: indicator totals, each unit's
+    text under each content item, the units that reported late or not at all, and (when the plan has
+    indicators) a landscape Phụ lục with one row per unit and a total row."""
     registry = context.registry
     parent = context.parent
     issuer = registry.unit(parent.issuer)

@@ -1,0 +1,65 @@
+"""The one produce step: a Document becomes checked .docx bytes (derive → render → check), written or not.
+
+Every output path goes through :func:`produce`: ``vanban render``, the batches (sub-plans and reports),
+the consolidated report and the web app's downloads. Writing is atomic, and a file a person has edited
+since vanban wrote it is kept unless ``force``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import derive, render
+from .check import DocumentReport, check_docx
+from .loading import UnitsRegistry
+from .model import Document
+from .output import keep_edited, write_atomic
+
+
+@dataclass(frozen=True)
+class Produced:
+    document: Document
+    data: bytes  # the .docx
+    shown: dict  # the render context: what the document says (Nơi nhận, signature block …)
+    report: DocumentReport | None  # None when the check was not asked for
+    path: Path | None = None  # where it was written; None when kept in memory (or refused by the check)
+
+    @property
+    def passed(self) -> bool:
+        """Not refused by the check (a document that was not checked passes)."""
+        return self.report is None or self.report.ok
+
+
+def produce(document: Document, registry: UnitsRegistry, *, target: Path | None = None,
+            name: str | Path | None = None, check: bool = True, write_failing: bool = True, force: bool = False,
+            durable: bool = True, before_write: Callable[[Produced], None] | None = None) -> Produced:
+    """Derive the render context, render, check (unless ``check`` is false) and, with a ``target``, write
+    (:func:`deliver`).
+
+    ``name`` is how the check report and the errors call the document (default: ``target``). A document
+    that fails the check is still written unless ``write_failing`` is false."""
+    shown = derive.document_context(document, registry)
+    data = render.render_docx(render.template_for(document), shown, title=derive.document_title(document))
+    report = check_docx(data, name if name is not None else target) if check else None
+    produced = Produced(document, data, shown, report)
+    if target is None or not (write_failing or produced.passed):
+        return produced
+    return deliver(produced, target, name=name, force=force, durable=durable, before_write=before_write)
+
+
+def deliver(produced: Produced, target: Path, *, name: str | Path | None = None, force: bool = False,
+            durable: bool = True, before_write: Callable[[Produced], None] | None = None) -> Produced:
+    """Write a produced document to ``target`` atomically, unless a person has edited the file there since
+    vanban wrote it (kept unless ``force``; ``name`` is how the error calls it).
+
+    ``before_write(produced)`` runs after that guard and just before the file is renamed into place: a batch
+    records the document in its journal there, so that no document is on disk without its journal line.
+    ``durable=False`` leaves the fsync to the caller (a batch syncs once at its end)."""
+    target = Path(target)
+    keep_edited(target, force, shown=name)
+    if before_write is not None:
+        before_write(produced)
+    write_atomic(target, produced.data, durable=durable)
+    return replace(produced, path=target)
