@@ -195,8 +195,6 @@ class Made:
 
 def make_document(document, registry, *, pdf: bool = False) -> Made:
     """A document rendered, checked and (optionally) converted to PDF, all in memory."""
-    from .pdf import convert_many
-
     produced = produce(document, registry, name="van-ban.docx")
     data, report = produced.data, produced.report
     pdf_bytes = None

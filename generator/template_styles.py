@@ -51,8 +51,14 @@ def kinh_gui_list_indent(layout: Layout) -> int:
     return mm(KINH_GUI_INDENT_MM) + text_width_twips("Kính gửi", layout.sizes.kinh_gui)
 
 
+def _look(emphasis) -> dict:
+    """Bold and italic of an element as the layout's ``format`` prescribes (unset: upright, not bold)."""
+    return {"bold": bool(emphasis.bold), "italic": bool(emphasis.italic)}
+
+
 def styles(layout: Layout) -> list[Style]:
     s = layout.sizes
+    f = layout.format
     body = layout.body
     body_fmt = dict(
         align="both",
@@ -64,22 +70,23 @@ def styles(layout: Layout) -> list[Style]:
     )
     dash = text_width_twips("- ", s.noi_nhan)
     return [
-        Style(CHU_QUAN, "VB Cơ quan chủ quản", ParagraphFormat(align="center", size_pt=s.chu_quan)),
-        Style(BAN_HANH, "VB Cơ quan ban hành", ParagraphFormat(align="center", size_pt=s.ban_hanh, bold=True)),
+        Style(CHU_QUAN, "VB Cơ quan chủ quản", ParagraphFormat(align="center", size_pt=s.chu_quan, **_look(f.chu_quan))),
+        Style(BAN_HANH, "VB Cơ quan ban hành", ParagraphFormat(align="center", size_pt=s.ban_hanh, **_look(f.ban_hanh))),
         Style(DUONG_KE, "VB Đường kẻ", ParagraphFormat(
             size_pt=2, line=pt(5), line_rule="exact", border_bottom_eighths=layout.rules.weight_eighths_pt)),
         Style(DUONG_KE_TRICH_YEU, "VB Đường kẻ dưới trích yếu", ParagraphFormat(
             size_pt=2, line=pt(5), line_rule="exact", after=pt(12),
             border_bottom_eighths=layout.rules.weight_eighths_pt), based_on=DUONG_KE),
-        Style(SO_KY_HIEU, "VB Số, ký hiệu", ParagraphFormat(align="center", size_pt=s.so_ky_hieu, before=pt(6))),
-        Style(QUOC_HIEU, "VB Quốc hiệu", ParagraphFormat(align="center", size_pt=s.quoc_hieu, bold=True)),
-        Style(TIEU_NGU, "VB Tiêu ngữ", ParagraphFormat(align="center", size_pt=s.tieu_ngu, bold=True)),
+        Style(SO_KY_HIEU, "VB Số, ký hiệu", ParagraphFormat(align="center", size_pt=s.so_ky_hieu, before=pt(6),
+                                                             **_look(f.so_ky_hieu))),
+        Style(QUOC_HIEU, "VB Quốc hiệu", ParagraphFormat(align="center", size_pt=s.quoc_hieu, **_look(f.quoc_hieu))),
+        Style(TIEU_NGU, "VB Tiêu ngữ", ParagraphFormat(align="center", size_pt=s.tieu_ngu, **_look(f.tieu_ngu))),
         Style(DIA_DANH_NGAY, "VB Địa danh, ngày tháng", ParagraphFormat(
-            align="center", size_pt=s.dia_danh_ngay, italic=True, before=pt(6))),
+            align="center", size_pt=s.dia_danh_ngay, before=pt(6), **_look(f.dia_danh_ngay))),
         Style(TEN_LOAI, "VB Tên loại", ParagraphFormat(
-            align="center", size_pt=s.ten_loai, bold=True, before=pt(24), keep_next=True)),
+            align="center", size_pt=s.ten_loai, before=pt(24), keep_next=True, **_look(f.ten_loai))),
         Style(TRICH_YEU, "VB Trích yếu", ParagraphFormat(
-            align="center", size_pt=s.trich_yeu, bold=True, keep_next=True)),
+            align="center", size_pt=s.trich_yeu, keep_next=True, **_look(f.trich_yeu))),
         Style(KINH_GUI, "VB Kính gửi", ParagraphFormat(
             size_pt=s.kinh_gui, first_line=mm(KINH_GUI_INDENT_MM), before=pt(6), after=pt(6))),
         Style(KINH_GUI_DONG, "VB Kính gửi (dòng)", ParagraphFormat(
@@ -90,12 +97,12 @@ def styles(layout: Layout) -> list[Style]:
         Style(DIEM, "VB Điểm", ParagraphFormat(**body_fmt, keep_next=True), based_on=NOI_DUNG),
         Style(KET_THUC, "VB Nội dung (đoạn cuối)", ParagraphFormat(**body_fmt, keep_next=True), based_on=NOI_DUNG),
         Style(NOI_NHAN_NHAN, "VB Nơi nhận (nhãn)", ParagraphFormat(
-            align="left", size_pt=s.noi_nhan_label, bold=True, italic=True)),
+            align="left", size_pt=s.noi_nhan_label, **_look(f.noi_nhan_label))),
         Style(NOI_NHAN, "VB Nơi nhận", ParagraphFormat(
-            align="left", size_pt=s.noi_nhan, left=dash, hanging=dash)),
-        Style(QUYEN_HAN, "VB Quyền hạn, chức vụ", ParagraphFormat(align="center", size_pt=s.quyen_han, bold=True)),
+            align="left", size_pt=s.noi_nhan, left=dash, hanging=dash, **_look(f.noi_nhan))),
+        Style(QUYEN_HAN, "VB Quyền hạn, chức vụ", ParagraphFormat(align="center", size_pt=s.quyen_han, **_look(f.quyen_han))),
         Style(KHOANG_KY, "VB Khoảng ký", ParagraphFormat(align="center", size_pt=s.quyen_han)),
-        Style(HO_TEN, "VB Họ tên người ký", ParagraphFormat(align="center", size_pt=s.ho_ten, bold=True)),
+        Style(HO_TEN, "VB Họ tên người ký", ParagraphFormat(align="center", size_pt=s.ho_ten, **_look(f.ho_ten))),
         Style(SO_TRANG, "VB Số trang", ParagraphFormat(align="center", size_pt=s.so_trang)),
         Style(PHU_LUC, "VB Phụ lục", ParagraphFormat(align="center", size_pt=14, bold=True, keep_next=True)),
         Style(PHU_LUC_TIEU_DE, "VB Phụ lục (tên)", ParagraphFormat(

@@ -37,11 +37,10 @@ from ..ooxml.parts import (
     styles_part,
     tag_paragraph,
 )
+from ..vocabulary import QUOC_HIEU, TIEU_NGU
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates_docx"
 
-QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 
 # Body block kinds → the style each is rendered in. The derive step emits these kinds.
 BLOCK_STYLES = {
