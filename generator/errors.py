@@ -8,7 +8,17 @@ comes from a file, a :class:`Location` (file, line, field path). The CLI and the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 from pathlib import Path
+
+
+class ExitCode(IntEnum):
+    """What the ``vanban`` command returns: the one list of exit codes."""
+
+    OK = 0
+    FAILED = 1  # a check failed, or a file or a PDF could not be written
+    BAD_INPUT = 2  # a plan, registry, results file or template that cannot be used
+    INTERRUPTED = 130  # Ctrl+C (128 + SIGINT, as shells report it)
 
 
 @dataclass(frozen=True)
@@ -40,7 +50,7 @@ class Location:
 class VanbanError(Exception):
     """Base of every error vanban reports to a user. ``exit_code`` is what the CLI returns."""
 
-    exit_code = 1
+    exit_code = ExitCode.FAILED
 
     def __init__(self, message: str, location: Location | None = None, hint: str | None = None):
         super().__init__(message)
@@ -58,7 +68,7 @@ class VanbanError(Exception):
 class InputError(VanbanError):
     """Bad input data: a plan, a units registry, a results file. Exit code 2."""
 
-    exit_code = 2
+    exit_code = ExitCode.BAD_INPUT
 
 
 class InputErrors(InputError):
@@ -75,7 +85,7 @@ class InputErrors(InputError):
 class TemplateError(VanbanError):
     """A .docx template that cannot be used (missing, broken, or with a bad tag). Exit code 2."""
 
-    exit_code = 2
+    exit_code = ExitCode.BAD_INPUT
 
 
 class OutputError(VanbanError):
