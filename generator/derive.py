@@ -21,8 +21,8 @@ from .ooxml import RawXml, mm, rule_paragraph
 from .ooxml.parts import DEFAULT_HEADER_RID, FIRST_HEADER_RID, data_table, section_break
 from .signature import signature_block
 from .vietnamese import date_line, day_text, end_mark, ky_hieu, month_text, number_text, so_ky_hieu, upper
-
 from .vocabulary import DIEM_LETTERS, NHU_TREN, archive_line, diem_letter, document_types, roman  # noqa: F401
+
 
 def numbering(depth: int, index: int) -> str:
     """The label of the ``index``-th node at ``depth``: "I.", "1.", "a)", then "-" and "+" lines."""

@@ -15,9 +15,10 @@ import yaml
 
 from ..encodings import read_text_file
 from ..errors import InputError, Location
-from ..loading import load_registry
+from ..loading import load_plan, load_registry
 from ..ooxml.document import open_docx
 from ..output import write_atomic
+from ..vietnamese import slugify
 from .blocks import from_docx, from_text
 from .parse import Parser, guess_unit, match_unit, units_named
 
@@ -91,8 +92,6 @@ def import_plan(source: Path, out: Path, *, units: Path | None = None, issuer: s
         "document": {k: v for k, v in document.items() if v not in (None, [], "")},
         "suggestions": imported.suggestions,
     }
-    from ..vietnamese import slugify
-
     plan["slug"] = slugify(out.stem) or "ke-hoach"
     comment = [f"# Dữ liệu kế hoạch do vanban import tạo từ {source.name}; hãy soát lại trước khi dùng."]
     if warnings:
@@ -101,7 +100,5 @@ def import_plan(source: Path, out: Path, *, units: Path | None = None, issuer: s
     comment.append("# Mục «suggestions»: các văn bản được trích dẫn, hạn báo cáo và đơn vị ở phần Tổ chức thực hiện")
     comment.append("# tìm thấy trong văn bản, gợi ý để lập mục «cascade»; vanban không dùng mục này khi tạo văn bản.")
     write_atomic(out, ("\n".join(comment) + "\n" + _dump(plan)).encode("utf-8"))
-    from ..loading import load_plan
-
     load_plan(out)  # what we wrote must be valid plan data
     return ImportResult(out, units_path, unit_id, warnings)

@@ -1,8 +1,10 @@
 """Raw WordprocessingML lives here and only here.
 
 Everything else in vanban speaks of headers, rules, signature blocks and Nơi nhận; this package turns
-those into twips, ``w:pPr`` and zip entries. Lengths enter as millimetres or points and leave as twips
-(1/20 pt) or half-points, the units OOXML stores.
+those into twips, ``w:pPr`` and zip entries, and back. ``document`` reads any .docx (the checker and the
+importer both go through it), ``reading`` resolves effective formats, ``editing`` changes a document for
+the checker's fixes, ``parts`` and ``package`` write. Lengths enter as millimetres or points and leave as
+twips (1/20 pt) or half-points, the units OOXML stores.
 """
 
 from __future__ import annotations
