@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import yaml
 
-from .errors import InputError, InputErrors, Location
+from . import resources
+from .errors import InputError, InputErrors
 from .model import Plan, Registry, Unit, UnitKind
 from .validation import did_you_mean, validate
 from .vocabulary import document_types
@@ -23,7 +23,7 @@ from .yamlio import YamlDocument, load
 
 @lru_cache(maxsize=1)
 def default_kinds() -> dict[str, UnitKind]:
-    text = resources.files("generator.data").joinpath("unit-kinds.yaml").read_text("utf-8")
+    text = resources.data_text("unit-kinds.yaml")
     return {key: UnitKind.model_validate(value) for key, value in yaml.safe_load(text).items()}
 
 
@@ -108,6 +108,16 @@ class LoadedPlan:
         return self.plan.slug or self.path.stem
 
 
+def registry_named(plan_path: Path, units: str) -> Path | None:
+    """The registry a plan's «units:» names: a path from the plan's folder first, else a registry shipped
+    with vanban by its name (``vn-2025/gia-lai``); None when there is neither."""
+    beside = (Path(plan_path).parent / units).resolve()
+    if beside.is_file():
+        return beside
+    built_in = resources.built_in_registry(units)
+    return built_in.resolve() if built_in else None
+
+
 def load_plan(path: Path) -> LoadedPlan:
     """The plan and its registry, validated; every problem of both files is reported in one go."""
     path = Path(path)
@@ -120,9 +130,11 @@ def load_plan(path: Path) -> LoadedPlan:
         errors += problems.errors
     units = plan.units if plan else (source.data.get("units") if isinstance(source.data, dict) else None)
     if isinstance(units, str):
-        registry_path = (path.parent / units).resolve()
-        if not registry_path.is_file():
-            errors.append(InputError(f"không tìm thấy sổ đơn vị «{units}»", source.location(("units",))))
+        registry_path = registry_named(path, units)
+        if registry_path is None:
+            errors.append(InputError(f"không tìm thấy sổ đơn vị «{units}»", source.location(("units",)),
+                                     hint="ghi đường dẫn tính từ thư mục của kế hoạch, hoặc tên một sổ có sẵn "
+                                          "như vn-2025/gia-lai (xem: vanban units list)"))
         else:
             try:
                 registry = load_registry(registry_path)
@@ -205,7 +217,3 @@ def _nodes(nodes, path: tuple):
     for index, node in enumerate(nodes):
         yield (*path, index), node
         yield from _nodes(node.items, (*path, index, "items"))
-
-
-def location_of(plan: LoadedPlan, *path) -> Location:
-    return plan.source.location(tuple(path))

@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError, Location
-from .loading import UnitsRegistry, load_registry
+from .loading import UnitsRegistry, load_registry, registry_named
 from .model import Unit
 from .output import write_atomic
 from .units import NATIONAL
@@ -153,7 +153,7 @@ def migrate_file(path: Path, to: Path, out: Path, *, old_units: Path | None = No
         raise InputError("không phải tệp kế hoạch hay tệp kết quả", Location(path))
     is_plan = "document" in data
     if is_plan:
-        old_registry = load_registry((path.parent / data["units"]).resolve())
+        old_registry = load_registry(registry_named(path, data["units"]) or (path.parent / data["units"]).resolve())
     elif old_units is None:
         raise InputError("tệp kết quả không ghi sổ đơn vị cũ; thêm --old-units SỔ_ĐƠN_VỊ_CŨ.yaml", Location(path))
     else:

@@ -17,17 +17,18 @@ import jinja2
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SecurityError
 
+from . import resources
 from .errors import TemplateError
 from .fastrender import compiled, jinja_environment, jinja_message
 from .ooxml.package import normalise_package
 
-REPO_TEMPLATES = Path(__file__).resolve().parents[1] / "templates_docx"
+REPO_TEMPLATES = resources.templates()
 TEMPLATE_FOR_TYPE = {"BC": "bao-cao.docx", "TTr": "bao-cao.docx"}
 DEFAULT_TEMPLATE = "ke-hoach.docx"
 
 
 def templates_dir() -> Path:
-    """``$VANBAN_TEMPLATES`` if set, else the repository's ``templates_docx/``."""
+    """``$VANBAN_TEMPLATES`` if set, else the templates shipped with vanban (``templates_docx/``)."""
     return Path(os.environ.get("VANBAN_TEMPLATES", REPO_TEMPLATES))
 
 

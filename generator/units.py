@@ -7,12 +7,13 @@ from pathlib import Path
 
 import yaml
 
+from . import resources
 from .errors import InputError, Location
 from .loading import UnitsRegistry, load_registry
 from .model import Unit
 from .vietnamese import slugify
 
-NATIONAL = Path(__file__).resolve().parents[1] / "data" / "vn-2025"
+NATIONAL = resources.national()
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
+from .. import resources
+
 FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
 FILES = {
     "regular": "LiberationSerif-Regular.ttf",
@@ -25,7 +27,7 @@ FILES = {
 # Printable ASCII, Latin-1, Latin Extended-A/B (Ơ, Ư, Đ …), Latin Extended Additional (Vietnamese
 # precomposed letters) and the punctuation Vietnamese documents use.
 RANGES = [(0x20, 0x7E), (0xA0, 0xFF), (0x100, 0x24F), (0x1EA0, 0x1EF9), (0x2010, 0x2026), (0x2070, 0x209F)]
-OUT = Path(__file__).resolve().parents[1] / "data" / "font_metrics.json"
+OUT = resources.data_file("font_metrics.json")
 
 
 def measure() -> dict:

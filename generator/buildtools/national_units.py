@@ -17,16 +17,16 @@ import datetime as dt
 import json
 import os
 import sqlite3
-from importlib import resources
 from pathlib import Path
 
 import yaml
 
+from .. import resources
 from ..layout import default_layout
 from ..metrics import text_width_twips, wrap_lines
 from ..vietnamese import slugify, upper
 
-OUT = Path(__file__).resolve().parents[2] / "data" / "vn-2025"
+OUT = resources.national()
 SCOPE = {"xã": "xã", "phường": "phường", "đặc khu": "đặc khu"}
 SUB_AREAS = {"xã": "thôn, tổ dân phố", "phường": "tổ dân phố", "đặc khu": "thôn, tổ dân phố"}
 
@@ -157,7 +157,7 @@ def main() -> None:
 
     source = (f"vietnam-provinces {vietnam_provinces.__version__} (dữ liệu {vietnam_provinces.__data_version__}), "
               f"vietnamadminunits {getattr(vietnamadminunits, '__version__', '1.0.4')}; sinh ngày {dt.date.today()}")
-    template = yaml.safe_load(resources.files("generator.data").joinpath("agencies-2025.yaml").read_text("utf-8"))
+    template = yaml.safe_load(resources.data_text("agencies-2025.yaml"))
     provinces = json.loads(Path(vietnam_provinces.NESTED_DIVISIONS_JSON_PATH).read_text(encoding="utf-8"))
     OUT.mkdir(parents=True, exist_ok=True)
     index = []

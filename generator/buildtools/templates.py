@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import resources
 from .. import template_styles as st
 from ..layout import Layout, default_layout
 from ..metrics import text_width_twips
@@ -39,7 +40,7 @@ from ..ooxml.parts import (
 )
 from ..vocabulary import QUOC_HIEU, TIEU_NGU
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates_docx"
+TEMPLATES_DIR = resources.templates()
 
 
 # Body block kinds → the style each is rendered in. The derive step emits these kinds.

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from pydantic import BaseModel
 
+from .. import resources
 from ..errors import InputError, Location
 from ..model import Recipient, Role, Signer, Text, _Model
 from ..validation import validate
 from ..yamlio import YamlDocument, load
 
-SHIPPED = Path(str(resources.files("generator.data").joinpath("cascade-profiles.yaml")))
+SHIPPED = resources.data_file("cascade-profiles.yaml")
 
 
 class OrganisationItem(_Model):

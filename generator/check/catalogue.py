@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict
+
+from .. import resources
 
 PASSED = "đạt"
 VIOLATED = "vi phạm"
@@ -31,7 +32,7 @@ class Rule(BaseModel):
 
 @lru_cache(maxsize=1)
 def catalogue() -> tuple[Rule, ...]:
-    text = resources.files("generator.data").joinpath("nd30-rules.yaml").read_text("utf-8")
+    text = resources.data_text("nd30-rules.yaml")
     return tuple(Rule.model_validate(entry) for entry in yaml.safe_load(text)["rules"])
 
 

@@ -27,15 +27,15 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .. import inline, pipeline
+from .. import inline, pipeline, resources
 from ..check import check_docx
-from ..errors import InputError, VanbanError
+from ..errors import ExitCode, InputError, VanbanError
 from ..loading import load_plan
 from ..pdf import soffice
 from ..units import NATIONAL, national_index
 
-HERE = Path(__file__).parent
-DATA = Path(__file__).resolve().parents[2] / "data"
+HERE = resources.web_assets()
+DATA = resources.datasets()
 ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,120}$")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -157,7 +157,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(VanbanError)
     async def on_vanban_error(request: Request, exc: VanbanError):
-        return error(request, str(exc), 400 if exc.exit_code == 2 else 500)
+        return error(request, str(exc), 400 if exc.exit_code == ExitCode.BAD_INPUT else 500)
 
     @app.exception_handler(RequestValidationError)
     async def on_bad_request(request: Request, exc: RequestValidationError):

@@ -1,0 +1,78 @@
+"""Where vanban's own files are: the one module that knows, for every kind of install.
+
+The repository keeps ``templates_docx/`` (the .docx templates) and ``data/`` (the national registries
+``data/vn-2025`` and the sample plans) at its top level; ``pyproject.toml`` maps them into the package at
+build time, as ``generator/templates_docx`` and ``generator/datasets``, so a wheel or a plain
+``pip install .`` carries them. In a checkout or an editable install (``pip install -e .``) the package is
+the source folder and those two folders are still where the repository keeps them, beside it. Everything
+else (unit kinds, rules, profiles, wording: ``generator/data``; the web app's pages and assets) lives in
+the package in every install.
+
+Everything is found through :func:`importlib.resources.files`; nothing walks up from a source file.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+
+PACKAGE = "generator"
+NATIONAL_SET = "vn-2025"
+# A built-in registry named in a plan: a folder of the shipped data and a file in it ("vn-2025/gia-lai").
+BUILT_IN_NAME = re.compile(r"^(?P<set>[a-z0-9][a-z0-9-]*)/(?P<name>[a-z0-9][a-z0-9-]*)(?:\.yaml)?$")
+
+
+def package() -> Path:
+    """The folder of the installed ``generator`` package (a real folder: vanban is not run from a zip)."""
+    return Path(str(resources.files(PACKAGE)))
+
+
+def _mapped(inside: str, source: str) -> Path:
+    """A repository folder mapped into the package at build time: inside the package when installed from a
+    wheel, beside it in a checkout or an editable install."""
+    root = package()
+    built = root / inside
+    if built.is_dir():
+        return built
+    checkout = root.parent / source
+    return checkout if checkout.is_dir() else built
+
+
+def templates() -> Path:
+    """The .docx templates (``templates_docx/`` of the repository)."""
+    return _mapped("templates_docx", "templates_docx")
+
+
+def datasets() -> Path:
+    """The shipped data (``data/`` of the repository): the registries of 2025 and the sample plans."""
+    return _mapped("datasets", "data")
+
+
+def national() -> Path:
+    """The registries of the 34 provinces and cities of 2025 (``data/vn-2025``)."""
+    return datasets() / NATIONAL_SET
+
+
+def data_file(name: str) -> Path:
+    """A file of ``generator/data`` (unit kinds, rules, profiles, wording, layout, font metrics)."""
+    return Path(str(resources.files(f"{PACKAGE}.data").joinpath(name)))
+
+
+def data_text(name: str) -> str:
+    return resources.files(f"{PACKAGE}.data").joinpath(name).read_text("utf-8")
+
+
+def web_assets() -> Path:
+    """The web app's folder: its page templates in ``templates/``, its CSS and JavaScript in ``static/``."""
+    return package() / "web"
+
+
+def built_in_registry(name: str) -> Path | None:
+    """The shipped registry a plan names without a path (``units: vn-2025/gia-lai``), or None when ``name``
+    is not such a name or no such registry is shipped."""
+    match = BUILT_IN_NAME.match(name.strip())
+    if not match:
+        return None
+    path = datasets() / match["set"] / f"{match['name']}.yaml"
+    return path if path.is_file() else None
