@@ -4,6 +4,7 @@ finishes the job with exactly the files of an uninterrupted run, and hand-edited
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import re
@@ -18,7 +19,7 @@ import pytest
 
 from generator.cli import main
 
-from conftest import ROOT
+from conftest import ROOT, SEED_PLAN
 
 PLAN_2026 = ROOT / "data" / "gia-lai-2025" / "ke-hoach-dan-van-2026.yaml"  # 151 documents
 
@@ -67,6 +68,30 @@ def test_a_batch_killed_half_way_and_rerun_ends_with_exactly_the_files_of_an_uni
     made, kept = map(int, re.search(r"Đã tạo (\d+) kế hoạch, giữ nguyên (\d+)", said).groups())
     assert made + kept == 151 and kept >= 20
     assert tree(out) == uninterrupted
+
+
+def test_every_document_is_in_the_journal_before_it_is_renamed_into_place(tmp_path, monkeypatch):
+    """The promise the test above relies on, without timing: at the moment a document's final name appears,
+    the journal already holds its line, with the sha256 of the bytes being renamed."""
+    import generator.output as output
+
+    out = tmp_path / "out"
+    real_replace = os.replace
+    renamed = []
+
+    def replace_after_the_journal(source, target):
+        target = Path(target)
+        if target.suffix == ".docx":
+            lines = (out / "manifest.partial.jsonl").read_text(encoding="utf-8").splitlines()
+            entries = {json.loads(line)["entry"]["file"]: json.loads(line)["entry"]["sha256"] for line in lines}
+            assert entries[str(target.relative_to(out))] == hashlib.sha256(Path(source).read_bytes()).hexdigest()
+            renamed.append(target)
+        real_replace(source, target)
+
+    monkeypatch.setattr(output.os, "replace", replace_after_the_journal)
+    assert main(["cascade", str(SEED_PLAN), "-o", str(out), "--workers", "1"]) == 0
+    assert len(renamed) == 40
+    assert not (out / "manifest.partial.jsonl").exists()
 
 
 def test_a_killed_worker_leaves_a_manifest_of_what_was_done_and_the_rerun_completes(tmp_path, uninterrupted):
