@@ -7,18 +7,33 @@ BIN := $(VENV)/bin
 # otherwise the tests that need them skip with the reason.
 APT_PACKAGES := libreoffice-writer-nogui fonts-liberation2 poppler-utils chromium
 PLAN := data/gia-lai-2021/ke-hoach-dan-van-2021.yaml
+PLAN_2026 := data/gia-lai-2025/ke-hoach-dan-van-2026.yaml
+# vanban is installed into the venv again only when pyproject.toml is newer than these stamps.
+STAMP := $(VENV)/.installed-stamp
+TEST_STAMP := $(VENV)/.installed-test-stamp
+# pip and setuptools speak English: quiet, and their warnings silenced (errors still show).
+PIP := PYTHONWARNINGS=ignore PIP_DISABLE_PIP_VERSION_CHECK=1 $(BIN)/pip install -q --no-warn-script-location
 
 .PHONY: demo test bench install install-test system-deps templates font-metrics national-units clean
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
+	@echo "Tạo môi trường Python riêng cho vanban ($(VENV))…"
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP) --upgrade pip
 
-install: $(BIN)/python
-	$(BIN)/pip install -q -e .
+$(STAMP): pyproject.toml | $(BIN)/python
+	@echo "Cài đặt vanban và các thư viện cần dùng (chỉ khi pyproject.toml thay đổi)…"
+	@$(PIP) -e .
+	@touch $@
 
-install-test: $(BIN)/python system-deps
-	$(BIN)/pip install -q -e ".[test]"
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	@echo "Cài đặt vanban cùng công cụ kiểm thử (chỉ khi pyproject.toml thay đổi)…"
+	@$(PIP) -e ".[test]"
+	@touch $@ $(STAMP)
+
+install: $(STAMP)
+
+install-test: system-deps $(TEST_STAMP)
 
 system-deps:
 	@if command -v soffice >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 \
@@ -33,15 +48,22 @@ system-deps:
 	fi
 
 demo: install
+	@echo "Tạo kế hoạch mẫu (Kế hoạch công tác dân vận năm 2021 của UBND tỉnh Gia Lai)…"
 	@if command -v soffice >/dev/null 2>&1; then $(BIN)/vanban render $(PLAN) -o out --pdf; \
-	else $(BIN)/vanban render $(PLAN) -o out; fi
-	$(BIN)/vanban cascade $(PLAN) -o out/cascade --zip
-	$(BIN)/vanban report $(PLAN) --period 6-thang -o out/bao-cao-6-thang
-	$(BIN)/vanban results-template $(PLAN) --period 6-thang -o out/ket-qua-6-thang
-	$(BIN)/vanban cascade data/gia-lai-2025/ke-hoach-dan-van-2026.yaml -o out/gia-lai-2026 --zip
+	else echo "(chưa có LibreOffice nên không tạo bản PDF)"; $(BIN)/vanban render $(PLAN) -o out; fi
+	@echo "Cụ thể hóa kế hoạch cho từng cơ quan, đơn vị, địa phương…"
+	@$(BIN)/vanban cascade $(PLAN) -o out/cascade --zip
+	@echo "Tạo báo cáo 6 tháng…"
+	@$(BIN)/vanban report $(PLAN) --period 6-thang -o out/bao-cao-6-thang
+	@echo "Tạo sổ Excel để các đơn vị ghi kết quả 6 tháng…"
+	@$(BIN)/vanban results-template $(PLAN) --period 6-thang -o out/ket-qua-6-thang
+	@echo "Cụ thể hóa Kế hoạch dân vận năm 2026 của tỉnh Gia Lai mới (135 xã, phường)…"
+	@$(BIN)/vanban cascade $(PLAN_2026) -o out/gia-lai-2026 --zip
+	@echo "Xong: các văn bản ở thư mục out/."
 
 test: install-test
-	$(BIN)/pytest
+	@echo "Chạy bộ kiểm thử…"
+	@$(BIN)/pytest
 
 # Speed and memory against plain docxtpl, the national batch, PDF (see bench/bench.py); prints ratios.
 bench: install system-deps
@@ -56,7 +78,7 @@ font-metrics: install-test
 	$(BIN)/python -m generator.buildtools.font_metrics
 
 national-units: $(BIN)/python
-	$(BIN)/pip install -q -e ".[data]"
+	@$(PIP) -e ".[data]"
 	$(BIN)/python -m generator.buildtools.national_units
 
 clean:
