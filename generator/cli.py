@@ -6,12 +6,15 @@ printed in Vietnamese with their location; ``--debug`` shows the Python tracebac
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import pipeline
 from .cli_vi import (
@@ -25,7 +28,7 @@ from .cli_vi import (
     usage_error_message,
 )
 from .check import report as check_report
-from .errors import ExitCode, InputError, Location, VanbanError
+from .errors import InputError, Location, VanbanError
 
 app = typer.Typer(
     cls=VietnameseGroup,
@@ -81,7 +84,7 @@ def render(
         typer.echo(str(result.pdf))
     if not result.report.ok:
         typer.echo(check_report.as_text(result.report), err=True)
-        raise typer.Exit(ExitCode.FAILED)
+        raise typer.Exit(1)
 
 
 @app.command(cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
@@ -119,8 +122,6 @@ ResultsOption = Annotated[Path | None, typer.Option(
 
 
 def _progress(label: str):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     TextColumn("{task.description}"), transient=True, disable=not sys.stderr.isatty())
 
@@ -181,7 +182,7 @@ def consolidate(plan: PlanArgument, period: PeriodOption,
         typer.echo("Báo cáo chậm: " + ", ".join(result.names[u] for u in result.late))
     if not result.report.ok:
         typer.echo(check_report.as_text(result.report), err=True)
-        raise typer.Exit(ExitCode.FAILED)
+        raise typer.Exit(1)
 
 
 @app.command("import", cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
@@ -200,9 +201,7 @@ def import_(
                                         rich_help_panel=OPTIONS_PANEL)] = False,
 ) -> None:
     """Chuyển một kế hoạch nhận được (Word hoặc văn bản) thành dữ liệu kế hoạch YAML để soát và dùng."""
-    from .importer import import_plan
-
-    result = import_plan(source, out, units=units, issuer=issuer, force=force)
+    result = pipeline.import_plan(source, out, units=units, issuer=issuer, force=force)
     typer.echo(str(result.plan))
     if result.units != units:
         typer.echo(str(result.units))
@@ -232,9 +231,7 @@ def units_list(
     registry: RegistryOption = None,
 ) -> None:
     """Liệt kê đơn vị (lọc theo tỉnh, loại, tên)."""
-    from .units import find_units
-
-    found = find_units(province=province, kind=kind, search=search, registry=registry)
+    found = pipeline.find_units(province=province, kind=kind, search=search, registry=registry)
     for item in found:
         prefix = f"{item.province}/" if item.province and province is None else ""
         code = f"  [{item.unit.gso_code}]" if item.unit.gso_code else ""
@@ -250,26 +247,7 @@ def units_show(
     registry: RegistryOption = None,
 ) -> None:
     """Xem một đơn vị: tên, tiêu đề văn bản, ký hiệu, địa danh, chức danh ký."""
-    from .model import Signer
-    from .signature import signature_block
-    from .units import show_unit
-    from .vietnamese import date_line, ky_hieu, so_ky_hieu
-
-    found = show_unit(unit_id, province=province, registry=registry)
-    unit, reg = found.unit, found.registry
-    kind = reg.kind_of(unit)
-    lines = [
-        f"Mã: {unit.id}" + (f" ({found.province})" if found.province else ""),
-        f"Tên: {unit.name}" + (f" — tên ngắn: {unit.short_name}" if unit.short_name else ""),
-        f"Loại: {unit.kind} ({kind.label})" + (f"; mã GSO {unit.gso_code}" if unit.gso_code else ""),
-        "Tiêu đề: " + " / ".join([*unit.parent_header, *unit.header]),
-        f"Số, ký hiệu: {so_ky_hieu(None, ky_hieu('KH', unit.code))}",
-        f"Địa danh: {date_line(unit.place, None, 2026)}",
-        "Cấp trưởng ký: " + " / ".join(signature_block(Signer(role='head'), unit, reg).authority_lines),
-        "Cấp phó ký: " + " / ".join(signature_block(Signer(role='deputy'), unit, reg).authority_lines),
-    ]
-    if unit.parent:
-        lines.append(f"Cấp trên: {unit.parent}")
+    lines = pipeline.describe_unit(unit_id, province=province, registry=registry)
     typer.echo("\n".join(lines))
 
 
@@ -288,11 +266,7 @@ def units_migrate(
                                         rich_help_panel=OPTIONS_PANEL)] = False,
 ) -> None:
     """Chuyển kế hoạch, tệp kết quả từ đơn vị trước 01/7/2025 (huyện, xã cũ) sang đơn vị hiện nay."""
-    from .migrate import migrate_file
-    from .units import province_file
-
-    target = Path(to) if to.endswith((".yaml", ".yml")) else province_file(to)
-    report = migrate_file(source, target, out, old_units=old_units, force=force)
+    report = pipeline.migrate_units(source, to, out, old_units=old_units, force=force)
     typer.echo(report.text())
     typer.echo(f"Đã ghi {report.out}")
     if report.decisions:
@@ -307,12 +281,11 @@ def serve(
     port: Annotated[int, typer.Option("--port", metavar="CỔNG", help="Cổng.", rich_help_panel=OPTIONS_PANEL)] = 8000,
 ) -> None:
     """Mở trang web cho văn thư: chọn kế hoạch, đơn vị, tải kế hoạch, báo cáo, kiểm tra văn bản."""
-    import uvicorn
-
-    from .web import create_app
+    import uvicorn  # heavy (with FastAPI behind it): loaded only by `vanban serve`, never by the other commands
 
     typer.echo(f"vanban đang chạy tại http://{host}:{port} — nhấn Ctrl+C để dừng.")
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+    # uvicorn builds the app from its name, so the other commands never load the web app and FastAPI
+    uvicorn.run("generator.web:create_app", factory=True, host=host, port=port, log_level="warning")
 
 
 @app.command(cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
@@ -350,11 +323,11 @@ def check(
         for report in reports:
             typer.echo(check_report.as_text(report))
     if not all(report.ok for report in reports):
-        raise typer.Exit(ExitCode.FAILED)
+        raise typer.Exit(1)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the console script; returns the exit code (errors.ExitCode)."""
+    """Entry point of the console script; returns the exit code (0 ok, 1 failure, 2 bad input)."""
     argv = sys.argv[1:] if argv is None else argv
     _state["debug"] = "--debug" in argv
     argv = [a for a in argv if a != "--debug"]  # accepted anywhere on the line, not only before the command
@@ -362,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # Without standalone mode Typer returns the exit code of typer.Exit instead of raising it.
         result = app(args=argv, prog_name="vanban", standalone_mode=False)
-        if result == ExitCode.INTERRUPTED:  # Typer turns Ctrl-C inside a command into Exit(130), which Click returns
+        if result == 130:  # Typer turns Ctrl-C inside a command into Exit(130), which Click returns
             return _interrupted()
         if isinstance(result, int):
             return result
@@ -371,33 +344,30 @@ def main(argv: list[str] | None = None) -> int:
         return error.exit_code
     except UsageError as error:
         if type(error).__name__ == "NoArgsIsHelpError":
-            return ExitCode.OK  # the help has been shown
+            return 0  # the help has been shown
         commands = [c.name for c in app.registered_commands if c.name] + [
             c.callback.__name__ for c in app.registered_commands if c.callback]
         message = usage_error_message(error, commands)
         _report(f"Lỗi: {message}{'' if message.endswith('?') else '.'} Chạy «vanban --help» để xem hướng dẫn.")
-        return ExitCode.BAD_INPUT
+        return 2
     except KeyboardInterrupt:
         return _interrupted()
     except typer.Exit as stop:
         return stop.exit_code
     except Exception as error:  # noqa: BLE001 - the last guard: no traceback for users
         _report(f"Lỗi không lường trước: {error!r}. Chạy lại với --debug để xem chi tiết và báo cho nhóm phát triển.")
-        return ExitCode.FAILED
-    return ExitCode.OK
+        return 1
+    return 0
 
 
 def _interrupted() -> int:
     _report("Đã dừng theo yêu cầu; các tệp đã ghi xong vẫn nguyên vẹn, danh mục manifest.json ghi rõ phần đã làm. "
             "Chạy lại đúng lệnh đó để làm tiếp.")
-    return ExitCode.INTERRUPTED
+    return 130
 
 
 def _stop_on_sigterm() -> None:
     """SIGTERM (a service stopping, `kill`) stops a run like Ctrl-C: files done stay, the manifest says so."""
-    import signal
-    import threading
-
     if threading.current_thread() is threading.main_thread():
         def stop(signum, frame):
             raise KeyboardInterrupt

@@ -23,6 +23,20 @@ from .results.files import load_results
 from .results.workbook import build_workbook
 from .validation import validate_fields
 
+# used by the section "for the shells" at the end
+import yaml
+
+from . import importer
+from . import units as units_
+from .importer import ImportResult
+from .migrate import MigrationReport, migrate_file
+from .model import Indicator, Period, Signer
+from .pdf import soffice
+from .results import Question, Results, form_questions, from_form
+from .results.workbook import read_workbook
+from .signature import signature_block
+from .vietnamese import date_line, ky_hieu, so_ky_hieu
+
 
 @dataclass(frozen=True)
 class Rendered:
@@ -207,3 +221,146 @@ def make_document(document, registry, *, pdf: bool = False) -> Made:
                 raise ConversionError(converted.error or "không tạo được PDF")
             pdf_bytes = converted.pdf.read_bytes()
     return Made(data, report, pdf_bytes)
+
+
+# ---------------------------------------------------------------- for the shells (CLI and web app)
+# What the CLI and the web app need around the functions above; neither shell calls the modules below
+# pipeline for it. Form fields become the same model objects as the YAML and Excel paths build.
+
+def import_plan(source: Path, out: Path, *, units: Path | None = None, issuer: str | None = None,
+                force: bool = False) -> ImportResult:
+    """A received plan (.docx, .txt, .md) as plan YAML at ``out``, with what a person must review."""
+    return importer.import_plan(Path(source), Path(out), units=units, issuer=issuer, force=force)
+
+
+def receive_plan(data: bytes, suffix: str, folder: Path, *, registry: Path) -> Path:
+    """An uploaded plan written as ``folder/plan.yaml`` and validated. It may use only ``registry``: a YAML
+    plan's own «units», profiles and overrides are replaced or dropped, never followed as paths."""
+    target = Path(folder) / "plan.yaml"
+    if suffix in (".yaml", ".yml"):
+        try:
+            content = yaml.safe_load(data.decode("utf-8-sig"))
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise InputError(f"tệp YAML không hợp lệ: {exc}") from None
+        if not isinstance(content, dict) or "document" not in content:
+            raise InputError("tệp YAML không phải dữ liệu kế hoạch (thiếu mục document)")
+        content["units"] = str(registry)
+        if isinstance(content.get("cascade"), dict):
+            content["cascade"].pop("profiles", None)
+            content["cascade"].pop("overrides", None)
+        target.write_text(yaml.safe_dump(content, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    else:
+        source = Path(folder) / f"nhan-duoc{suffix}"
+        source.write_bytes(data)
+        importer.import_plan(source, target, units=registry)
+        source.unlink()
+        if "cascade" not in yaml.safe_load(target.read_text(encoding="utf-8")):
+            raise InputError("đã đọc được kế hoạch nhưng chưa biết đơn vị nào phải cụ thể hóa (mục cascade); "
+                             "hãy bổ sung bằng vanban import trên máy rồi tải lên tệp YAML")
+    load_plan(target)
+    return target
+
+
+def search_units(registry, unit_ids: list[str], query: str = "") -> list:
+    """The units ``unit_ids`` of ``registry`` whose name matches ``query`` (without diacritics)."""
+    found = [registry.unit(u) for u in unit_ids]
+    return [u for u in found if units_.matches(u, query)] if query else found
+
+
+def find_units(*, province: str | None = None, kind: str | None = None, search: str | None = None,
+               registry: Path | None = None) -> list[units_.Found]:
+    """Units of the national registry (or of ``registry``), filtered by province, kind and name."""
+    return units_.find_units(province=province, kind=kind, search=search, registry=registry)
+
+
+def describe_unit(unit_id: str, *, province: str | None = None, registry: Path | None = None) -> list[str]:
+    """One unit as a secretary checks it: name, header, số/ký hiệu, place and date line, who signs."""
+    found = units_.show_unit(unit_id, province=province, registry=registry)
+    unit, reg = found.unit, found.registry
+    kind = reg.kind_of(unit)
+    lines = [
+        f"Mã: {unit.id}" + (f" ({found.province})" if found.province else ""),
+        f"Tên: {unit.name}" + (f" — tên ngắn: {unit.short_name}" if unit.short_name else ""),
+        f"Loại: {unit.kind} ({kind.label})" + (f"; mã GSO {unit.gso_code}" if unit.gso_code else ""),
+        "Tiêu đề: " + " / ".join([*unit.parent_header, *unit.header]),
+        f"Số, ký hiệu: {so_ky_hieu(None, ky_hieu('KH', unit.code))}",
+        f"Địa danh: {date_line(unit.place, None, 2026)}",
+        "Cấp trưởng ký: " + " / ".join(signature_block(Signer(role='head'), unit, reg).authority_lines),
+        "Cấp phó ký: " + " / ".join(signature_block(Signer(role='deputy'), unit, reg).authority_lines),
+    ]
+    if unit.parent:
+        lines.append(f"Cấp trên: {unit.parent}")
+    return lines
+
+
+def migrate_units(source: Path, to: str, out: Path, *, old_units: Path | None = None,
+                  force: bool = False) -> MigrationReport:
+    """A plan or results file moved from pre-2025 units to those of ``to`` (a province, or a registry file)."""
+    target = Path(to) if to.endswith((".yaml", ".yml")) else units_.province_file(to)
+    return migrate_file(Path(source), target, Path(out), old_units=old_units, force=force)
+
+
+def national_registries() -> list[dict]:
+    """The provinces of the national registry from 01/7/2025: id, name and registry file of each."""
+    return [{"id": e["id"], "name": e["name"], "path": units_.NATIONAL / e["file"]} for e in units_.national_index()]
+
+
+def pdf_available() -> bool:
+    """Whether LibreOffice is there to make PDFs."""
+    return soffice() is not None
+
+
+def check_document(data: bytes, name: str) -> DocumentReport:
+    """Check a .docx given as bytes (an upload) against the ND30 rule catalogue."""
+    return check_docx(data, name)
+
+
+def _field(fields, name: str) -> str:
+    return str(fields.get(name) or "").strip()
+
+
+def edits_from_form(fields) -> UnitEdits:
+    """A secretary's edits of her unit's draft from the web form's fields."""
+    number = _field(fields, "number")
+    if number and not number.isdigit():
+        raise InputError("số văn bản phải là số nguyên dương")
+    return UnitEdits(
+        signer_name=_field(fields, "signer_name") or None,
+        signer_role=_field(fields, "signer_role") or None,
+        number=int(number) if number else None,
+        date=_field(fields, "date") or None,
+        extra_recipients=tuple(line.strip() for line in str(fields.get("extra_recipients") or "").splitlines()
+                               if line.strip()),
+    )
+
+
+@dataclass(frozen=True)
+class ReportForm:
+    """What a unit's report for one period asks: the figures, the content items and the questions."""
+
+    period: Period
+    indicators: list[Indicator]
+    item_titles: list[str]
+    questions: list[Question]  # those of data/report-questions.yaml the web form asks
+
+
+def report_form(plan_path: Path, period_id: str) -> ReportForm:
+    context = load_context(load_plan(plan_path))
+    titles = [inline.plain(item.title or item.text or "") for item in content_items(context)]
+    return ReportForm(period_of(context, period_id), list(context.cascade.indicators), titles,
+                      form_questions(titles))
+
+
+def unit_results(plan_path: Path, unit_id: str, period_id: str, *, fields=None,
+                 workbook: bytes | None = None) -> Results:
+    """A unit's results for the period, from an uploaded workbook (its bytes) or else from form fields;
+    validated like a results file of ``vanban report --results``."""
+    form = report_form(plan_path, period_id)
+    if workbook is not None:
+        with tempfile.TemporaryDirectory(prefix="vanban-web-") as work:
+            path = Path(work) / f"{unit_id}.xlsx"
+            path.write_bytes(workbook)
+            return read_workbook(path, unit_id=unit_id, period=form.period,
+                                 indicator_ids=[i.id for i in form.indicators], item_count=len(form.item_titles))
+    return from_form(fields or {}, unit_id=unit_id, period=form.period, indicators=form.indicators,
+                     item_titles=form.item_titles)
