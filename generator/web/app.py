@@ -1,0 +1,49 @@
+"""``create_app``: the FastAPI app wired from the route modules, with Vietnamese errors for every failure."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..errors import ExitCode, VanbanError
+from . import batch, check, plans, reports, units
+from .common import HERE, Settings, Web
+
+ROUTERS = (plans.router, units.router, reports.router, batch.router, check.router)
+HTTP_MESSAGES = {404: "không có trang này", 405: "thao tác không được phép"}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    web = Web(settings or Settings())
+    app = FastAPI(title="vanban", docs_url=None, redoc_url=None, openapi_url=None)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    _handle_errors(app, web)
+    app.state.web = web
+    app.state.settings = web.settings
+    app.state.jobs = web.jobs
+    return app
+
+
+def _handle_errors(app: FastAPI, web: Web) -> None:
+    """Every failure becomes a Vietnamese page (or JSON for scripts), never a stack trace."""
+
+    @app.exception_handler(VanbanError)
+    async def on_vanban_error(request: Request, exc: VanbanError):
+        return web.error(request, str(exc), 400 if exc.exit_code == ExitCode.BAD_INPUT else 500)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_bad_request(request: Request, exc: RequestValidationError):
+        fields = ", ".join(str(e["loc"][-1]) for e in exc.errors())
+        return web.error(request, f"dữ liệu gửi lên không hợp lệ (trường: {fields})", 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http_error(request: Request, exc: StarletteHTTPException):
+        return web.error(request, HTTP_MESSAGES.get(exc.status_code, "yêu cầu không hợp lệ"), exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def on_crash(request: Request, exc: Exception):
+        return web.error(request, "lỗi không lường trước; hãy thử lại hoặc báo cho bộ phận kỹ thuật", 500)

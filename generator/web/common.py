@@ -1,0 +1,182 @@
+"""What the route modules share: settings, the plans a user may pick, uploads, pages, downloads, jobs."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from .. import inline, pipeline
+from ..errors import InputError, VanbanError
+
+HERE = Path(__file__).parent
+DATA = Path(__file__).resolve().parents[2] / "data"  # the shipped plans and registries: the one place the web app looks for them
+ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,120}$")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class Settings:
+    data_dir: Path = DATA
+    work_dir: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "vanban-web")
+    max_upload: int = int(float(os.environ.get("VANBAN_MAX_UPLOAD_MB", "10")) * 1024 * 1024)
+    upload_hours: float = 24  # uploaded plans are removed after this long
+
+
+@dataclass
+class Job:
+    id: str
+    total: int
+    folder: Path
+    done: int = 0
+    status: str = "đang chạy"
+    message: str = "Đang chuẩn bị…"
+    zip_path: Path | None = None
+
+
+def fail(message: str) -> InputError:
+    return InputError(message)
+
+
+class Plans:
+    """The plans a user may pick: those shipped in the data folder and those uploaded in this session."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.uploads = settings.work_dir / "uploads"
+        self.uploads.mkdir(parents=True, exist_ok=True)
+
+    def shipped(self) -> dict[str, Path]:
+        """Plan files of the data folder: YAML with top-level «document:» and «cascade:» keys (the unit
+        registries next to them are not plans and are not parsed here)."""
+        found = {}
+        for path in sorted(self.settings.data_dir.glob("*/*.yaml")):
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            if re.search(r"^document:", text, re.M) and re.search(r"^cascade:", text, re.M):
+                found[f"{path.parent.name}--{path.stem}"] = path
+        return found
+
+    def path(self, plan_id: str) -> Path:
+        if not ID.match(plan_id):
+            raise fail("không có kế hoạch này")
+        if plan_id.startswith("u-"):
+            path = self.uploads / plan_id / "plan.yaml"
+            if path.is_file():
+                return path
+        elif plan_id in self.shipped():
+            return self.shipped()[plan_id]
+        raise fail("không có kế hoạch này (kế hoạch tải lên chỉ được giữ trong một ngày)")
+
+    def registries(self) -> list[dict]:
+        out = [{"id": f"{p.parent.name}--{p.stem}", "name": f"{p.parent.name}: {p.stem}", "path": p}
+               for p in sorted(self.settings.data_dir.glob("*/units.yaml"))]
+        out += [{"id": f"vn-2025--{e['id']}", "name": f"{e['name']} (từ 01/7/2025)", "path": e["path"]}
+                for e in pipeline.national_registries()]
+        return out
+
+    def registry(self, registry_id: str) -> Path:
+        for entry in self.registries():
+            if entry["id"] == registry_id:
+                return entry["path"]
+        raise fail("không có sổ đơn vị này")
+
+    def cleanup(self) -> None:
+        limit = time.time() - self.settings.upload_hours * 3600
+        for folder in self.uploads.glob("u-*"):
+            if folder.stat().st_mtime < limit:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+class Web:
+    """The state of one app: its settings, plans, page templates and running jobs (``app.state.web``)."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.plans = Plans(settings)
+        self.pages = Jinja2Templates(directory=HERE / "templates")
+        self.pages.env.filters["plain"] = inline.plain  # plan texts carry *nghiêng* markup: shown as words
+        self.jobs: dict[str, Job] = {}
+        self.lock = threading.Lock()
+
+    def page(self, request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
+        return self.pages.TemplateResponse(
+            request, template, {"max_mb": self.settings.max_upload // (1024 * 1024), **context}, status_code=status)
+
+    def error(self, request: Request, message: str, status: int) -> Response:
+        if wants_json(request):
+            return JSONResponse({"error": message}, status_code=status)
+        return self.page(request, "error.html", status, message=message)
+
+    def plan_summary(self, plan_id: str, path: Path) -> dict:
+        loaded, context, units = pipeline.unit_documents(path)
+        issuer = loaded.registry.unit(loaded.plan.document.issuer)
+        title = f"Kế hoạch {inline.plain(loaded.plan.document.title)}"
+        return {"id": plan_id, "title": title, "issuer": issuer.name, "count": len(units), "loaded": loaded,
+                "context": context, "units": units}
+
+    def unit_context(self, plan_id: str, unit_id: str):
+        """The plan's path, its summary and the unit, refused unless the unit has to make a sub-plan of it."""
+        if not ID.match(unit_id):
+            raise fail("không có đơn vị này")
+        path = self.plans.path(plan_id)
+        summary = self.plan_summary(plan_id, path)
+        if unit_id not in summary["units"]:
+            raise fail("đơn vị này không phải xây dựng kế hoạch cụ thể hóa của kế hoạch này")
+        return path, summary, summary["loaded"].registry.unit(unit_id)
+
+    def find_job(self, job_id: str) -> Job:
+        if not ID.match(job_id) or job_id not in self.jobs:
+            raise fail("không có việc này (có thể đã tải xong và được dọn)")
+        return self.jobs[job_id]
+
+
+def current(request: Request) -> Web:
+    """The dependency every route takes: the state of the app serving the request."""
+    return request.app.state.web
+
+
+def wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "")
+
+
+async def read_upload(upload: UploadFile | None, settings: Settings, suffixes: tuple[str, ...]) -> tuple[bytes, str]:
+    """The bytes of an upload, refused when too large or of the wrong type; the suffix it declared."""
+    if upload is None or not upload.filename:
+        raise fail("chưa chọn tệp")
+    suffix = Path(upload.filename).suffix.lower()
+    if suffix not in suffixes:
+        raise fail(f"chỉ nhận tệp {', '.join(suffixes)}")
+    data = await upload.read(settings.max_upload + 1)
+    if len(data) > settings.max_upload:
+        raise fail(f"tệp lớn hơn {settings.max_upload // (1024 * 1024)} MB")
+    if suffix in (".docx", ".xlsx") and not data.startswith(b"PK\x03\x04"):
+        raise fail(f"tệp không phải {suffix} thật (nội dung không đúng định dạng)")
+    return data, suffix
+
+
+def download(data: bytes, name: str, media: str, inline_view: bool = False) -> Response:
+    disposition = "inline" if inline_view else "attachment"
+    return Response(data, media_type=media, headers={"Content-Disposition": f'{disposition}; filename="{name}"'})
+
+
+def deliver(made: pipeline.Made, name: str, fmt: str) -> Response:
+    """A made document as a download (or an inline PDF preview), refused when it fails the check."""
+    if not made.report.ok:
+        problems = "; ".join(r.rule.message for r in made.report.errors)
+        raise VanbanError(f"văn bản tạo ra chưa đạt thể thức: {problems}")
+    if fmt in ("pdf", "preview"):
+        return download(made.pdf, f"{name}.pdf", "application/pdf", inline_view=fmt == "preview")
+    return download(made.docx, f"{name}.docx", DOCX)

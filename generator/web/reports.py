@@ -1,0 +1,50 @@
+"""A unit's report for one period: the form, the blank Excel workbook, the report from the form or a workbook."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from .. import pipeline
+from .common import XLSX, Web, current, deliver, download, read_upload
+
+router = APIRouter()
+UNIT = "/plans/{plan_id}/units/{unit_id}"
+
+
+@router.get(f"{UNIT}/report", response_class=HTMLResponse)
+def report_page(request: Request, plan_id: str, unit_id: str, period: str, web: Web = Depends(current)):
+    path, summary, unit = web.unit_context(plan_id, unit_id)
+    form = pipeline.report_form(path, period)
+    texts = [q for q in form.questions if q.kind == "text" and q.path[0] == "texts"]
+    others = [q for q in form.questions if q not in texts]
+    return web.page(request, "report.html", plan=summary, unit=unit, period=form.period, indicators=form.indicators,
+                    texts=texts, others=others, pdf=pipeline.pdf_available())
+
+
+@router.get(f"{UNIT}/workbook")
+def workbook(plan_id: str, unit_id: str, period: str, web: Web = Depends(current)):
+    path, _, _ = web.unit_context(plan_id, unit_id)
+    with tempfile.TemporaryDirectory(prefix="vanban-web-") as work:
+        written = pipeline.results_templates(path, period, Path(work), units=[unit_id])[0]
+        return download(written.read_bytes(), f"{unit_id}-{period}.xlsx", XLSX)
+
+
+@router.post(f"{UNIT}/report")
+async def download_report(request: Request, plan_id: str, unit_id: str, period: str, web: Web = Depends(current)):
+    path, _, _ = web.unit_context(plan_id, unit_id)
+    chosen = pipeline.report_form(path, period).period
+    form = await request.form()
+    fmt = str(form.get("format") or "docx")
+    upload = form.get("workbook")
+    if upload is not None and getattr(upload, "filename", ""):
+        data, _ = await read_upload(upload, web.settings, (".xlsx",))
+        results = pipeline.unit_results(path, unit_id, chosen.id, workbook=data)
+    else:
+        results = pipeline.unit_results(path, unit_id, chosen.id, fields=form)
+    loaded, document = pipeline.unit_report_document(path, unit_id, chosen.id, results)
+    made = pipeline.make_document(document, loaded.registry, pdf=fmt == "pdf")
+    return deliver(made, f"{unit_id}-bao-cao-{chosen.id}", fmt)

@@ -1,0 +1,30 @@
+"""One unit of a plan: its sub-plan's structure, and the sub-plan downloaded with the secretary's fields."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from .. import pipeline
+from .common import Web, current, deliver
+
+router = APIRouter()
+
+
+@router.get("/plans/{plan_id}/units/{unit_id}", response_class=HTMLResponse)
+def unit_page(request: Request, plan_id: str, unit_id: str, web: Web = Depends(current)):
+    path, summary, unit = web.unit_context(plan_id, unit_id)
+    _, document = pipeline.unit_subplan(path, unit_id)
+    registry = summary["loaded"].registry
+    return web.page(request, "unit.html", plan=summary, unit=unit, document=document, pdf=pipeline.pdf_available(),
+                    head=registry.head_title(unit), periods=summary["context"].cascade.periods)
+
+
+@router.post("/plans/{plan_id}/units/{unit_id}/subplan")
+async def download_subplan(request: Request, plan_id: str, unit_id: str, web: Web = Depends(current)):
+    path, _, _ = web.unit_context(plan_id, unit_id)
+    form = await request.form()
+    fmt = str(form.get("format") or "docx")
+    loaded, document = pipeline.unit_subplan(path, unit_id, pipeline.edits_from_form(form))
+    made = pipeline.make_document(document, loaded.registry, pdf=fmt in ("pdf", "preview"))
+    return deliver(made, f"{unit_id}-ke-hoach", fmt)
