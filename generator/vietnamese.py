@@ -10,6 +10,8 @@ import re
 import unicodedata
 from datetime import date
 
+from .vocabulary import END_MARK, SO_LABEL
+
 # Blank fields of a draft, to be filled in by the văn thư at registration (Điều 15).
 DRAFT_BLANK = " " * 6
 
@@ -68,17 +70,17 @@ def so_ky_hieu(number: int | None, ky_hieu_text: str) -> str:
     """"Số: 07/KH-UBND"; a draft leaves the number blank: "Số:      /KH-UBND"."""
     shown = DRAFT_BLANK if number is None else number_text(number)
     separator = "" if number is None else " "
-    return f"Số:{separator}{shown}/{ky_hieu_text}"
+    return f"{SO_LABEL}{separator}{shown}/{ky_hieu_text}"
 
 
 def end_mark(text: str) -> str:
     """Close the content with "./." after the last sentence, as every Phụ lục III sample does."""
     text = text.rstrip()
-    if text.endswith("./."):
+    if text.endswith(END_MARK):
         return text
     if text.endswith("."):
         return text + "/."
-    return text + "./."
+    return text + END_MARK
 
 
 _SLUG_DROP = re.compile(r"[^a-z0-9]+")

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from .. import inline
 from ..ooxml.document import body_outline, resolver_of, visual_lines
 from ..ooxml.reading import FormatResolver
-from ..vocabulary import AUTHORITY_PREFIXES
+from ..vocabulary import AUTHORITY_PREFIXES, DIEM
 
 END_OF_SENTENCE = tuple('.;:!?”")]…')
 SEPARATOR = re.compile(r"^[\s\-_–—=*.·]{3,}$")
-LIST_ITEM = re.compile(r"^[a-zđ]\)\s")
+LIST_ITEM = DIEM  # "a) …": a new điểm, never the continuation of a sentence
 
 
 @dataclass
