@@ -11,8 +11,8 @@ PLAN_2026 := data/gia-lai-2025/ke-hoach-dan-van-2026.yaml
 # vanban is installed into the venv again only when pyproject.toml is newer than these stamps.
 STAMP := $(VENV)/.installed-stamp
 TEST_STAMP := $(VENV)/.installed-test-stamp
-# pip and setuptools speak English: quiet, and their warnings silenced (errors still show).
-PIP := PYTHONWARNINGS=ignore PIP_DISABLE_PIP_VERSION_CHECK=1 $(BIN)/pip install -q --no-warn-script-location
+# pip and setuptools speak English: -qq and PYTHONWARNINGS silence their notes and warnings; errors still show.
+PIP := PYTHONWARNINGS=ignore PIP_DISABLE_PIP_VERSION_CHECK=1 $(BIN)/pip install -qq --no-warn-script-location
 
 .PHONY: demo test bench install install-test system-deps templates font-metrics national-units clean
 
