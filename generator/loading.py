@@ -15,7 +15,10 @@ import yaml
 
 from . import resources
 from .errors import InputError, InputErrors
+from .layout import default_layout
+from .metrics import text_width_twips
 from .model import Plan, Registry, Unit, UnitKind
+from .ooxml import twips_to_mm
 from .validation import did_you_mean, validate
 from .vocabulary import document_types
 from .yamlio import YamlDocument, load
@@ -77,10 +80,6 @@ def load_registry(path: Path) -> UnitsRegistry:
 
 def header_problems(registry: Registry, source: YamlDocument) -> list[InputError]:
     """Header lines wider than the issuer column would wrap in the document: each is refused with its width."""
-    from .layout import default_layout
-    from .metrics import text_width_twips
-    from .ooxml import twips_to_mm
-
     layout = default_layout()
     room = layout.header_table.left_content
     errors = []
