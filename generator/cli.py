@@ -28,7 +28,7 @@ from .cli_vi import (
     usage_error_message,
 )
 from .check import report as check_report
-from .errors import InputError, Location, VanbanError
+from .errors import ExitCode, InputError, Location, VanbanError
 
 app = typer.Typer(
     cls=VietnameseGroup,
@@ -84,7 +84,7 @@ def render(
         typer.echo(str(result.pdf))
     if not result.report.ok:
         typer.echo(check_report.as_text(result.report), err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.FAILED)
 
 
 @app.command(cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
@@ -182,7 +182,7 @@ def consolidate(plan: PlanArgument, period: PeriodOption,
         typer.echo("Báo cáo chậm: " + ", ".join(result.names[u] for u in result.late))
     if not result.report.ok:
         typer.echo(check_report.as_text(result.report), err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.FAILED)
 
 
 @app.command("import", cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
@@ -323,11 +323,11 @@ def check(
         for report in reports:
             typer.echo(check_report.as_text(report))
     if not all(report.ok for report in reports):
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.FAILED)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the console script; returns the exit code (0 ok, 1 failure, 2 bad input)."""
+    """Entry point of the console script; returns the exit code (errors.ExitCode)."""
     argv = sys.argv[1:] if argv is None else argv
     _state["debug"] = "--debug" in argv
     argv = [a for a in argv if a != "--debug"]  # accepted anywhere on the line, not only before the command
@@ -335,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # Without standalone mode Typer returns the exit code of typer.Exit instead of raising it.
         result = app(args=argv, prog_name="vanban", standalone_mode=False)
-        if result == 130:  # Typer turns Ctrl-C inside a command into Exit(130), which Click returns
+        if result == ExitCode.INTERRUPTED:  # Typer turns Ctrl-C inside a command into Exit(130), which Click returns
             return _interrupted()
         if isinstance(result, int):
             return result
@@ -344,26 +344,26 @@ def main(argv: list[str] | None = None) -> int:
         return error.exit_code
     except UsageError as error:
         if type(error).__name__ == "NoArgsIsHelpError":
-            return 0  # the help has been shown
+            return ExitCode.OK  # the help has been shown
         commands = [c.name for c in app.registered_commands if c.name] + [
             c.callback.__name__ for c in app.registered_commands if c.callback]
         message = usage_error_message(error, commands)
         _report(f"Lỗi: {message}{'' if message.endswith('?') else '.'} Chạy «vanban --help» để xem hướng dẫn.")
-        return 2
+        return ExitCode.BAD_INPUT
     except KeyboardInterrupt:
         return _interrupted()
     except typer.Exit as stop:
         return stop.exit_code
     except Exception as error:  # noqa: BLE001 - the last guard: no traceback for users
         _report(f"Lỗi không lường trước: {error!r}. Chạy lại với --debug để xem chi tiết và báo cho nhóm phát triển.")
-        return 1
-    return 0
+        return ExitCode.FAILED
+    return ExitCode.OK
 
 
 def _interrupted() -> int:
     _report("Đã dừng theo yêu cầu; các tệp đã ghi xong vẫn nguyên vẹn, danh mục manifest.json ghi rõ phần đã làm. "
             "Chạy lại đúng lệnh đó để làm tiếp.")
-    return 130
+    return ExitCode.INTERRUPTED
 
 
 def _stop_on_sigterm() -> None:

@@ -15,11 +15,11 @@ from fastapi import Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from .. import inline, pipeline
+from .. import inline, pipeline, resources
 from ..errors import InputError, VanbanError
 
-HERE = Path(__file__).parent
-DATA = Path(__file__).resolve().parents[2] / "data"  # the shipped plans and registries: the one place the web app looks for them
+HERE = resources.web_assets()
+DATA = resources.datasets()  # the shipped plans and registries: the one place the web app looks for them
 ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,120}$")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
