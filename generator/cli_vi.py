@@ -50,7 +50,7 @@ def _vietnamese_range(low, high) -> str | None:
 
 
 def install_rich_texts() -> None:
-    from typer import core, rich_utils
+    from typer import core, rich_utils  # rich_utils loads rich: only when the CLI actually starts
 
     for name, text in _RICH_TEXTS.items():
         if hasattr(rich_utils, name):

@@ -11,8 +11,8 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import InputError, InputErrors
-from .yamlio import YamlDocument
+from .errors import InputError, InputErrors, Location
+from .yamlio import YamlDocument, format_path
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -121,9 +121,6 @@ def validate(model: type[M], source: YamlDocument, data=None, prefix: tuple = ()
 
 def validate_fields(model: type[M], data, label: str = "biểu mẫu") -> M:
     """Validate data that came from a form rather than a file: locations are field paths only."""
-    from .errors import Location
-    from .yamlio import format_path
-
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -117,7 +117,7 @@ def build_province(province: dict, agencies: list[dict]) -> dict:
 
 def migration_table() -> dict:
     """Old huyện and xã (GSO codes) → the 2025 commune-level units that took them over."""
-    import vietnamadminunits
+    import vietnamadminunits  # only in the "data" extra (make national-units), never needed at run time
 
     base = Path(vietnamadminunits.__file__).parent / "data"
     db = sqlite3.connect(base / "dataset.db")
@@ -152,8 +152,9 @@ def migration_table() -> dict:
 
 
 def main() -> None:
+    # the "data" extra's packages (make national-units): vanban never needs them at run time
     import vietnam_provinces
-    import vietnamadminunits
+    import vietnamadminunits  # noqa: I001 - see above
 
     source = (f"vietnam-provinces {vietnam_provinces.__version__} (dữ liệu {vietnam_provinces.__data_version__}), "
               f"vietnamadminunits {getattr(vietnamadminunits, '__version__', '1.0.4')}; sinh ngày {dt.date.today()}")

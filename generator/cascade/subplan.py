@@ -9,6 +9,7 @@ and the unit's override file; this module only decides what goes where.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +21,8 @@ from ..model import Cascade, Document, Node, Signer, Unit
 from ..validation import did_you_mean
 from ..vietnamese import ky_hieu, number_text, short_date
 from ..vocabulary import document_types
-from .profiles import ProfileBook, Sourced, load_override
-from .wording import Wording, capitalise, lower_first
+from .profiles import ProfileBook, Sourced, load_override, load_profiles
+from .wording import Wording, capitalise, lower_first, placeholders
 
 ORGANISATION_TITLE = "Tổ chức thực hiện"
 
@@ -291,8 +292,6 @@ def registry_location(context: CascadeContext, unit_id: str) -> Location:
 
 def load_context(loaded: LoadedPlan) -> CascadeContext:
     """Profiles and overrides for the plan's cascade; errors when the plan has no cascade section."""
-    from .profiles import load_profiles
-
     spec = loaded.plan.cascade
     if spec is None:
         raise InputError("kế hoạch chưa có mục «cascade» (đơn vị nào phải cụ thể hóa, hạn báo cáo)",
@@ -329,11 +328,6 @@ def check_wording(context: CascadeContext) -> dict[str, list[InputError]]:
     """Every override file of the issuing units is read, and every {chỗ trống} of every profile and override
     in use is checked, before any document is written. Returns the problems by unit: a bad override fails
     its unit, a bad profile every unit of its kind; the other units go on."""
-    import difflib
-
-    from .profiles import load_override
-    from .wording import placeholders
-
     problems: dict[str, list[InputError]] = {}
     units = issuing_units(context)
     overrides = {}
