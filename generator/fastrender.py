@@ -27,7 +27,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from .errors import Location, TemplateError
-from .ooxml import esc
+from .ooxml import source as xml_text
 from .ooxml.package import Member, deflate, members_of, too_large_unpacked, write_members
 
 _TAG = re.compile(r"{[{%#]")
@@ -92,13 +92,12 @@ def check_package(raw: bytes, path: Path) -> None:
         raise TemplateError("mẫu văn bản quá lớn khi giải nén (nghi là tệp độc hại), không mở", Location(path))
 
 
-_TITLE = re.compile(r"<dc:title>.*?</dc:title>|<dc:title/>", re.S)
 
 
 @dataclass
 class _Part:
     name: str  # zip entry
-    prefix: str  # text before the rendered region (the XML declaration and, for the document, up to <w:body>)
+    prefix: str  # text before the rendered region (the XML declaration and, for the document, up to the body)
     template: object  # compiled Jinja template of the region
     suffix: str
 
@@ -123,15 +122,14 @@ class CompiledTemplate:
         # the body, rendered as docxtpl does (get_xml → patch_xml → render_xml_part)
         part = document.docx.part
         whole = part.blob.decode("utf-8")
-        start, end = whole.index("<w:body"), whole.rindex("</w:body>") + len("</w:body>")
+        start, end = xml_text.body_bounds(whole)
         self.parts.append(_Part(str(part.partname).lstrip("/"), whole[:start],
                                 self._compile(document, document.get_xml(), environment), whole[end:]))
         for rel in part.rels.values():
             if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external:
                 xml = document.get_part_xml(rel.target_part)
                 if _TAG.search(xml):
-                    declaration = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                    self.parts.append(_Part(str(rel.target_part.partname).lstrip("/"), declaration,
+                    self.parts.append(_Part(str(rel.target_part.partname).lstrip("/"), xml_text.XML_DECLARATION,
                                             self._compile(document, xml, environment), ""))
         self.has_column_loops = "{%tc" in whole or "{%- tc" in whole
         core = next((m for m in self.members if m.name == "docProps/core.xml"), None)
@@ -140,7 +138,7 @@ class CompiledTemplate:
             self.core = zlib.decompress(core.data, -15).decode("utf-8")
 
     def _compile(self, document: DocxTemplate, xml: str, environment):
-        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", document.patch_xml(xml))
+        source = xml_text.paragraphs_on_lines(document.patch_xml(xml))
         self.sources.append(source)
         try:
             return environment.from_string(source)
@@ -171,7 +169,7 @@ class CompiledTemplate:
 
     def _render(self, template, context) -> str:
         xml = template.render(context)
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = xml_text.paragraphs_joined(xml)
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if "\t" in xml or "\n" in xml or "\a" in xml or "\f" in xml:
             xml = self._listing(xml)  # tabs and line breaks inside text, as docxtpl resolves them
@@ -181,12 +179,11 @@ class CompiledTemplate:
         changed: dict[str, bytes] = {}
         for part in self.parts:
             region = self._render(part.template, context)
-            if "<w:body" in region and (self.has_column_loops or "docPr" in region):
+            if xml_text.is_body(region) and (self.has_column_loops or "docPr" in region):
                 region = self._fix_tree(region)
             changed[part.name] = (part.prefix + region + part.suffix).encode("utf-8")
         if title is not None and self.core is not None:
-            changed["docProps/core.xml"] = _TITLE.sub(f"<dc:title>{esc(title)}</dc:title>", self.core, count=1) \
-                .encode("utf-8")
+            changed["docProps/core.xml"] = xml_text.with_title(self.core, title).encode("utf-8")
         members: list[Member] = [deflate(m.name, changed[m.name]) if m.name in changed else m for m in self.members]
         return write_members(members)
 

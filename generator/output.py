@@ -5,10 +5,10 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
-import zipfile
 from pathlib import Path
 
 from .errors import Location, OutputError
+from .ooxml.package import last_saved_by
 
 _REASONS = {errno.ENOSPC: "ổ đĩa đã đầy", errno.EACCES: "không có quyền ghi", errno.EPERM: "không có quyền ghi",
             errno.EROFS: "ổ đĩa chỉ cho đọc", errno.ENOTDIR: "đường dẫn có một phần không phải thư mục",
@@ -67,13 +67,7 @@ def append_line(path: Path, line: str) -> None:
 
 def written_by_vanban(path: Path) -> bool:
     """Whether a .docx was last saved by vanban (Word and LibreOffice rewrite these properties on save)."""
-    try:
-        with zipfile.ZipFile(path) as package:
-            app = package.read("docProps/app.xml").decode("utf-8", "replace")
-            core = package.read("docProps/core.xml").decode("utf-8", "replace")
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return False
-    return "<Application>vanban</Application>" in app and "<cp:lastModifiedBy>vanban</cp:lastModifiedBy>" in core
+    return last_saved_by(path) == ("vanban", "vanban")
 
 
 def keep_edited(path: Path, force: bool, shown: str | Path | None = None) -> None:

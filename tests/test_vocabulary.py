@@ -81,7 +81,8 @@ def test_the_rules_keep_only_the_decrees_ranges_and_the_layout_says_what_is_chos
     assert inspections.prescribed("noi_nhan_label") == {"bold": True, "italic": True, "caps": False, "centred": False}
 
 
-RAW_OOXML = re.compile(r"""qn\(|["']w:|\{http""")
+# qn("w:p"), a "w:val" attribute, a {namespace}tag, or element markup such as "<w:body" / "</w:p>"
+RAW_OOXML = re.compile(r"""qn\(|["']w:|\{http|</?(w|wp|a|v|mc|dc|cp):[A-Za-z]""")
 
 
 def test_raw_ooxml_appears_only_in_the_ooxml_package_and_the_template_builder():

@@ -1,4 +1,5 @@
-"""Writing .docx packages (zip files) byte-for-byte reproducibly.
+"""Packages (the zip files of .docx and .xlsx): written byte-for-byte reproducibly, guarded when read, and
+who last saved them.
 
 A zip entry normally carries the time it was written; vanban fixes every entry's time, order,
 permissions and compression so that the same document always gives the same bytes (a batch rerun,
@@ -8,8 +9,12 @@ an e-office system comparing sha256 sums).
 from __future__ import annotations
 
 import io
+import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 # A .docx or .xlsx from a user's hands is opened only if it unpacks to a sane size: a real document of
@@ -26,6 +31,24 @@ def too_large_unpacked(source) -> bool:
     with zipfile.ZipFile(source) as package:
         infos = package.infolist()
     return len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_UNCOMPRESSED
+_APPLICATION = re.compile(r"<Application>([^<]*)</Application>")
+_LAST_MODIFIED_BY = re.compile(r"<cp:lastModifiedBy>([^<]*)</cp:lastModifiedBy>")
+
+
+def last_saved_by(path) -> tuple[str | None, str | None]:
+    """The application and the person that last saved the package at ``path`` (``docProps/app.xml``'s
+    Application, ``docProps/core.xml``'s lastModifiedBy): Word and LibreOffice rewrite both on save.
+    ``(None, None)`` when the file is not a readable package."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            app = package.read("docProps/app.xml").decode("utf-8", "replace")
+            core = package.read("docProps/core.xml").decode("utf-8", "replace")
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return None, None
+    application, person = _APPLICATION.search(app), _LAST_MODIFIED_BY.search(core)
+    return (application[1] if application else None), (person[1] if person else None)
+
+
 CONTENT_TYPES = "[Content_Types].xml"
 
 
@@ -56,9 +79,6 @@ def normalise_package(data: bytes) -> bytes:
 
 # ---------------------------------------------------------------- raw copies for fast batches
 
-import struct  # noqa: E402
-import zlib  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
 
 _DOS_DATE = (1 << 5) | 1  # 1980-01-01
 _LOCAL = struct.Struct("<IHHHHHIIIHH")
