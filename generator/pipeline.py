@@ -7,34 +7,28 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import inline
+import yaml
+
+from . import importer, inline
+from . import units as units_
 from .batch import BatchResult, SubplanJob, UnitReportJob, run_batch
 from .cascade.subplan import issuing_units, load_context, subplan
 from .check import DocumentReport, check_docx
 from .check.fixes import fix_document
 from .errors import ConversionError, InputError
+from .importer import ImportResult
 from .loading import load_plan
-from .model import Document
+from .migrate import MigrationReport, migrate_file
+from .model import Document, Indicator, Period, Signer
 from .output import write_atomic
-from .pdf import convert_many, convert_to_pdf
+from .pdf import convert_many, convert_to_pdf, soffice
 from .produce import produce
 from .reports import consolidated_report, content_items, period_of, unit_report
-from .results.files import load_results
-from .results.workbook import build_workbook
-from .validation import validate_fields
-
-# used by the section "for the shells" at the end
-import yaml
-
-from . import importer
-from . import units as units_
-from .importer import ImportResult
-from .migrate import MigrationReport, migrate_file
-from .model import Indicator, Period, Signer
-from .pdf import soffice
 from .results import Question, Results, form_questions, from_form
-from .results.workbook import read_workbook
+from .results.files import load_results
+from .results.workbook import build_workbook, read_workbook
 from .signature import signature_block
+from .validation import validate_fields
 from .vietnamese import date_line, ky_hieu, so_ky_hieu
 
 
