@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import yaml
 
+from . import resources
 from .errors import InputError, Location
 
 # Non-letters that TCVN3 uses for Vietnamese letters (µ = à, ¹ = ạ, ® = đ …), and Latin-1 letters that
@@ -28,7 +28,7 @@ VIETNAMESE_ONLY = re.compile(r"[ăđơưĂĐƠƯ\u1ea0-\u1ef9]")
 
 @lru_cache(maxsize=1)
 def tcvn3_table() -> dict[str, str]:
-    text = resources.files("generator.data").joinpath("tcvn3.yaml").read_text("utf-8")
+    text = resources.data_text("tcvn3.yaml")
     return {k: v for k, v in yaml.safe_load(text)["table"].items()}
 
 

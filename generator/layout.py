@@ -7,11 +7,11 @@ them, so a rule's length and the column it is centred in cannot disagree.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
 import yaml
 from pydantic import BaseModel, ConfigDict
 
+from . import resources
 from .ooxml import mm
 from .ooxml.parts import PageSetup
 
@@ -143,5 +143,5 @@ class Layout(_Frozen):
 
 @lru_cache(maxsize=1)
 def default_layout() -> Layout:
-    text = resources.files("generator.data").joinpath("layout-nd30.yaml").read_text("utf-8")
+    text = resources.data_text("layout-nd30.yaml")
     return Layout.model_validate(yaml.safe_load(text))

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from importlib import resources
 
+from . import resources
 from .ooxml import TWIPS_PER_PT
 
 
 @lru_cache(maxsize=1)
 def _metrics() -> dict:
-    return json.loads(resources.files("generator.data").joinpath("font_metrics.json").read_text("utf-8"))
+    return json.loads(resources.data_text("font_metrics.json"))
 
 
 def _style(bold: bool, italic: bool) -> str:

@@ -13,11 +13,11 @@ import json
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import yaml
 
+from . import resources
 from .errors import InputError, Location
 from .loading import UnitsRegistry, load_registry, registry_named
 from .model import Unit
@@ -62,7 +62,7 @@ def merger_table() -> dict:
 
 @lru_cache(maxsize=1)
 def agency_mergers() -> dict:
-    return yaml.safe_load(resources.files("generator.data").joinpath("agency-mergers-2025.yaml").read_text("utf-8"))
+    return yaml.safe_load(resources.data_text("agency-mergers-2025.yaml"))
 
 
 class Migrator:

@@ -11,11 +11,11 @@ from ``data/report-wording.yaml``.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
 import yaml
 from pydantic import BaseModel, ConfigDict
 
+from . import resources
 from .cascade.profiles import load_override
 from .cascade.subplan import CascadeContext, issuing_units, wording_for
 from .cascade.wording import Wording, lower_first
@@ -65,7 +65,7 @@ class ReportWording(BaseModel):
 
 @lru_cache(maxsize=1)
 def report_wording() -> ReportWording:
-    text = resources.files("generator.data").joinpath(WORDING_FILE).read_text("utf-8")
+    text = resources.data_text(WORDING_FILE)
     return ReportWording.model_validate(yaml.safe_load(text))
 
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 
 import yaml
+
+from . import resources
 
 # ---------------------------------------------------------------- ô 1: Quốc hiệu, Tiêu ngữ
 
@@ -132,7 +133,7 @@ CONG_VAN = "CÔNG VĂN"  # a công văn has no tên loại line and no type code
 @lru_cache(maxsize=1)
 def document_types() -> dict[str, str]:
     """Phụ lục III: type abbreviation → type name ("KH" → "Kế hoạch")."""
-    text = resources.files("generator.data").joinpath("nd30-loai-van-ban.yaml").read_text("utf-8")
+    text = resources.data_text("nd30-loai-van-ban.yaml")
     return dict(yaml.safe_load(text)["types"])
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import yaml
+
+from .. import resources
 
 QUESTIONS_FILE = "report-questions.yaml"
 PER_ITEM = "{so}"  # a question asked once per content item of the plan's section II
@@ -33,7 +34,7 @@ class Question:
 @cache
 def table() -> tuple[Question, ...]:
     """The questions as written in the data file, per-item ones still with their ``{so}``, ``{ten}``."""
-    text = resources.files("generator.data").joinpath(QUESTIONS_FILE).read_text("utf-8")
+    text = resources.data_text(QUESTIONS_FILE)
     return tuple(Question(key=entry["id"], label=entry["label"], kind=entry["kind"], form_label=entry.get("form"),
                           field=entry.get("field"), html_id=entry.get("html_id"))
                  for entry in yaml.safe_load(text))
