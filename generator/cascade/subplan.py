@@ -25,6 +25,17 @@ from .profiles import ProfileBook, Sourced, load_override, load_profiles
 from .wording import Wording, capitalise, lower_first, placeholders
 
 ORGANISATION_TITLE = "Tổ chức thực hiện"
+CONTENT_ID = "noi-dung"  # the content section (mục II) of a plan and of every sub-plan
+
+
+def item_id(node: Node, position: int) -> str:
+    """The id of a content item: its own, else ``muc-<n>`` (n: its 1-based position in the parent)."""
+    return node.id or f"muc-{position}"
+
+
+def content_section(document: Document) -> Node | None:
+    """The section with ``id: noi-dung`` (mục II, whose items are the tasks), or None."""
+    return next((section for section in document.sections if section.id == CONTENT_ID), None)
 
 
 @dataclass(frozen=True)
@@ -193,6 +204,9 @@ class _Adapter:
         if role is None:
             return None
         children = [self.node(child, path + ("items", i)) for i, child in enumerate(node.items)]
+        if node.id == CONTENT_ID:  # the tasks keep the parent's ids, so reports can follow them
+            children = [c and {**c, "id": item_id(child, i + 1)} for i, child in enumerate(node.items)
+                        for c in [children[i]]]
         children = [c for c in children if c]
         if node.items and not children and not (node.paragraphs or node.text):
             return None
@@ -202,7 +216,7 @@ class _Adapter:
             intro = Wording({**self.wording.values, "chu_tri": leads}).fill(
                 self.profile.model.support_intro, self.profile.location("support_intro"))
             paragraphs.insert(0, intro)
-        out = {"title": self.words(node.title), "text": self.words(node.text), "paragraphs": paragraphs,
+        out = {"id": node.id, "title": self.words(node.title), "text": self.words(node.text), "paragraphs": paragraphs,
                "items": children}
         return {k: v for k, v in out.items() if v not in (None, [])}
 
