@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from . import importer, inline
+from . import importer
 from . import units as units_
 from .batch import BatchResult, SubplanJob, UnitReportJob, run_batch
 from .cascade.subplan import issuing_units, load_context, subplan
@@ -23,7 +23,7 @@ from .model import Document, Indicator, Period, Signer
 from .output import write_atomic
 from .pdf import convert_many, convert_to_pdf, soffice
 from .produce import produce
-from .reports import consolidated_report, content_items, period_of, unit_report
+from .reports import consolidated_report, period_of, unit_items, unit_report
 from .results import Question, Results, form_questions, from_form
 from .results.files import load_results
 from .results.workbook import build_workbook, read_workbook
@@ -88,12 +88,14 @@ def _report_inputs(plan_path: Path, period_id: str, results_dir: Path | None):
     if results_dir is not None:
         found = load_results(Path(results_dir), units=issuing_units(context), period=period,
                              indicator_ids=[i.id for i in context.cascade.indicators],
-                             item_count=len(content_items(context)), registry_ids=set(loaded.registry.units))
+                             item_ids=lambda unit_id: [item.id for item in unit_items(context, unit_id)],
+                             registry_ids=set(loaded.registry.units))
     return loaded, context, period, found
 
 
 def results_templates(plan_path: Path, period_id: str, out_dir: Path, *, units: list[str] | None = None) -> list[Path]:
-    """One Excel workbook per unit for ``period_id``: the indicators and questions of its report."""
+    """One Excel workbook per unit for ``period_id``: the indicators and questions of its report, one question per
+    item of the unit's own sub-plan (its numbers and titles)."""
     loaded, context, period, _ = _report_inputs(plan_path, period_id, None)
     targets = issuing_units(context)
     if units:
@@ -101,11 +103,12 @@ def results_templates(plan_path: Path, period_id: str, out_dir: Path, *, units: 
         if unknown:
             raise InputError(f"đơn vị {', '.join(unknown)} không thuộc danh sách phải báo cáo")
         targets = [u for u in targets if u in units]
-    titles = [inline.plain(item.title or item.text or "") for item in content_items(context)]
     written = []
     for unit_id in targets:
+        items = unit_items(context, unit_id)
         data = build_workbook(plan_slug=loaded.slug, unit_id=unit_id, unit_name=loaded.registry.unit(unit_id).name,
-                              period=period, indicators=context.cascade.indicators, item_titles=titles)
+                              period=period, indicators=context.cascade.indicators,
+                              item_titles=[item.plain_title for item in items], item_ids=[item.id for item in items])
         written.append(write_atomic(Path(out_dir) / f"{unit_id}.xlsx", data))
     return written
 
@@ -330,18 +333,24 @@ def edits_from_form(fields) -> UnitEdits:
 
 @dataclass(frozen=True)
 class ReportForm:
-    """What a unit's report for one period asks: the figures, the content items and the questions."""
+    """What a unit's report for one period asks: the figures, the items of the unit's own sub-plan (its
+    numbers and titles) and the questions."""
 
     period: Period
     indicators: list[Indicator]
     item_titles: list[str]
+    item_ids: list[str]
     questions: list[Question]  # those of data/report-questions.yaml the web form asks
 
 
-def report_form(plan_path: Path, period_id: str) -> ReportForm:
+def report_form(plan_path: Path, period_id: str, unit_id: str) -> ReportForm:
     context = load_context(load_plan(plan_path))
-    titles = [inline.plain(item.title or item.text or "") for item in content_items(context)]
-    return ReportForm(period_of(context, period_id), list(context.cascade.indicators), titles,
+    if unit_id not in issuing_units(context):
+        raise InputError(f"đơn vị «{unit_id}» không phải báo cáo kế hoạch này")
+    period = period_of(context, period_id)
+    items = unit_items(context, unit_id)
+    titles = [item.plain_title for item in items]
+    return ReportForm(period, list(context.cascade.indicators), titles, [item.id for item in items],
                       form_questions(titles))
 
 
@@ -349,12 +358,12 @@ def unit_results(plan_path: Path, unit_id: str, period_id: str, *, fields=None,
                  workbook: bytes | None = None) -> Results:
     """A unit's results for the period, from an uploaded workbook (its bytes) or else from form fields;
     validated like a results file of ``vanban report --results``."""
-    form = report_form(plan_path, period_id)
+    form = report_form(plan_path, period_id, unit_id)
     if workbook is not None:
         with tempfile.TemporaryDirectory(prefix="vanban-web-") as work:
             path = Path(work) / f"{unit_id}.xlsx"
             path.write_bytes(workbook)
             return read_workbook(path, unit_id=unit_id, period=form.period,
-                                 indicator_ids=[i.id for i in form.indicators], item_count=len(form.item_titles))
+                                 indicator_ids=[i.id for i in form.indicators], item_ids=form.item_ids)
     return from_form(fields or {}, unit_id=unit_id, period=form.period, indicators=form.indicators,
                      item_titles=form.item_titles)

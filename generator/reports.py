@@ -10,14 +10,17 @@ from ``data/report-wording.yaml``.
 
 from __future__ import annotations
 
+import difflib
+import weakref
+from dataclasses import dataclass
 from functools import lru_cache
 
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-from . import resources
+from . import inline, resources
 from .cascade.profiles import load_override
-from .cascade.subplan import CascadeContext, issuing_units, wording_for
+from .cascade.subplan import CascadeContext, content_section, issuing_units, item_id, subplan, wording_for
 from .cascade.wording import Wording, lower_first
 from .derive import _cell
 from .errors import InputError, Location
@@ -50,6 +53,7 @@ class _Sections(BaseModel):
     weaknesses: str
     next_steps: str
     proposals: str
+    own_tasks: str  # the consolidated report's part for the units' own tasks
 
 
 class ReportWording(BaseModel):
@@ -81,13 +85,95 @@ def period_of(context: CascadeContext, period_id: str) -> Period:
                      context.where("periods"))
 
 
+def _is_organisation(node: Node) -> bool:
+    return node.id == "to-chuc-thuc-hien" or (node.title or "").lower().startswith("tổ chức thực hiện")
+
+
+def _content_section(document: Document) -> Node | None:
+    """The content section of a plan or sub-plan: the section with id ``noi-dung``; for a plan that gives no
+    ids (an imported one), the last section that is not «Tổ chức thực hiện»."""
+    found = content_section(document)
+    if found is not None:
+        return found
+    sections = [s for s in document.sections if not _is_organisation(s)]
+    return sections[-1] if sections else None
+
+
 def content_items(context: CascadeContext) -> list[Node]:
-    """The items of the plan's content section — the section with id ``noi-dung``, else the last section that
-    is not «Tổ chức thực hiện»; every report has one subsection per item."""
-    sections = [s for s in context.parent.sections
-                if not (s.id == "to-chuc-thuc-hien" or (s.title or "").lower().startswith("tổ chức thực hiện"))]
-    chosen = next((s for s in sections if s.id == "noi-dung"), sections[-1] if sections else None)
+    """The items of the parent plan's content section (mục II); the consolidated report has one
+    subsection per item."""
+    chosen = _content_section(context.parent)
     return list(chosen.items) if chosen else []
+
+
+@dataclass(frozen=True)
+class ReportItem:
+    """One item of a unit's report: an item of the content section of the unit's OWN sub-plan."""
+
+    number: int  # its number in the unit's plan: the key of ``texts.results`` the unit fills
+    id: str  # the parent item's id (``muc-<n>`` where the parent gives none), or the unit's own task id
+    title: str  # as the unit's plan words it (inline markup kept)
+    parent_number: int | None  # its number in the parent plan; None for a task of the unit's own
+
+    @property
+    def plain_title(self) -> str:
+        return inline.plain(self.title)
+
+
+def _title(node: Node) -> str:
+    return node.title or node.text or ""
+
+
+def parent_item_ids(context: CascadeContext) -> list[str]:
+    """The id of every item of the parent's content section, ``muc-<n>`` where the plan gives none."""
+    return [item_id(item, n) for n, item in enumerate(content_items(context), 1)]
+
+
+def _matched_ids(nodes: list[Node], context: CascadeContext) -> list[str]:
+    """Ids of the sub-plan's items: their own, else the parent item they were copied from (the sub-plan keeps
+    the parent's order; titles may differ by the unit's scope words), else ``rieng-<n>``."""
+    parents = [inline.plain(_title(item)) for item in content_items(context)]
+    ids = parent_item_ids(context)
+    out, start = [], 0
+    for index, node in enumerate(nodes, 1):
+        if node.id:
+            out.append(node.id)
+            if node.id in ids:
+                start = ids.index(node.id) + 1
+            continue
+        title = inline.plain(_title(node))
+        ratios = [(difflib.SequenceMatcher(None, title, parents[k]).ratio(), k) for k in range(start, len(parents))]
+        best = max(ratios, key=lambda pair: (pair[0], -pair[1]), default=(0.0, -1))
+        if best[0] >= 0.75:
+            out.append(ids[best[1]])
+            start = best[1] + 1
+        else:
+            out.append(f"rieng-{index}")
+    return out
+
+
+_CACHE: dict[int, tuple[weakref.ref, dict[str, list[ReportItem]]]] = {}
+
+
+def unit_items(context: CascadeContext, unit_id: str) -> list[ReportItem]:
+    """The items a unit reports on: exactly those of its own sub-plan's content section, in its order, with its
+    numbers and titles (its own tasks included, the items it was not given left out). Cached per context and
+    unit: a batch makes one report per unit and the consolidation reads every unit's items."""
+    key = id(context)
+    entry = _CACHE.get(key)
+    if entry is None or entry[0]() is not context:
+        for stale in [k for k, (ref, _) in _CACHE.items() if ref() is None]:
+            del _CACHE[stale]
+        entry = _CACHE[key] = (weakref.ref(context), {})
+    cache = entry[1]
+    if unit_id not in cache:
+        section = _content_section(subplan(unit_id, context))
+        nodes = list(section.items) if section else []
+        ids = parent_item_ids(context)
+        cache[unit_id] = [ReportItem(number=n, id=own_id, title=_title(node),
+                                     parent_number=ids.index(own_id) + 1 if own_id in ids else None)
+                          for n, (node, own_id) in enumerate(zip(nodes, _matched_ids(nodes, context)), 1)]
+    return cache[unit_id]
 
 
 def _citation(name: str, number: int | None, date, type_code: str, unit_code: str, year: int) -> str:
@@ -112,8 +198,9 @@ def _period_values(context: CascadeContext, period: Period, unit_name: str) -> d
             "han_bao_cao": short_date(period.deadline), "ten_don_vi": unit_name}
 
 
-def _sections(context: CascadeContext, wording: Wording, leadership: list[str], results_intro: list[str],
-              item_texts: list[list[str]], texts) -> list[dict]:
+def _sections(wording: Wording, leadership: list[str], results_intro: list[str],
+              items: list[tuple[str, list[str]]], texts) -> list[dict]:
+    """The report's sections; ``items`` are the (title, paragraphs) of mục II's subsections, in order."""
     words = report_wording()
     blank = words.placeholder
     s = words.sections
@@ -121,8 +208,7 @@ def _sections(context: CascadeContext, wording: Wording, leadership: list[str], 
     def text(value: str | None) -> list[str]:
         return [value] if value else [blank]
 
-    results_items = [{"title": item.title or item.text or "", "paragraphs": paragraphs or [blank]}
-                     for item, paragraphs in zip(content_items(context), item_texts)]
+    results_items = [{"title": title, "paragraphs": paragraphs or [blank]} for title, paragraphs in items]
     return [
         {"title": s.leadership, "paragraphs": leadership},
         {"title": s.results, "paragraphs": results_intro, "items": results_items},
@@ -159,8 +245,9 @@ def unit_report(context: CascadeContext, unit_id: str, period: Period, results: 
     if indicators:
         indicators[-1] = indicators[-1].rstrip(";") + "."
     results_intro = ([wording.fill(words.results_intro, WHERE)] + indicators) if indicators else []
-    item_texts = [[results.texts.results[str(n)]] if str(n) in results.texts.results else []
-                  for n in range(1, len(content_items(context)) + 1)]
+    # the items of the unit's own plan, with its numbers: what the unit carries out is what it reports on
+    items = [(item.title, [results.texts.results[str(item.number)]] if str(item.number) in results.texts.results
+              else []) for item in unit_items(context, unit_id)]
     consolidator = registry.unit(context.cascade.consolidator)
     parent_unit = registry.unit(context.parent.issuer)
     kinh_gui = {"to": parent_unit.name}
@@ -173,7 +260,7 @@ def unit_report(context: CascadeContext, unit_id: str, period: Period, results: 
         "title": wording.fill(report_wording().title, WHERE),
         "kinh_gui": [kinh_gui],
         "opening": [wording.fill(words.opening, WHERE)],
-        "sections": _sections(context, wording, leadership, results_intro, item_texts, texts),
+        "sections": _sections(wording, leadership, results_intro, items, texts),
         "closing": [wording.fill(words.closing, WHERE)],
         "signer": (results.signer or Signer(role=profile.model.signer_role)).model_dump(),
         "recipients": recipients,
@@ -221,10 +308,25 @@ def consolidated_report(context: CascadeContext, period: Period, found: dict[str
     if lines:
         lines[-1] = lines[-1].rstrip(";") + "."
     results_intro = ([wording.fill(words.results_intro, WHERE)] + lines) if lines else []
-    item_texts = []
-    for number in range(1, len(content_items(context)) + 1):
-        item_texts.append([f"- {name(u)}: {found[u].results.texts.results[str(number)]}"
-                           for u in reported if str(number) in found[u].results.texts.results])
+    # Per PARENT item: each unit's result is keyed by the number of the item in its own plan, and that item
+    # maps back to the parent's by its id. Results on a unit's own tasks (not in the parent plan) go to one
+    # last part, unit by unit: the province reports on its own plan's items, and a task it did not set is not
+    # claimed as the result of one of them.
+    by_parent: dict[str, list[str]] = {parent_id: [] for parent_id in parent_item_ids(context)}
+    own: list[str] = []
+    for u in reported:
+        answers = found[u].results.texts.results
+        for item in unit_items(context, u):
+            answer = answers.get(str(item.number))
+            if answer is None:
+                continue
+            if item.parent_number is not None:
+                by_parent[item.id].append(f"- {name(u)}: {answer}")
+            else:
+                own.append(f"- {name(u)} ({lower_first(item.title)}): {answer}")
+    items = [(_title(item), by_parent[parent_id]) for item, parent_id in zip(content_items(context), by_parent)]
+    if own:
+        items.append((report_wording().sections.own_tasks, own))
     blank = Results(unit=parent.issuer, period=period.id)
     report_to = context.cascade.report_to or [r for r in parent.recipients if (r.purpose or "").startswith("báo cáo")]
     others = [r for r in parent.recipients if not (r.purpose or "").startswith("báo cáo")]
@@ -246,7 +348,7 @@ def consolidated_report(context: CascadeContext, period: Period, found: dict[str
         "title": wording.fill(report_wording().title, WHERE),
         "kinh_gui": [r.model_dump(exclude_none=True) for r in report_to],
         "opening": [wording.fill(words.opening, WHERE)],
-        "sections": _sections(context, wording, leadership, results_intro, item_texts, blank.texts),
+        "sections": _sections(wording, leadership, results_intro, items, blank.texts),
         "closing": [wording.fill(words.closing, WHERE)],
         "signer": parent.signer.model_dump(),
         "recipients": [r.model_dump(exclude_none=True) for r in others],

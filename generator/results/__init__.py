@@ -1,6 +1,6 @@
 """A unit's results for one reporting period: figures and texts, from YAML, an Excel workbook or the web form.
 
-- ``files.load_results(folder, units=…, period=…, indicator_ids=…, item_count=…, registry_ids=…)`` reads
+- ``files.load_results(folder, units=…, period=…, indicator_ids=…, item_ids=…, registry_ids=…)`` reads
   every ``<unit id>.yaml`` / ``.yml`` / ``.xlsx`` of a folder (hidden files and Excel's ``~$`` lock files
   skipped), validates all of them against the plan and raises every problem of every file at once (file,
   line or sheet and cell, field);
@@ -9,6 +9,9 @@
 
 All three validate with the same model and cross-checks (``model.py``). The questions a unit answers are
 defined once, in ``data/report-questions.yaml`` (read by ``questions.py``).
+
+The per-item answers (``texts.results``) are keyed by the number of the item in the unit's OWN sub-plan (the
+items it was given and its own tasks, as its plan numbers them); the caller passes that plan's item ids.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import InputError, InputErrors, Location
@@ -22,8 +23,9 @@ def load_yaml_results(path: Path, **expected) -> Results:
 
 
 def load_results(folder: Path, *, units: list[str], period: Period, indicator_ids: list[str],
-                 item_count: int, registry_ids: set[str]) -> dict[str, UnitResults]:
-    """Every results file of ``folder`` for ``period``; all problems of all files are raised together."""
+                 item_ids: Callable[[str], list[str]], registry_ids: set[str]) -> dict[str, UnitResults]:
+    """Every results file of ``folder`` for ``period``; all problems of all files are raised together.
+    ``item_ids(unit)`` gives the ids of the items of the unit's own plan, in its numbering."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError("không tìm thấy thư mục kết quả", Location(folder))
@@ -44,12 +46,13 @@ def load_results(folder: Path, *, units: list[str], period: Period, indicator_id
             errors.append(InputError(f"đơn vị «{unit_id}» có hai tệp kết quả ({found[unit_id].path.name} và "
                                      f"{path.name}); giữ lại một tệp", Location(path)))
             continue
-        expected = dict(unit_id=unit_id, period=period, indicator_ids=indicator_ids, item_count=item_count)
+        expected = dict(unit_id=unit_id, period=period, indicator_ids=indicator_ids)
         try:
+            ids = item_ids(unit_id)
             if path.suffix.lower() == ".xlsx":
-                results = read_workbook(path, **expected)
+                results = read_workbook(path, **expected, item_ids=ids)
             else:
-                results = load_yaml_results(path, **expected)
+                results = load_yaml_results(path, **expected, item_count=len(ids))
             found[unit_id] = UnitResults(results, path)
         except InputErrors as many:
             errors.extend(many.errors)

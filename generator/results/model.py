@@ -25,7 +25,7 @@ class NumberAndDate(_Model):
 
 
 # One field per question «texts.…» of data/report-questions.yaml; the per-item part ("results") is keyed
-# by content item number of the plan's section II: "1" … "9".
+# by the number of the item in section II of the unit's OWN sub-plan ("1" … "8" for a unit given 8 items).
 Texts = create_model(
     "Texts", __base__=_Model, __module__=__name__,
     __doc__='The written parts of a report; a missing part stays "…" for the secretary to write.',
@@ -71,6 +71,8 @@ def check_results(results: Results, where, *, unit_id: str, period: Period, indi
             errors.append(InputError(f"số liệu phải là số nguyên không âm, không phải {value}", where("indicators", key)))
     for key in results.texts.results:
         if not key.isdigit() or not 1 <= int(key) <= item_count:
-            errors.append(InputError(f"nội dung «{key}» không có: mục II của kế hoạch có các nội dung 1 đến {item_count}",
-                                     where("texts", "results", key)))
+            # the numbers are those of the unit's OWN plan (the items it was given, and its own tasks)
+            have = f"có các nội dung 1 đến {item_count}" if item_count else "không có nội dung nào"
+            errors.append(InputError(f"nội dung «{key}» không có trong kế hoạch cụ thể hóa của đơn vị: mục II "
+                                     f"của kế hoạch đó {have}", where("texts", "results", key)))
     return errors

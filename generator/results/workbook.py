@@ -26,10 +26,11 @@ from .model import Results, check_results
 from .questions import questions
 
 MARKER = "vanban-ket-qua"
-VERSION = "1"
+VERSION = "2"  # 2: the hidden sheet's column D holds the item id of each per-item question
 FIGURES = "Chỉ tiêu"
 TEXTS = "Nội dung"
 META = "_vanban"
+RESULTS_KEY = "texts.results"  # the per-item answers: "texts.results.<number in the unit's own plan>"
 FIRST_ROW = 6
 # The column headings (row FIRST_ROW - 1) of each sheet; reading checks them, so a column inserted or moved
 # is said to be one instead of being read as wrong figures.
@@ -53,7 +54,9 @@ def _style_header(cell) -> None:
 
 
 def build_workbook(*, plan_slug: str, unit_id: str, unit_name: str, period: Period, indicators: list[Indicator],
-                   item_titles: list[str]) -> bytes:
+                   item_titles: list[str], item_ids: list[str]) -> bytes:
+    """The workbook of ``unit_id``: ``item_titles`` and ``item_ids`` are the items of the unit's own plan (mục II of
+    its sub-plan), in its numbering; the hidden sheet records each per-item question's item id."""
     workbook = Workbook()
     figures = workbook.active
     figures.title = FIGURES
@@ -137,6 +140,9 @@ def build_workbook(*, plan_slug: str, unit_id: str, unit_name: str, period: Peri
         meta.cell(row=meta_row, column=1, value=TEXTS)
         meta.cell(row=meta_row, column=2, value=row)
         meta.cell(row=meta_row, column=3, value=question.key)
+        number = _item_number(question.key)
+        if number is not None:
+            meta.cell(row=meta_row, column=4, value=item_ids[number - 1])
         meta_row += 1
     for sheet in (figures, texts):
         sheet.protection.sheet = True  # headers and labels locked; only the yellow cells are open
@@ -147,6 +153,12 @@ def build_workbook(*, plan_slug: str, unit_id: str, unit_name: str, period: Peri
     buffer = io.BytesIO()
     workbook.save(buffer)
     return normalise_package(buffer.getvalue())
+
+
+def _item_number(key: str) -> int | None:
+    """3 for "texts.results.3" (the answer on item 3 of the unit's plan); None for the other questions."""
+    head, _, number = key.rpartition(".")
+    return int(number) if head == RESULTS_KEY and number.isdigit() else None
 
 
 # ---------------------------------------------------------------- reading back
@@ -162,7 +174,11 @@ def _open(path: Path):
         raise InputError("không phải tệp Excel .xlsx hợp lệ", Location(path)) from None
 
 
-def read_workbook(path: Path, *, unit_id: str, period: Period, indicator_ids: list[str], item_count: int) -> Results:
+def read_workbook(path: Path, *, unit_id: str, period: Period, indicator_ids: list[str],
+                  item_ids: list[str]) -> Results:
+    """The results of a filled workbook; ``item_ids`` are the ids of the items of the unit's own plan, in its
+    numbering. An answer is keyed by the item id the workbook recorded, so it lands on that item even when the
+    unit's plan was renumbered since; an answer on an item the plan no longer has is refused at its cell."""
     workbook = _open(path)
     where = lambda sheet, cell: Location(path, sheet=sheet, cell=cell)  # noqa: E731
     if META not in workbook.sheetnames or workbook[META]["A1"].value != MARKER:
@@ -190,6 +206,7 @@ def read_workbook(path: Path, *, unit_id: str, period: Period, indicator_ids: li
                   "texts": {"results": {}}}
     for row in meta.iter_rows(min_row=6, values_only=True):
         sheet_name, row_number, key = row[:3]
+        item_id = row[3] if len(row) > 3 else None
         if sheet_name is None:
             continue
         sheet = workbook[sheet_name]
@@ -222,6 +239,17 @@ def read_workbook(path: Path, *, unit_id: str, period: Period, indicator_ids: li
             value = sheet.cell(row=row_number, column=3).value
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
+            number = _item_number(str(key))
+            if number is not None:
+                if item_id in item_ids:
+                    key = f"{RESULTS_KEY}.{item_ids.index(item_id) + 1}"
+                elif item_id is not None or number > len(item_ids):
+                    label = sheet.cell(row=row_number, column=2).value
+                    errors.append(InputError(
+                        f"nội dung «{label}» không có trong kế hoạch cụ thể hóa của đơn vị (mục II của kế hoạch đó có "
+                        f"{len(item_ids)} nội dung); hãy tạo lại sổ bằng vanban results-template",
+                        where(sheet_name, f"C{row_number}")))
+                    continue
             problem = _put(data, key, value)
             if problem:
                 errors.append(InputError(problem, where(sheet_name, f"C{row_number}")))
@@ -238,7 +266,7 @@ def read_workbook(path: Path, *, unit_id: str, period: Period, indicator_ids: li
         raise InputError(f"dữ liệu không hợp lệ: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}",
                          Location(path, sheet=TEXTS)) from None
     problems = check_results(results, lambda *p: Location(path, field=".".join(map(str, p))),
-                             unit_id=unit_id, period=period, indicator_ids=indicator_ids, item_count=item_count)
+                             unit_id=unit_id, period=period, indicator_ids=indicator_ids, item_count=len(item_ids))
     if problems:
         raise InputErrors(problems)
     return results

@@ -18,7 +18,7 @@ UNIT = "/plans/{plan_id}/units/{unit_id}"
 @router.get(f"{UNIT}/report", response_class=HTMLResponse)
 def report_page(request: Request, plan_id: str, unit_id: str, period: str, web: Web = Depends(current)):
     path, summary, unit = web.unit_context(plan_id, unit_id)
-    form = pipeline.report_form(path, period)
+    form = pipeline.report_form(path, period, unit_id)
     texts = [q for q in form.questions if q.kind == "text" and q.path[0] == "texts"]
     others = [q for q in form.questions if q not in texts]
     return web.page(request, "report.html", plan=summary, unit=unit, period=form.period, indicators=form.indicators,
@@ -36,7 +36,7 @@ def workbook(plan_id: str, unit_id: str, period: str, web: Web = Depends(current
 @router.post(f"{UNIT}/report")
 async def download_report(request: Request, plan_id: str, unit_id: str, period: str, web: Web = Depends(current)):
     path, _, _ = web.unit_context(plan_id, unit_id)
-    chosen = pipeline.report_form(path, period).period
+    chosen = pipeline.report_form(path, period, unit_id).period
     form = await request.form()
     fmt = str(form.get("format") or "docx")
     upload = form.get("workbook")
