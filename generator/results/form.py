@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from ..errors import InputError, InputErrors, Location
 from ..model import Indicator, Period
 from ..validation import validate_fields
-from .model import Results, check_results
-from .questions import form_questions
+from .model import Results, check_results, no_such_item
+from .questions import PER_ITEM, form_questions, table
 
 FORM = "biểu mẫu"
 
@@ -36,6 +36,15 @@ def from_form(fields: Mapping, *, unit_id: str, period: Period, indicators: list
             errors.append(InputError(f"số liệu «{value}» phải là số nguyên không âm", where("indicators", indicator.id)))
         elif value:
             data["indicators"][indicator.id] = int(value)
+    # a per-item answer for a number the unit's own plan does not have (a page kept open while the plan changed)
+    asked_fields = {question.field for question in asked}
+    for template in (q.field for q in table() if q.field and PER_ITEM in q.field):
+        before, after = template.split(PER_ITEM, 1)
+        for name in sorted(str(n) for n in fields.keys()):
+            number = name[len(before):len(name) - len(after) if after else None]
+            if (name.startswith(before) and name.endswith(after) and number.isdigit() and name not in asked_fields
+                    and _text(fields, name)):
+                errors.append(InputError(no_such_item(number, len(item_titles)), Location(FORM, field=name)))
     for question in asked:
         value = _text(fields, question.field)
         if value:

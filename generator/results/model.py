@@ -53,6 +53,13 @@ class UnitResults:
         return day is not None and day > period.deadline
 
 
+def no_such_item(key: str, item_count: int) -> str:
+    """The message for an answer on item ``key`` when the unit's OWN plan (the items it was given and its own
+    tasks, which is what the unit sees numbered) has ``item_count`` items."""
+    have = f"có các nội dung 1 đến {item_count}" if item_count else "không có nội dung nào"
+    return f"nội dung «{key}» không có trong kế hoạch cụ thể hóa của đơn vị: mục II của kế hoạch đó {have}"
+
+
 def check_results(results: Results, where, *, unit_id: str, period: Period, indicator_ids: list[str],
                   item_count: int) -> list[InputError]:
     """Cross-checks a model cannot make alone; ``where(*path)`` gives the location of a field."""
@@ -71,8 +78,5 @@ def check_results(results: Results, where, *, unit_id: str, period: Period, indi
             errors.append(InputError(f"số liệu phải là số nguyên không âm, không phải {value}", where("indicators", key)))
     for key in results.texts.results:
         if not key.isdigit() or not 1 <= int(key) <= item_count:
-            # the numbers are those of the unit's OWN plan (the items it was given, and its own tasks)
-            have = f"có các nội dung 1 đến {item_count}" if item_count else "không có nội dung nào"
-            errors.append(InputError(f"nội dung «{key}» không có trong kế hoạch cụ thể hóa của đơn vị: mục II "
-                                     f"của kế hoạch đó {have}", where("texts", "results", key)))
+            errors.append(InputError(no_such_item(key, item_count), where("texts", "results", key)))
     return errors

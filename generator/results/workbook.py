@@ -22,8 +22,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..errors import InputError, InputErrors, Location
 from ..model import Indicator, Period, parse_date
 from ..ooxml.package import normalise_package, too_large_unpacked
-from .model import Results, check_results
-from .questions import questions
+from .model import Results, check_results, no_such_item
+from .questions import PER_ITEM, questions, table
 
 MARKER = "vanban-ket-qua"
 VERSION = "2"  # 2: the hidden sheet's column D holds the item id of each per-item question
@@ -155,6 +155,11 @@ def build_workbook(*, plan_slug: str, unit_id: str, unit_name: str, period: Peri
     return normalise_package(buffer.getvalue())
 
 
+def _label_prefix() -> str:
+    """"Kết quả: " — the words before the item's number in a per-item question's label."""
+    return next((q.label.split(PER_ITEM, 1)[0] for q in table() if PER_ITEM in q.key), "")
+
+
 def _item_number(key: str) -> int | None:
     """3 for "texts.results.3" (the answer on item 3 of the unit's plan); None for the other questions."""
     head, _, number = key.rpartition(".")
@@ -245,10 +250,9 @@ def read_workbook(path: Path, *, unit_id: str, period: Period, indicator_ids: li
                     key = f"{RESULTS_KEY}.{item_ids.index(item_id) + 1}"
                 elif item_id is not None or number > len(item_ids):
                     label = sheet.cell(row=row_number, column=2).value
-                    errors.append(InputError(
-                        f"nội dung «{label}» không có trong kế hoạch cụ thể hóa của đơn vị (mục II của kế hoạch đó có "
-                        f"{len(item_ids)} nội dung); hãy tạo lại sổ bằng vanban results-template",
-                        where(sheet_name, f"C{row_number}")))
+                    errors.append(InputError(no_such_item(str(label).removeprefix(_label_prefix()), len(item_ids)),
+                                             where(sheet_name, f"C{row_number}"),
+                                             hint="hãy tạo lại sổ bằng vanban results-template"))
                     continue
             problem = _put(data, key, value)
             if problem:
