@@ -11,7 +11,8 @@ import re
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, field_validator, model_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StrictInt, field_validator,
+                      model_validator)
 
 from . import inline
 from .encodings import legacy_fragment
@@ -116,6 +117,7 @@ class Unit(_Model):
     aliases: list[Text] = []
     scope: str | None = None  # "thành phố", "thị xã" where the kind's word ("huyện") does not fit
     sub_areas: str | None = None  # "phường, xã" where the kind's default does not fit
+    border: bool = False  # a unit on the national border: only such units coordinate with Biên phòng
 
 
 class Registry(_Model):
@@ -191,12 +193,26 @@ class Assignment(_Model):
     support: list[str] = []
 
 
+class OwnTask(_Model):
+    """A task the parent's "Tổ chức thực hiện" gives units by name: it becomes a task of their own plans."""
+
+    units: list[str] = Field(min_length=1)  # unit ids or kinds (Sở Nội vụ)
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")  # the task's id in the unit's plan is rieng-<id>
+    title: Text
+    time: Text | None = None
+    product: Text | None = None
+
+
 class Node(_Model):
     """A mục, khoản or điểm: a title line, or an untitled first paragraph, then paragraphs and children.
 
     Numbering (I., 1., a)) comes from position, so reordering never leaves a gap. ``assign`` limits the
-    part to some units in the cascade; without it the part applies to every unit.
+    part to some units in the cascade; without it the part applies to every unit. ``for`` (on the node, or
+    on one paragraph written as ``{text: …, for: [ubnd-huyen]}``) keeps it only in the sub-plans of those
+    unit kinds. ``time`` and ``product`` fill the sub-plans' Phụ lục phân công nhiệm vụ.
     """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
 
     id: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: Text | None = None
@@ -204,6 +220,43 @@ class Node(_Model):
     paragraphs: list[Text] = []
     items: list[Node] = []
     assign: Assignment | None = None
+    only_for: list[str] = Field(default=[], alias="for")
+    time: Text | None = Field(default=None, max_length=120)  # "Thường xuyên", "Quý III/2021"
+    product: Text | None = Field(default=None, max_length=200)  # "Kế hoạch", "Báo cáo", "Hội nghị"
+    own_task: OwnTask | None = None
+    _paragraph_for: dict[int, list[str]] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _marked_paragraphs(cls, data, handler):
+        """A paragraph written as {text: …, for: [kinds]} is kept as text; its kinds are remembered."""
+        marks: dict[int, list[str]] = {}
+        if isinstance(data, dict) and isinstance(data.get("paragraphs"), list):
+            paragraphs = []
+            for index, paragraph in enumerate(data["paragraphs"]):
+                if isinstance(paragraph, dict):
+                    kinds = paragraph.get("for")
+                    if set(paragraph) != {"text", "for"} or not isinstance(paragraph.get("text"), str) or not (
+                            isinstance(kinds, list) and kinds and all(isinstance(k, str) for k in kinds)):
+                        raise ValueError(f"đoạn thứ {index + 1} (paragraphs[{index}]) ghi dạng {{text: …, for: [loại "
+                                         "đơn vị, …]}: đúng hai trường «text» (lời văn) và «for» (danh sách mã loại "
+                                         "đơn vị thực hiện đoạn này)")
+                    marks[index] = list(kinds)
+                    paragraph = paragraph["text"]
+                paragraphs.append(paragraph)
+            data = {**data, "paragraphs": paragraphs}
+        node = handler(data)
+        if marks:
+            node._paragraph_for = marks
+        return node
+
+    def paragraph_kinds(self, index: int) -> list[str]:
+        """The unit kinds paragraph ``index`` is for ([] for every kind)."""
+        return self._paragraph_for.get(index, [])
+
+    @property
+    def marked_paragraphs(self) -> dict[int, list[str]]:
+        return dict(self._paragraph_for)
 
     @model_validator(mode="after")
     def _has_content(self):
@@ -322,6 +375,7 @@ class Cascade(_Model):
     overrides: str | None = None  # a folder of per-unit override files, <unit id>.yaml
     indicators: list[Indicator] = []
     report_to: list[Recipient] = []  # "Kính gửi" of the consolidated report; default: the plan's "báo cáo" recipients
+    last_item: str | None = None  # id of the content item that stays last in every sub-plan (sơ kết, tổng kết)
 
 
 

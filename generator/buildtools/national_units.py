@@ -29,6 +29,12 @@ from ..vietnamese import slugify, upper
 OUT = resources.national()
 SCOPE = {"xã": "xã", "phường": "phường", "đặc khu": "đặc khu"}
 SUB_AREAS = {"xã": "thôn, tổ dân phố", "phường": "tổ dân phố", "đặc khu": "thôn, tổ dân phố"}
+# Communes on the national border (registry field «border»), by GSO code. Gia Lai (52), on the border with
+# Cambodia: the xã of the former border huyện Ia Grai (Ia O 23782, Ia Chia 23788), Đức Cơ (Ia Dom 23872, Ia Nan
+# 23884, Ia Pnôn 23881) and Chư Prông (Ia Púch 23917, Ia Mơ 23737), which Nghị quyết 1664/NQ-UBTVQH15 kept
+# unchanged (../shared/reference/gia-lai-2021.md, mục 3). That these seven are exactly the border communes is
+# chưa xác minh (not checked against a list of border communes); other provinces: none filled yet.
+BORDER_COMMUNES = {52: {"23782", "23788", "23872", "23884", "23881", "23917", "23737"}}
 
 
 def fit(text: str, *, bold: bool, size: float) -> list[str]:
@@ -108,6 +114,7 @@ def build_province(province: dict, agencies: list[dict]) -> dict:
             "gso_code": f"{ward['code']:05d}",
             "scope": SCOPE[kind],
             "sub_areas": SUB_AREAS[kind],
+            **({"border": True} if f"{ward['code']:05d}" in BORDER_COMMUNES.get(province["code"], ()) else {}),
         })
     for unit in units:
         for line in unit["header"]:
