@@ -72,11 +72,16 @@ def noi_nhan(f: DocxFacts) -> list[str]:
 
 
 def test_noi_nhan_goes_to_ubnd_tinh_and_so_noi_vu_then_the_units_own_people(batch):
+    # issue 14: the Nơi nhận is at the unit's own level (its Party committee, HĐND, Ban Dân vận, MTTQ, BCĐ)
     assert noi_nhan(facts(batch, "ubnd-huyen-chu-se")) == [
-        "- UBND tỉnh (báo cáo);", "- Sở Nội vụ (báo cáo);", "- Chủ tịch, các Phó Chủ tịch UBND huyện;",
-        "- Các phòng, ban, đơn vị thuộc Ủy ban nhân dân huyện;", "- UBND các xã, thị trấn;", "- Lưu: VT, NV."]
+        "- UBND tỉnh (báo cáo);", "- Sở Nội vụ (báo cáo);", "- TT Huyện ủy, TT HĐND huyện (báo cáo);",
+        "- Ban Dân vận Huyện ủy (phối hợp);", "- BCĐ thực hiện QCDC ở cơ sở huyện;",
+        "- UBMTTQVN và các đoàn thể huyện;", "- Chủ tịch, các Phó Chủ tịch UBND huyện;",
+        "- Các phòng, ban, đơn vị thuộc Ủy ban nhân dân huyện;", "- Công an huyện;",
+        "- Ban Chỉ huy Quân sự huyện;", "- UBND các xã, thị trấn;", "- Lưu: VT, NV."]
     assert noi_nhan(facts(batch, "so-tu-phap")) == [
-        "- UBND tỉnh (báo cáo);", "- Sở Nội vụ (báo cáo);", "- Giám đốc, các Phó Giám đốc Sở;",
+        "- UBND tỉnh (báo cáo);", "- Sở Nội vụ (báo cáo);", "- Ban Dân vận Tỉnh ủy (phối hợp);", "- Đảng ủy Sở;",
+        "- Công đoàn cơ sở Sở;", "- Giám đốc, các Phó Giám đốc Sở;",
         "- Các phòng chuyên môn, đơn vị trực thuộc Sở;", "- Lưu: VT, VP."]
 
 
@@ -92,15 +97,19 @@ def test_a_so_plan_has_its_chu_quan_header_ky_hieu_and_giam_doc(batch):
 
 def test_a_huyen_and_a_so_differ_where_their_tasks_differ(batch):
     huyen, so = body(facts(batch, "ubnd-huyen-chu-se")), body(facts(batch, "so-tu-phap"))
-    # the huyện supports the armed forces on security and leads the work with the Mặt trận
+    # the huyện supports security with its own Công an huyện and Ban Chỉ huy Quân sự huyện (issue 14, not the
+    # province's forces), and leads the work with the Mặt trận in its area
     assert "Công tác đảm bảo an ninh, quốc phòng" in huyen and "Công tác đảm bảo an ninh, quốc phòng" not in so
-    assert ("Phối hợp với Công an tỉnh, Bộ Chỉ huy Quân sự tỉnh và Bộ Chỉ huy Bộ đội Biên phòng tỉnh triển khai "
-            "thực hiện các nội dung sau:") in huyen
-    assert "Phối hợp với UBND các huyện, thị xã, thành phố triển khai" in so  # the Mặt trận task
+    assert "Phối hợp với Công an huyện và Ban Chỉ huy Quân sự huyện triển khai thực hiện các nội dung sau" in huyen
+    assert "Biên phòng" not in huyen and "Công an tỉnh" not in huyen
+    assert "Chủ trì, phối hợp với Ủy ban Mặt trận Tổ quốc Việt Nam huyện" in huyen
+    # the sở leads the Mặt trận work in its own field (issue 14: not "Phối hợp với UBND các huyện …")
+    assert "Phối hợp với UBND các huyện, thị xã, thành phố" not in so
+    assert "Chủ trì, phối hợp với Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh" in so
     assert "Phối hợp với Sở Nội vụ triển khai" in so  # administrative reform, led by Sở Nội vụ
-    # the numbering follows what is kept: the sở's last task is 8., the huyện's 9.
-    assert "8. Sơ kết, tổng kết Kế hoạch dân vận năm 2021" in so
-    assert "9. Sơ kết, tổng kết Kế hoạch dân vận năm 2021" in huyen
+    # the numbering follows what is kept and added: the sở's two own tasks (override) come before sơ kết
+    assert "10. Sơ kết, tổng kết Kế hoạch dân vận năm 2021" in so
+    assert "10. Sơ kết, tổng kết Kế hoạch dân vận năm 2021" in huyen  # 9 of the plan + its kind's "Kiểm tra" task
 
 
 def test_an_armed_forces_plan_keeps_security_as_its_own_task_and_drops_administrative_reform(batch):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, model_validator
 
 from .. import resources
 from ..errors import InputError, Location
@@ -21,12 +21,51 @@ class OrganisationItem(_Model):
     paragraphs: list[Text] = []
 
 
+class Counterpart(_Model):
+    """How a unit names, at its own level, a lead or supporter the parent names at the parent's level."""
+
+    name: Text | None = None  # empty: not named at this level
+    border: bool = False  # named only by a unit marked «border: true» in the registry (Biên phòng)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value):
+        return {"name": value} if isinstance(value, str) or value is None else value
+
+
+class Task(_Model):
+    """A task of the unit's own (its kind's, or its override's), added to mục II and to the Phụ lục."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")  # the task's id in the plan is rieng-<id>
+    title: Text
+    paragraphs: list[Text] = []
+    division: Text | None = None  # the unit's division in charge; default {dau_moi}
+    partners: Text | None = None  # who it works with; default {truc_thuoc}
+    time: Text | None = None
+    product: Text | None = None
+
+
 class Profile(_Model):
     values: dict[str, Text] = {}
     title: str
     opening: str
     replacements: list[dict[str, str]] = []
     support_intro: str
+    lead_intro: str
+    own_intro: str
+    task_line: str
+    purposes: list[Text] = Field(min_length=1)
+    actors: list[dict[str, str]] = []
+    counterparts: dict[str, Counterpart] = {}
+    own_lead: list[str] = []
+    partners: dict[str, Text] = {}
+    divisions: dict[str, Text] = {}
+    item_paragraphs: dict[str, list[Text]] = {}
+    tasks: list[Task] = []
+    by_scope: dict[str, dict[str, Text]] = {}
+    time: Text = "Thường xuyên"
+    product: Text = "Báo cáo kết quả thực hiện"
+    appendix_title: Text
     organisation: list[OrganisationItem]
     closing: list[Text] = []
     signer_role: Role = "head"
@@ -40,6 +79,10 @@ class Override(_Model):
     values: dict[str, Text] = {}
     title: Text | None = None
     opening: Text | None = None
+    purposes: list[Text] | None = None
+    divisions: dict[str, Text] = {}  # merged over the profile's
+    item_paragraphs: dict[str, list[Text]] = {}  # added after the profile's
+    tasks: list[Task] = []  # added after the profile's
     organisation: list[OrganisationItem] | None = None
     closing: list[Text] | None = None
     signer: Signer | None = None
@@ -72,10 +115,11 @@ class ProfileBook:
 
 
 def _check_replacements(profile: Profile, source: YamlDocument, prefix: tuple) -> None:
-    for index, pair in enumerate(profile.replacements):
-        if set(pair) != {"from", "to"}:
-            raise InputError("mỗi cặp thay thế cần đúng hai trường «from» và «to»",
-                             source.location(prefix + ("replacements", index)))
+    for key in ("replacements", "actors"):
+        for index, pair in enumerate(getattr(profile, key)):
+            if set(pair) != {"from", "to"}:
+                raise InputError("mỗi cặp thay thế cần đúng hai trường «from» và «to»",
+                                 source.location(prefix + (key, index)))
 
 
 def load_profiles(extra: Path | None = None) -> ProfileBook:

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from .. import inline
 from ..errors import InputError, InputErrors, Location
 from ..loading import LoadedPlan, UnitsRegistry
-from ..model import Cascade, Document, Node, Signer, Unit
+from ..model import Appendix, AppendixColumn, Cascade, Document, Node, Signer, Unit
 from ..validation import did_you_mean
 from ..vietnamese import ky_hieu, number_text, short_date
 from ..vocabulary import document_types
@@ -26,6 +28,7 @@ from .wording import Wording, capitalise, lower_first, placeholders
 
 ORGANISATION_TITLE = "Tổ chức thực hiện"
 CONTENT_ID = "noi-dung"  # the content section (mục II) of a plan and of every sub-plan
+PURPOSE_ID = "muc-dich-yeu-cau"  # mục I: replaced by the unit's own purposes
 
 
 def item_id(node: Node, position: int) -> str:
@@ -162,63 +165,225 @@ def wording_for(unit: Unit, context: CascadeContext, profile: Sourced, override:
         "han_cap_tren": upward,
         "nam": str(context.parent.issue_year),
         **profile.model.values,
-        **(override.model.values if override else {}),
     }
+    values.update(profile.model.by_scope.get(values["pham_vi"], {}))
+    values.update(override.model.values if override else {})
     return Wording(values)
 
 
-class _Adapter:
-    """Copies the parent's sections for one unit: its tasks only, its scope's words."""
+QUOTED = re.compile(r'"([^"\n]+)"')
 
-    def __init__(self, unit: Unit, context: CascadeContext, wording: Wording, profile: Sourced):
+
+def typographic_quotes(text: str) -> str:
+    """"Dân vận khéo" → “Dân vận khéo”: straight quotes in copied or added text become typographic."""
+    return QUOTED.sub(r"“\1”", text)
+
+
+def _join(names: list[str]) -> str:
+    names = list(dict.fromkeys(n for n in names if n))
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " và " + names[-1] if names else ""
+
+
+@dataclass(frozen=True)
+class Task:
+    """One row of the Phụ lục phân công nhiệm vụ: a content item of the unit's plan."""
+
+    id: str
+    title: str
+    division: str
+    partners: str
+    time: str
+    product: str
+
+
+class _Adapter:
+    """Copies the parent's sections for one unit: its tasks only, the unit as actor, its scope's words."""
+
+    def __init__(self, unit: Unit, context: CascadeContext, wording: Wording, profile: Sourced,
+                 override: Sourced | None):
         self.unit = unit
         self.context = context
         self.wording = wording
         self.profile = profile
+        model = profile.model
         self.replacements = [
             (pair["from"], wording.fill(pair["to"], profile.location("replacements", i, "to")))
-            for i, pair in enumerate(profile.model.replacements)
+            for i, pair in enumerate(model.replacements)
         ]
+        self.actors = [
+            (pair["from"], wording.fill(pair["to"], profile.location("actors", i, "to")))
+            for i, pair in enumerate(model.actors)
+        ]
+        extra = override.model if override else None
+        self.divisions = {key: (value, profile, "divisions") for key, value in model.divisions.items()}
+        self.item_paragraphs = {key: [(t, profile, ("item_paragraphs", key, i)) for i, t in enumerate(v)]
+                                for key, v in model.item_paragraphs.items()}
+        self.extra_tasks = [(task, profile, ("tasks", i)) for i, task in enumerate(model.tasks)]
+        if extra is not None:
+            self.divisions.update({key: (value, override, "divisions") for key, value in extra.divisions.items()})
+            for key, texts in extra.item_paragraphs.items():
+                self.item_paragraphs.setdefault(key, []).extend(
+                    (t, override, ("item_paragraphs", key, i)) for i, t in enumerate(texts))
+            self.extra_tasks += [(task, override, ("tasks", i)) for i, task in enumerate(extra.tasks)]
+        self.tasks: list[Task] = []
 
+    # -- words
     def words(self, text: str | None) -> str | None:
         if text is None:
             return None
         for old, new in self.replacements:
             text = text.replace(old, new)
-        return text
+        return typographic_quotes(text)
+
+    def acted(self, text: str) -> str:
+        """A paragraph of the parent with the unit (its head, its divisions) as the actor."""
+        for old, new in self.actors:
+            text = text.replace(old, new)
+        return self.words(text)
+
+    def fill(self, text: str, source: Sourced, *path, **extra) -> str:
+        values = Wording({**self.wording.values, **extra}) if extra else self.wording
+        return typographic_quotes(values.fill(text, source.location(*path)))
+
+    # -- who does what
+    def counterpart(self, name: str) -> str | None:
+        """The parent's lead or supporter ``name`` as the unit names it at its own level (None: not named)."""
+        parts = self.profile.model.counterparts
+        if name in parts:
+            part = parts[name]
+            if part.name is None or (part.border and not self.unit.border):
+                return None
+            return self.fill(part.name, self.profile, "counterparts", name)
+        return _names([name], self.context.registry)
+
+    def targets(self, names: list[str], path: tuple, key: str) -> set[str]:
+        where = lambda i: self.context.loaded.source.location(path + ("assign", key, i))  # noqa: E731
+        return self.context.targets(names, where, self.context.parent.issuer)
 
     def role(self, node: Node, path: tuple) -> str | None:
+        if node.only_for and self.unit.kind not in node.only_for:
+            return None
         if node.assign is None:
             return "all"
-        registry = self.context.registry
-        where = lambda key: lambda i: self.context.loaded.source.location(path + ("assign", key, i))  # noqa: E731
-        within = self.context.parent.issuer
-        if self.unit.id in self.context.targets(node.assign.lead, where("lead"), within):
+        if self.unit.id in self.targets(node.assign.lead, path, "lead"):
             return "lead"
-        if self.unit.id in self.context.targets(node.assign.support, where("support"), within):
+        if self.unit.id in self.targets(node.assign.support, path, "support"):
             return "support"
         return None
 
+    def paragraphs(self, node: Node) -> list[str]:
+        return [self.acted(p) for i, p in enumerate(node.paragraphs)
+                if not node.paragraph_kinds(i) or self.unit.kind in node.paragraph_kinds(i)]
+
     def node(self, node: Node, path: tuple) -> dict | None:
+        """A part of the parent below the content items: kept when the unit has a part in it."""
         role = self.role(node, path)
         if role is None:
             return None
         children = [self.node(child, path + ("items", i)) for i, child in enumerate(node.items)]
-        if node.id == CONTENT_ID:  # the tasks keep the parent's ids, so reports can follow them
-            children = [c and {**c, "id": item_id(child, i + 1)} for i, child in enumerate(node.items)
-                        for c in [children[i]]]
         children = [c for c in children if c]
         if node.items and not children and not (node.paragraphs or node.text):
             return None
-        paragraphs = [self.words(p) for p in node.paragraphs]
+        out = {"id": node.id, "title": self.words(node.title), "text": self.words(node.text),
+               "paragraphs": self.paragraphs(node), "items": children}
+        return {k: v for k, v in out.items() if v not in (None, [])}
+
+    def task(self, node: Node, position: int, path: tuple) -> dict | None:
+        """A content item of the parent as a task of the unit: who leads, who joins, which division."""
+        role = self.role(node, path)
+        if role is None:
+            return None
+        ident = item_id(node, position)
+        model = self.profile.model
+        leads = node.assign.lead if node.assign else []
+        supports = node.assign.support if node.assign else []
+        partners_given = self._partners(ident)
+        if role == "support" and any(name in model.own_lead for name in leads):
+            role = "lead"  # the parent's lead for the province; the unit leads it in its own area
+            others = [self.counterpart(n) for n in leads if n not in model.own_lead]
+        elif role == "lead":
+            others = [self.counterpart(n) for n in leads + supports if n != self.unit.id]
+        else:
+            others = [self.counterpart(n) for n in leads]
+        division = self._division(ident)
         if role == "support":
-            leads = _names(node.assign.lead, self.context.registry) if node.assign.lead else "các đơn vị chủ trì"
-            intro = Wording({**self.wording.values, "chu_tri": leads}).fill(
-                self.profile.model.support_intro, self.profile.location("support_intro"))
-            paragraphs.insert(0, intro)
-        out = {"id": node.id, "title": self.words(node.title), "text": self.words(node.text), "paragraphs": paragraphs,
+            chu_tri = _join(others) or "các đơn vị chủ trì"
+            partners = chu_tri + " (chủ trì)"
+            template, key = model.support_intro, "support_intro"
+        else:
+            chu_tri = ""
+            partners = partners_given or _join(others) or self.fill("{truc_thuoc}", self.profile)
+            template, key = (model.lead_intro, "lead_intro") if role == "lead" else (model.own_intro, "own_intro")
+        paragraphs = self.paragraphs(node) + [self.fill(t, src, *where) for t, src, where in
+                                              self.item_paragraphs.get(ident, [])]
+        children = [self.node(child, path + ("items", i)) for i, child in enumerate(node.items)]
+        children = [c for c in children if c]
+        if node.items and not children and not paragraphs:
+            return None
+        if paragraphs or children:
+            paragraphs.insert(0, self.fill(template, self.profile, key, chu_tri=chu_tri, phoi_hop=partners,
+                                           phong_chu_tri=division))
+        else:
+            paragraphs = [self.fill(model.task_line, self.profile, "task_line", phoi_hop=partners,
+                                    phong_chu_tri=division)]
+        title = self.words(node.title or node.text)
+        self.tasks.append(Task(ident, inline.plain(title), division, partners, node.time or model.time,
+                               node.product or model.product))
+        out = {"id": ident, "title": self.words(node.title), "text": self.words(node.text), "paragraphs": paragraphs,
                "items": children}
         return {k: v for k, v in out.items() if v not in (None, [])}
+
+    def _division(self, ident: str) -> str:
+        if ident in self.divisions:
+            value, source, key = self.divisions[ident]
+            return self.fill(value, source, key, ident)
+        return self.fill("{dau_moi}", self.profile)
+
+    def _partners(self, ident: str) -> str | None:
+        given = self.profile.model.partners.get(ident)
+        return self.fill(given, self.profile, "partners", ident) if given else None
+
+    def own_task(self, ident: str, title: str, paragraphs: list[str], division: str, partners: str,
+                 time: str, product: str) -> dict:
+        """A task that is the unit's own (named for it by the parent, or added by its kind or override)."""
+        intro = self.fill(self.profile.model.own_intro if paragraphs else self.profile.model.task_line,
+                          self.profile, "own_intro", phoi_hop=partners, phong_chu_tri=division)
+        self.tasks.append(Task(ident, inline.plain(title), division, partners, time, product))
+        return {"id": ident, "title": title, "paragraphs": [intro, *paragraphs] if paragraphs else [intro]}
+
+    def named_tasks(self, organisation: Node | None, path: tuple) -> list[dict]:
+        """Tasks the parent's "Tổ chức thực hiện" gives this unit by name (``own_task`` on its items)."""
+        found = []
+        for index, item in enumerate(organisation.items if organisation else []):
+            spec = item.own_task
+            if spec is None:
+                continue
+            where = lambda i, index=index: self.context.loaded.source.location(  # noqa: E731
+                path + ("items", index, "own_task", "units", i))
+            if self.unit.id not in self.context.targets(spec.units, where, self.context.parent.issuer):
+                continue
+            ident = f"rieng-{spec.id}"
+            found.append(self.own_task(ident, self.words(spec.title), self.paragraphs(item), self._division(ident),
+                                       self._partners(ident) or self.fill("{truc_thuoc}", self.profile),
+                                       spec.time or self.profile.model.time, spec.product or self.profile.model.product))
+        return found
+
+    def added_tasks(self) -> list[dict]:
+        found = []
+        for task, source, where in self.extra_tasks:
+            ident = f"rieng-{task.id}"
+            fill = lambda text, *more: self.fill(text, source, *where, *more)  # noqa: E731
+            found.append(self.own_task(
+                ident, fill(task.title, "title"), [fill(p, "paragraphs", i) for i, p in enumerate(task.paragraphs)],
+                fill(task.division, "division") if task.division else self._division(ident),
+                fill(task.partners, "partners") if task.partners else self.fill("{truc_thuoc}", self.profile),
+                fill(task.time or self.profile.model.time, "time"),
+                fill(task.product or self.profile.model.product, "product")))
+        return found
+
+
+def _is_purpose(node: Node, index: int) -> bool:
+    return node.id == PURPOSE_ID or (index == 0 and (node.title or "").lower().startswith("mục đích"))
 
 
 def _is_organisation(node: Node) -> bool:
@@ -242,16 +407,41 @@ def subplan(unit_id: str, context: CascadeContext) -> Document:
     def fill(text: str, source: Sourced, *path) -> str:
         return wording.fill(text, source.location(*path))
 
-    adapter = _Adapter(unit, context, wording, profile)
+    adapter = _Adapter(unit, context, wording, profile, override)
     sections = []
     organisation_title = ORGANISATION_TITLE
-    for index, section in enumerate(context.parent.sections):
+    parent_sections = context.parent.sections
+    organisation_index = next((i for i, s in enumerate(parent_sections) if _is_organisation(s)), None)
+    organisation = parent_sections[organisation_index] if organisation_index is not None else None
+    content_index = next((i for i, s in enumerate(parent_sections) if s.id == CONTENT_ID), None)
+    if content_index is None:  # a plan without ids: its first section after mục I that is not mục III
+        content_index = next((i for i, s in enumerate(parent_sections)
+                              if not _is_purpose(s, i) and not _is_organisation(s)), None)
+    for index, section in enumerate(parent_sections):
+        path = ("document", "sections", index)
         if _is_organisation(section):
             organisation_title = section.title or ORGANISATION_TITLE
             continue
-        adapted = adapter.node(section, ("document", "sections", index))
-        if adapted:
-            sections.append(adapted)
+        if _is_purpose(section, index):
+            purposes, purposes_source = pick("purposes")
+            sections.append({"id": section.id, "title": section.title,
+                             "items": [{"text": adapter.fill(text, purposes_source, "purposes", i)}
+                                       for i, text in enumerate(purposes)]})
+            continue
+        if index != content_index:
+            adapted = adapter.node(section, path)
+            if adapted:
+                sections.append(adapted)
+            continue
+        tasks = [adapter.task(item, position, path + ("items", position - 1))
+                 for position, item in enumerate(section.items, start=1)]
+        tasks = [t for t in tasks if t]
+        own = adapter.named_tasks(organisation, ("document", "sections", organisation_index)) + adapter.added_tasks()
+        last = context.cascade.last_item
+        at = next((i for i, t in enumerate(tasks) if last and t["id"] == last), len(tasks))
+        tasks[at:at] = own
+        adapter.tasks.sort(key=lambda t: [x["id"] for x in tasks].index(t.id))
+        sections.append({"id": CONTENT_ID, "title": adapter.words(section.title), "items": tasks})
     items, source = pick("organisation")
     sections.append({
         "title": organisation_title,
@@ -289,6 +479,7 @@ def subplan(unit_id: str, context: CascadeContext) -> Document:
         "signer": signer.model_dump(),
         "recipients": recipients,
         "archive": [fill(text, archive_source, "archive", i) for i, text in enumerate(archive)],
+        "appendix": task_appendix(adapter.tasks, fill(profile.model.appendix_title, profile, "appendix_title")),
     }
     try:
         return Document.model_validate(data)
@@ -298,6 +489,18 @@ def subplan(unit_id: str, context: CascadeContext) -> Document:
         raise InputError(f"kế hoạch của đơn vị «{unit_id}» không hợp lệ ở «{field}»: "
                          f"{first.get('ctx', {}).get('error', first['msg'])}",
                          (override or profile).location()) from None
+
+
+def task_appendix(tasks: list[Task], title: str) -> dict | None:
+    """Phụ lục phân công nhiệm vụ: one row per task of mục II (nội dung, chủ trì, phối hợp, thời gian, sản phẩm)."""
+    if not tasks:
+        return None
+    columns = [AppendixColumn(name="STT", width_mm=12, numeric=True), AppendixColumn(name="Nội dung nhiệm vụ"),
+               AppendixColumn(name="Đơn vị chủ trì", width_mm=42), AppendixColumn(name="Đơn vị phối hợp", width_mm=52),
+               AppendixColumn(name="Thời gian thực hiện", width_mm=30), AppendixColumn(name="Sản phẩm", width_mm=38)]
+    rows = [[number, task.title, capitalise(task.division), capitalise(task.partners), task.time, task.product]
+            for number, task in enumerate(tasks, start=1)]
+    return Appendix(title=title, columns=columns, rows=rows, landscape=True).model_dump()
 
 
 def registry_location(context: CascadeContext, unit_id: str) -> Location:
@@ -315,8 +518,48 @@ def load_context(loaded: LoadedPlan) -> CascadeContext:
     profiles = load_profiles((base / spec.profiles).resolve() if spec.profiles else None)
     overrides = (base / spec.overrides).resolve() if spec.overrides else None
     context = CascadeContext(loaded, spec, profiles, overrides)
+    check_plan_marks(context)
     context.invalid.update(check_wording(context))
     return context
+
+
+def check_plan_marks(context: CascadeContext) -> None:
+    """The cascade fields of the plan's nodes: ``for`` names unit kinds, ``own_task`` units or kinds, and
+    ``cascade.last_item`` a content item. All problems are raised together, each at its file, line, field."""
+    registry = context.registry
+    source = context.loaded.source
+    errors: list[InputError] = []
+
+    def kind_problem(name: str, path: tuple) -> None:
+        if name not in registry.kinds:
+            errors.append(InputError(f"«{name}» không phải mã loại đơn vị trong sổ đơn vị"
+                                     f"{did_you_mean(name, sorted(registry.kinds))}", source.location(path)))
+
+    def walk(nodes, path):
+        for index, node in enumerate(nodes):
+            here = (*path, index)
+            for i, name in enumerate(node.only_for):
+                kind_problem(name, (*here, "for", i))
+            for number, kinds in node.marked_paragraphs.items():
+                for i, name in enumerate(kinds):
+                    kind_problem(name, (*here, "paragraphs", number, "for", i))
+            if node.own_task:
+                for i, name in enumerate(node.own_task.units):
+                    if name not in registry.units and name not in registry.kinds:
+                        errors.append(InputError(f"«{name}» không phải mã đơn vị hay loại đơn vị trong sổ đơn vị"
+                                                 f"{did_you_mean(name, [*registry.units, *registry.kinds])}",
+                                                 source.location((*here, "own_task", "units", i))))
+            walk(node.items, (*here, "items"))
+
+    walk(context.parent.sections, ("document", "sections"))
+    last = context.cascade.last_item
+    content = content_section(context.parent)
+    if last and not (content and any(item.id == last for item in content.items)):
+        known = [item.id for item in content.items if item.id] if content else []
+        errors.append(InputError(f"«{last}» không phải mã một khoản của mục nội dung (id: {CONTENT_ID})"
+                                 f"{did_you_mean(last, known)}", source.location(("cascade", "last_item"))))
+    if errors:
+        raise InputErrors(errors)
 
 
 BASE_NAMES = {"ten_don_vi", "ten_ngan", "ten_dia_ban", "pham_vi", "xa_phuong", "cap_tren", "cap_tren_ngan",
@@ -356,7 +599,7 @@ def check_wording(context: CascadeContext) -> dict[str, list[InputError]]:
     def unknown(sourced, names: set[str]) -> list[InputError]:
         found = []
         for path, text in _texts(sourced.model):
-            if path[:1] == ("replacements",) and path[-1:] == ("from",):
+            if path[:1] in (("replacements",), ("actors",)) and path[-1:] == ("from",):
                 continue
             for name in sorted(placeholders(text) - names):
                 close = difflib.get_close_matches(name, sorted(names), n=1)
@@ -372,7 +615,8 @@ def check_wording(context: CascadeContext) -> dict[str, list[InputError]]:
             for unit_id in members:
                 problems.setdefault(unit_id, []).append(one)
             continue
-        allowed = BASE_NAMES | set(profile.model.values) | {"chu_tri"}
+        scoped = {name for values in profile.model.by_scope.values() for name in values}
+        allowed = BASE_NAMES | set(profile.model.values) | scoped | {"chu_tri", "phoi_hop", "phong_chu_tri"}
         shared = unknown(profile, allowed)
         for unit_id in members:
             own = []
