@@ -301,8 +301,9 @@ class _Adapter:
         if role == "support" and any(name in model.own_lead for name in leads):
             role = "lead"  # the parent's lead for the province; the unit leads it in its own area
             others = [self.counterpart(n) for n in leads if n not in model.own_lead]
-        elif role == "lead":
-            others = [self.counterpart(n) for n in leads + supports if n != self.unit.id]
+        elif role == "lead":  # the other leads and the supporters; never the unit itself (nor its own kind alone)
+            others = [self.counterpart(n) for n in leads + supports
+                      if self.targets([n], path, "lead") != {self.unit.id}]
         else:
             others = [self.counterpart(n) for n in leads]
         division = self._division(ident)
