@@ -43,6 +43,12 @@ def plan_items(plan, unit_id: str) -> list[tuple[str, str]]:
     return [(item.id, inline.plain(item.title or item.text or "")) for item in section.items]
 
 
+def parent_items(plan) -> list[tuple[str, str]]:
+    """(id, plain title) of the items of the parent plan's own mục II."""
+    section = content_section(load_plan(plan).plan.document)
+    return [(item.id, inline.plain(item.title or item.text or "")) for item in section.items]
+
+
 def report_path(out, plan, unit_id: str, period: str = "6-thang"):
     return out / unit_id / f"bao-cao-{period}-{plan.stem}.docx"
 
@@ -83,6 +89,16 @@ def test_a_sub_plan_that_was_not_given_an_item_is_not_asked_about_it(blanks):
     assert "an-ninh-quoc-phong" not in ids  # not given to Sở Tư pháp by the province's plan
     texts = DocxFacts(blanks["a", "so-tu-phap"]).texts()
     assert not any("an ninh, quốc phòng" in t for t in results_headings(texts))
+
+
+@pytest.mark.parametrize(("plan", "unit_id"), UNITS, ids=IDS)
+def test_the_units_own_tasks_are_asked_about_at_their_numbers(blanks, plan, unit_id):
+    parent_ids = {item_id for item_id, _ in parent_items(plan)}
+    own = [(n, title) for n, (item_id, title) in enumerate(plan_items(plan, unit_id), 1) if item_id not in parent_ids]
+    assert own, f"{unit_id}: its plan has tasks of its own"
+    headings = results_headings(DocxFacts(blanks["a", unit_id]).texts())
+    for n, title in own:
+        assert f"{n}. {title}" in headings
 
 
 def test_a_huyens_report_speaks_of_the_huyen_not_the_province(blanks):
@@ -218,7 +234,7 @@ def test_consolidation_puts_each_result_under_its_parent_item_and_own_tasks_last
     workbook["Chỉ tiêu"]["D6"], workbook["Chỉ tiêu"]["D7"] = 3, 400
     texts_sheet = workbook["Nội dung"]
     for row in range(6, texts_sheet.max_row + 1):
-        if (texts_sheet.cell(row=row, column=2).value or "").startswith("Kết quả: 2."):
+        if (texts_sheet.cell(row=row, column=2).value or "").startswith("Kết quả: 2. "):
             texts_sheet.cell(row=row, column=3, value="Chư Sê tuyên truyền.")
         if (texts_sheet.cell(row=row, column=2).value or "").startswith("Ngày báo cáo"):
             texts_sheet.cell(row=row, column=3, value=dt.datetime(2021, 5, 5))
@@ -234,8 +250,10 @@ def test_consolidation_puts_each_result_under_its_parent_item_and_own_tasks_last
     assert result.report.ok and result.reported == ["so-tu-phap", "ubnd-huyen-chu-se"]
     texts = DocxFacts(result.docx).texts()
     headings = results_headings(texts)
-    parent = plan_items(SEED_PLAN, "ubnd-huyen-chu-se")  # Chư Sê was given all nine of the parent's items
+    parent = parent_items(SEED_PLAN)
+    assert len(parent) == 9  # the province's nine items, then the units' own tasks
     assert len(headings) == 10 and headings[-1] == "10. Nhiệm vụ riêng của các cơ quan, đơn vị, địa phương"
+    assert headings[:9] == [f"{n}. {title}" for n, (_, title) in enumerate(parent, 1)]
     after = lambda heading: texts[texts.index(heading) + 1:texts.index(heading) + 3]  # noqa: E731
     assert after(headings[0])[0] == "- Sở Tư pháp: STP quán triệt."
     assert after(headings[1]) == ["- Sở Tư pháp: STP tuyên truyền.", "- UBND huyện Chư Sê: Chư Sê tuyên truyền."]
@@ -254,7 +272,7 @@ def test_without_own_task_results_there_is_no_own_task_part(tmp_path):
     texts = DocxFacts(consolidate(SEED_PLAN, "6-thang", folder, tmp_path).docx).texts()
     headings = results_headings(texts)
     assert not any("Nhiệm vụ riêng" in h for h in headings)
-    assert len(headings) == len(plan_items(SEED_PLAN, "ubnd-huyen-chu-se"))
+    assert headings == [f"{n}. {title}" for n, (_, title) in enumerate(parent_items(SEED_PLAN), 1)]
 
 
 def test_the_xas_workbook_round_trips_into_its_report(tmp_path):
@@ -263,7 +281,7 @@ def test_the_xas_workbook_round_trips_into_its_report(tmp_path):
     items = plan_items(PLAN_2026, "ubnd-xa-ia-o")
     workbook = load_workbook(path)
     sheet = workbook["Nội dung"]
-    last = f"Kết quả: {len(items)}."
+    last = f"Kết quả: {len(items)}. "
     for row in range(6, sheet.max_row + 1):
         if (sheet.cell(row=row, column=2).value or "").startswith(last):
             sheet.cell(row=row, column=3, value="Xã đã thực hiện.")
@@ -276,3 +294,24 @@ def test_the_xas_workbook_round_trips_into_its_report(tmp_path):
     texts = DocxFacts(report).texts()
     assert texts[texts.index(f"{len(items)}. {items[-1][1]}") + 1] == "Xã đã thực hiện."
     assert check_docx(report).ok
+
+
+def test_the_real_own_tasks_of_so_tu_phap_are_consolidated_in_the_last_part(tmp_path):
+    items = plan_items(SEED_PLAN, "so-tu-phap")
+    parent_ids = [item_id for item_id, _ in parent_items(SEED_PLAN)]
+    own = next((n, title) for n, (item_id, title) in enumerate(items, 1) if item_id not in parent_ids)
+    so_ket = next(n for n, (item_id, _) in enumerate(items, 1) if item_id == "so-ket-tong-ket")
+    folder = tmp_path / "ket-qua"
+    folder.mkdir()
+    (folder / "so-tu-phap.yaml").write_text(
+        f"unit: so-tu-phap\nperiod: 6-thang\ntexts:\n  results:\n    '{own[0]}': Đã hòa giải 12 vụ việc.\n"
+        f"    '{so_ket}': Sẽ sơ kết vào tháng 6/2021.\n", encoding="utf-8")
+    result = consolidate(SEED_PLAN, "6-thang", folder, tmp_path)
+    assert result.report.ok
+    texts = DocxFacts(result.docx).texts()
+    headings = results_headings(texts)
+    assert headings[-1] == f"{len(parent_ids) + 1}. Nhiệm vụ riêng của các cơ quan, đơn vị, địa phương"
+    assert texts[texts.index(headings[-1]) + 1] == \
+        f"- Sở Tư pháp ({own[1][0].lower() + own[1][1:]}): Đã hòa giải 12 vụ việc."
+    assert texts[texts.index(headings[parent_ids.index("so-ket-tong-ket")]) + 1] == \
+        "- Sở Tư pháp: Sẽ sơ kết vào tháng 6/2021."

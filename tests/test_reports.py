@@ -184,7 +184,7 @@ def test_excel_round_trip_template_filled_report(tmp_path):
     fill_workbook(templates[0], [5, 900, 3, 2, 40, 30, 28, 6],
                   {"Số báo cáo": 21, "Ngày báo cáo": dt.datetime(2021, 5, 6), "Họ và tên": "Nguyễn Văn C",
                    "Người ký": "Cấp trưởng",
-                   f"Kết quả: {own_number('ubnd-huyen-chu-se', 'an-ninh-quoc-phong')}.": "Phối hợp bảo đảm an ninh bầu cử."})
+                   f"Kết quả: {own_number('ubnd-huyen-chu-se', 'an-ninh-quoc-phong')}. ": "Phối hợp bảo đảm an ninh bầu cử."})
     result = unit_reports(SEED_PLAN, "6-thang", tmp_path / "out", results_dir=tmp_path / "ket-qua",
                           units=["ubnd-huyen-chu-se"])
     assert result.exit_code == 0
@@ -201,7 +201,7 @@ def test_excel_round_trip_template_filled_report(tmp_path):
 def test_consolidation_sums_the_units_and_names_the_missing_and_the_late(results_dir, tmp_path):
     results_templates(SEED_PLAN, "6-thang", results_dir, units=["ubnd-huyen-chu-se"])
     fill_workbook(results_dir / "ubnd-huyen-chu-se.xlsx", [5, 900, 3, 2, 40, 30, 28, 6],
-                  {"Ngày báo cáo": dt.datetime(2021, 5, 12), "Kết quả: 1.": "Quán triệt tại 15 xã, thị trấn."})
+                  {"Ngày báo cáo": dt.datetime(2021, 5, 12), "Kết quả: 1. ": "Quán triệt tại 15 xã, thị trấn."})
     (results_dir / "so-y-te.yaml").write_text(
         "unit: so-y-te\nperiod: 6-thang\nindicators: {hoi-nghi-quan-triet: 1, luot-nguoi-tham-du: 60}\n",
         encoding="utf-8")
