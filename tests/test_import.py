@@ -37,7 +37,7 @@ def test_the_seed_text_imports_and_renders_back_to_the_same_words_and_italics(tm
 
 def strip_cascade_keys(data):
     if isinstance(data, dict):
-        return {k: strip_cascade_keys(v) for k, v in data.items() if k not in ("assign", "id")}
+        return {k: strip_cascade_keys(v) for k, v in data.items() if k not in ("assign", "id", "only_for", "time", "product", "own_task")}
     if isinstance(data, list):
         return [strip_cascade_keys(v) for v in data]
     return data
