@@ -272,6 +272,8 @@ class Parser:
             text = block.plain
             if index == label:
                 continue
+            if re.fullmatch(r"Phụ lục(\s+[IVXLC\d]+)?", text):  # Mẫu 2.1: the Phụ lục after the signature
+                break
             in_list = label is not None and index > label and block.column == label_column and \
                 text.startswith(("-", "–", "+"))
             if in_list:
