@@ -139,7 +139,7 @@ def test_so_noi_vu_leads_administrative_reform_and_has_the_tasks_the_province_na
     text = "\n".join(named)
     assert "hướng dẫn các cơ quan, đơn vị, địa phương" in text.lower()
     assert "Xây dựng kế hoạch kiểm tra việc thực hiện công tác dân vận năm 2021" in text
-    assert "làm đầu mối giúp UBND tỉnh sơ kết, tổng kết" in text and "tổng hợp, báo cáo định kỳ 6 tháng" in text
+    assert "làm đầu mối giúp Ủy ban nhân dân tỉnh sơ kết, tổng kết" in text and "tổng hợp, báo cáo định kỳ 6 tháng" in text
     assert "rieng-tham-dinh-chi-so-cchc" in found
     assert list(found)[-1] == "so-ket-tong-ket"
     for sentence in PROVINCE_ONLY:
@@ -296,6 +296,11 @@ def test_noi_nhan_is_at_the_units_own_level(rendered):
     for line in ("- TT Đảng ủy, TT HĐND xã (báo cáo);", "- Công an xã;", "- Ban Chỉ huy quân sự xã;",
                  "- Trưởng các thôn, tổ dân phố;", "- Lưu: VT, VP."):
         assert line in commune, line
+
+
+def test_one_document_names_the_province_one_way_in_its_body(context21):
+    for unit_id in REVIEWED_2021:
+        assert "UBND tỉnh" not in plain(subplan(unit_id, context21)), unit_id
 
 
 def test_added_text_uses_typographic_quotes(rendered):
