@@ -72,9 +72,20 @@ def read_package(data: bytes) -> list[tuple[str, bytes]]:
         return [(info.filename, archive.read(info)) for info in archive.infolist()]
 
 
-def normalise_package(data: bytes) -> bytes:
-    """Re-zip a package produced by another writer (python-docx stamps the current time on entries)."""
-    return write_package(read_package(data))
+_MODIFIED = re.compile(rb"(<dcterms:modified\b[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def normalise_package(data: bytes, *, modified: str | None = None) -> bytes:
+    """Re-zip a package produced by another writer (python-docx stamps the current time on entries).
+
+    ``modified`` (W3CDTF, e.g. "2000-01-01T00:00:00Z") replaces the save time that openpyxl writes into
+    ``docProps/core.xml`` whatever the workbook says, so that the same workbook always gives the same bytes."""
+    parts = read_package(data)
+    if modified is not None:
+        stamp = modified.encode("ascii")
+        parts = [(name, _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", content) if name == "docProps/core.xml"
+                  else content) for name, content in parts]
+    return write_package(parts)
 
 
 # ---------------------------------------------------------------- raw copies for fast batches

@@ -149,10 +149,9 @@ def build_workbook(*, plan_slug: str, unit_id: str, unit_name: str, period: Peri
         sheet.freeze_panes = f"A{FIRST_ROW}"
     workbook.properties.creator = "vanban"
     workbook.properties.created = dt.datetime(2000, 1, 1)
-    workbook.properties.modified = dt.datetime(2000, 1, 1)
     buffer = io.BytesIO()
-    workbook.save(buffer)
-    return normalise_package(buffer.getvalue())
+    workbook.save(buffer)  # openpyxl stamps the save time as "modified": pinned to "created" below
+    return normalise_package(buffer.getvalue(), modified="2000-01-01T00:00:00Z")
 
 
 def _label_prefix() -> str:
