@@ -319,8 +319,12 @@ APP_PROPERTIES_XML = (
 
 def section_break(page: PageSetup, *, default_header: str, first_header: str, landscape: bool = False,
                   restart_numbering: bool = False) -> str:
-    """A paragraph that ends a section: the section's properties ride in its ``w:pPr``."""
-    return f"<w:p><w:pPr>{section_properties(page, default_header=default_header, first_header=first_header, landscape=landscape, restart_numbering=restart_numbering)}</w:pPr></w:p>"
+    """A paragraph that ends a section: the section's properties ride in its ``w:pPr``.
+
+    The paragraph itself is 1 pt high with no spacing: after a signature table that ends near the foot of a
+    page, a body-sized empty line would spill onto a page of its own and leave it blank before the Phụ lục."""
+    return (f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+            f'<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>{section_properties(page, default_header=default_header, first_header=first_header, landscape=landscape, restart_numbering=restart_numbering)}</w:pPr></w:p>')
 
 
 def data_table(columns: list[tuple[str, int, bool]], rows: list[list[str]], *, total: list[str] | None,
