@@ -185,6 +185,32 @@ def consolidate(plan: PlanArgument, period: PeriodOption,
         raise typer.Exit(ExitCode.FAILED)
 
 
+@app.command(cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
+def remind(plan: PlanArgument, period: PeriodOption,
+           results: Annotated[Path, typer.Option("--results", metavar="THƯ_MỤC",
+                                                 help="Thư mục tệp kết quả của các đơn vị.",
+                                                 rich_help_panel=OPTIONS_PANEL)],
+           out: OutOption = Path("out"),
+           by: Annotated[str | None, typer.Option("--by", metavar="NGÀY", help="Hạn mới đề nghị gửi báo cáo, ví dụ "
+                                                  "15/5/2021 (mặc định: hạn của kỳ cộng 5 ngày).",
+                                                  rich_help_panel=OPTIONS_PANEL)] = None,
+           force: ForceOption = False) -> None:
+    """Tạo công văn đôn đốc các đơn vị chưa gửi báo cáo của một kỳ (văn bản của đơn vị tổng hợp)."""
+    result = pipeline.remind(plan, period, results, out, by=by, force=force)
+    typer.echo(f"Đã báo cáo: {len(result.reported)}/{result.total} đơn vị")
+    if result.docx is None:
+        typer.echo("Tất cả các đơn vị đã gửi báo cáo; không cần công văn đôn đốc.")
+    else:
+        typer.echo(str(result.docx))
+        typer.echo(f"Công văn đôn đốc gửi {len(result.missing)} đơn vị chưa báo cáo, đề nghị gửi trước ngày "
+                   f"{result.by.day}/{result.by.month}/{result.by.year}.")
+    if result.late:
+        typer.echo("Báo cáo chậm: " + ", ".join(result.names[u] for u in result.late))
+    if result.report is not None and not result.report.ok:
+        typer.echo(check_report.as_text(result.report), err=True)
+        raise typer.Exit(ExitCode.FAILED)
+
+
 @app.command("import", cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
 def import_(
     source: Annotated[Path, typer.Argument(metavar="TỆP", help="Kế hoạch nhận được: .docx, .txt hoặc .md.",

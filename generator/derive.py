@@ -21,7 +21,8 @@ from .ooxml import RawXml, mm, rule_paragraph
 from .ooxml.parts import DEFAULT_HEADER_RID, FIRST_HEADER_RID, data_table, section_break
 from .signature import signature_block
 from .vietnamese import date_line, day_text, end_mark, ky_hieu, month_text, number_text, so_ky_hieu, upper
-from .vocabulary import DIEM_LETTERS, NHU_TREN, archive_line, diem_letter, document_types, roman  # noqa: F401
+from .vocabulary import (CONG_VAN_NAME, CONG_VAN_TYPE, DIEM_LETTERS, NHU_TREN, archive_line,  # noqa: F401
+                         diem_letter, document_types, roman)
 
 
 def numbering(depth: int, index: int) -> str:
@@ -147,9 +148,9 @@ def document_context(doc: Document, registry: UnitsRegistry, layout: Layout | No
             "duong_ke": rule_paragraph(issuer_rule_twips(unit.header, layout),
                                        layout.header_table.left_content, st.DUONG_KE),
         },
-        "so_ky_hieu": so_ky_hieu(doc.number, ky_hieu(doc.type, unit.code)),
+        "so_ky_hieu": so_ky_hieu(doc.number, ky_hieu(None if doc.type == CONG_VAN_TYPE else doc.type, unit.code)),
         "dia_danh_ngay": date_line(doc.place or unit.place, doc.date, doc.issue_year),
-        "ten_loai": upper(document_types()[doc.type]),
+        "ten_loai": upper(type_name(doc)),
         "trich_yeu": rich(doc.title),
         "duong_ke_trich_yeu": rule_paragraph(trich_yeu_rule_twips(trich_yeu_words, layout),
                                              layout.page.text_width, st.DUONG_KE_TRICH_YEU),
@@ -201,4 +202,9 @@ def appendix_context(doc: Document, registry: UnitsRegistry, layout: Layout) -> 
 
 def document_title(doc: Document) -> str:
     """A title for the file's properties: "Kế hoạch: Triển khai …"."""
-    return f"{document_types()[doc.type]}: {inline.plain(doc.title)}"
+    return f"{type_name(doc)}: {inline.plain(doc.title)}"
+
+
+def type_name(doc: Document) -> str:
+    """"Kế hoạch", "Báo cáo" (Phụ lục III); "Công văn" for a công văn (type ``CV``, which has no tên loại line)."""
+    return CONG_VAN_NAME if doc.type == CONG_VAN_TYPE else document_types()[doc.type]

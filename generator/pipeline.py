@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -15,15 +16,16 @@ from .batch import BatchResult, SubplanJob, UnitReportJob, run_batch
 from .cascade.subplan import issuing_units, load_context, subplan
 from .check import DocumentReport, check_docx
 from .check.fixes import fix_document
-from .errors import ConversionError, InputError
+from .errors import ConversionError, InputError, Location
 from .importer import ImportResult
 from .loading import load_plan
 from .migrate import MigrationReport, migrate_file
-from .model import Document, Indicator, Period, Signer
+from .model import Document, Indicator, Period, Signer, parse_date
 from .output import write_atomic
 from .pdf import convert_many, convert_to_pdf, soffice
 from .produce import produce
 from .reports import consolidated_report, period_of, unit_items, unit_report
+from .reminders import reminder
 from .results import Question, Results, form_questions, from_form
 from .results.files import load_results
 from .results.workbook import build_workbook, read_workbook
@@ -143,6 +145,38 @@ def consolidate(plan_path: Path, period_id: str, results_dir: Path, out_dir: Pat
     names = {u: loaded.registry.unit(u).short_name or loaded.registry.unit(u).name for u in units}
     return Consolidated(target, report, [u for u in units if u in found], [u for u in units if u not in found],
                         [u for u in units if u in found and found[u].late(period)], names)
+
+
+@dataclass(frozen=True)
+class Reminded:
+    docx: Path | None  # None when every unit has reported: no công văn to send
+    report: DocumentReport | None
+    missing: list[str]
+    late: list[str]
+    reported: list[str]
+    total: int
+    by: date
+    names: dict[str, str]  # unit id → full name
+
+
+def remind(plan_path: Path, period_id: str, results_dir: Path, out_dir: Path, *, by: str | None = None,
+           force: bool = False) -> Reminded:
+    """The consolidator's công văn đôn đốc for the period, to the units that have not reported, asking for their
+    reports by ``by`` ("15/5/2021"; default: the period's deadline plus the days of reminder-wording.yaml).
+    Nothing is written when every unit has reported; a công văn edited since vanban wrote it is kept unless
+    ``force``."""
+    try:
+        when = parse_date(by) if by else None
+    except ValueError as exc:
+        raise InputError(str(exc), Location("--by")) from None
+    loaded, context, period, found = _report_inputs(plan_path, period_id, results_dir)
+    made = reminder(context, period, found, when)
+    names = {u: loaded.registry.unit(u).name for u in issuing_units(context)}
+    if made.document is None:
+        return Reminded(None, None, [], made.late, made.reported, made.total, made.by, names)
+    target = Path(out_dir) / f"cong-van-don-doc-{period.id}-{loaded.slug}.docx"
+    produced = produce(made.document, loaded.registry, target=target, force=force)
+    return Reminded(target, produced.report, made.missing, made.late, made.reported, made.total, made.by, names)
 
 
 # ---------------------------------------------------------------- one document at a time (the web app)

@@ -21,6 +21,7 @@ from . import resources
 from .errors import TemplateError
 from .fastrender import compiled, jinja_environment, jinja_message
 from .ooxml.package import normalise_package
+from .vocabulary import CONG_VAN_TYPE
 
 REPO_TEMPLATES = resources.templates()
 TEMPLATE_FOR_TYPE = {"BC": "bao-cao.docx", "TTr": "bao-cao.docx"}
@@ -33,8 +34,10 @@ def templates_dir() -> Path:
 
 
 def template_for(document) -> Path:
-    """The template of a document: the Báo cáo layout (Kính gửi, Phụ lục) where it is needed."""
-    if document.appendix is not None:
+    """The template of a document: the Báo cáo layout (Kính gửi, Phụ lục) where it is needed; a công văn's own."""
+    if document.type == CONG_VAN_TYPE:  # số, trích yếu "V/v …" under it, Kính gửi
+        name = "cong-van.docx"
+    elif document.appendix is not None:
         name = "bao-cao-ngang.docx" if document.appendix.landscape else "bao-cao.docx"
     else:
         name = TEMPLATE_FOR_TYPE.get(document.type, DEFAULT_TEMPLATE)

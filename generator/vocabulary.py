@@ -128,6 +128,8 @@ def is_section_heading(text: str) -> bool:
 # ---------------------------------------------------------------- loại văn bản (Phụ lục III)
 
 CONG_VAN = "CÔNG VĂN"  # a công văn has no tên loại line and no type code in its ký hiệu
+CONG_VAN_TYPE = "CV"  # how a Document says it is a công văn (not a Phụ lục III code: a công văn has none)
+CONG_VAN_NAME = "Công văn"
 
 
 @lru_cache(maxsize=1)

@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("inline", "vietnamese", "metrics", "yamlio", "encodings", "vocabulary"),
     ("model", "validation", "layout"),
     ("loading", "units", "migrate", "signature", "template_styles"),
-    ("derive", "cascade", "results", "reports"),
+    ("derive", "cascade", "results", "reports", "reminders"),
     ("render", "fastrender", "check", "importer", "pdf"),
     ("produce",),
     ("batch",),

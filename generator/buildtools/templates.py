@@ -16,7 +16,7 @@ from .. import resources
 from .. import template_styles as st
 from ..layout import Layout, default_layout
 from ..metrics import text_width_twips
-from ..ooxml import mm, rule_paragraph
+from ..ooxml import mm, pt, rule_paragraph
 from ..ooxml.package import write_package
 from ..ooxml.parts import (
     APP_PROPERTIES_XML,
@@ -28,6 +28,8 @@ from ..ooxml.parts import (
     PACKAGE_RELS_XML,
     SETTINGS_XML,
     Cell,
+    ParagraphFormat,
+    Style,
     borderless_table,
     core_properties,
     document_part,
@@ -59,6 +61,7 @@ class TemplateSpec:
     title: str
     kinh_gui: bool  # a Báo cáo sent upward carries "Kính gửi" (ô 9a)
     appendix_landscape: bool = False  # the Phụ lục section (the last one) is landscape
+    cong_van: bool = False  # a công văn: no tên loại line, its trích yếu "V/v …" under the số (Phụ lục I, II.5.b)
 
 
 SPECS = [
@@ -66,7 +69,18 @@ SPECS = [
     TemplateSpec("bao-cao.docx", "Mẫu báo cáo (Nghị định 30/2020/NĐ-CP, Mẫu 1.4, 2.1)", kinh_gui=True),
     TemplateSpec("bao-cao-ngang.docx", "Mẫu báo cáo có phụ lục trang ngang (Nghị định 30/2020/NĐ-CP, Mẫu 1.4, 2.1)",
                  kinh_gui=True, appendix_landscape=True),
+    TemplateSpec("cong-van.docx", "Mẫu công văn (Nghị định 30/2020/NĐ-CP, Mẫu 1.5)", kinh_gui=True, cong_van=True),
 ]
+
+# Phụ lục I, mục II.5.b: the trích yếu of a công văn stands under the số, 6 pt below it, centred, in ordinary
+# letters, upright, 12–13 pt. Only the công văn template carries this style.
+TRICH_YEU_CONG_VAN = "VBTrichYeuCongVan"
+TRICH_YEU_CONG_VAN_PT = 12
+
+
+def cong_van_styles() -> list[Style]:
+    return [Style(TRICH_YEU_CONG_VAN, "VB Trích yếu công văn", ParagraphFormat(
+        align="center", size_pt=TRICH_YEU_CONG_VAN_PT, before=pt(6), after=pt(6)))]
 
 
 def _loop(var: str, iterable: str, style: str, text: str) -> list[str]:
@@ -77,8 +91,9 @@ def _loop(var: str, iterable: str, style: str, text: str) -> list[str]:
     ]
 
 
-def header_block(layout: Layout) -> str:
-    """Ô 1–4: issuer and Quốc hiệu side by side, then số/ký hiệu level with địa danh and date."""
+def header_block(layout: Layout, cong_van: bool = False) -> str:
+    """Ô 1–4: issuer and Quốc hiệu side by side, then số/ký hiệu level with địa danh and date; a công văn's
+    trích yếu (ô 5b) under its số."""
     table = layout.header_table
     tieu_ngu_rule = rule_paragraph(
         text_width_twips(TIEU_NGU, layout.sizes.tieu_ngu, bold=True), table.right_content, st.DUONG_KE
@@ -92,7 +107,8 @@ def header_block(layout: Layout) -> str:
     return borderless_table(
         [
             [Cell(table.left, left), Cell(table.right, right)],
-            [Cell(table.left, [paragraph(st.SO_KY_HIEU, "{{ so_ky_hieu }}")]),
+            [Cell(table.left, [paragraph(st.SO_KY_HIEU, "{{ so_ky_hieu }}")]
+                  + ([paragraph(TRICH_YEU_CONG_VAN, "{{r trich_yeu }}")] if cong_van else [])),
              Cell(table.right, [paragraph(st.DIA_DANH_NGAY, "{{ dia_danh_ngay }}")])],
         ],
         indent=mm(table.indent_mm),
@@ -164,12 +180,12 @@ def appendix_block() -> list[str]:
 
 
 def build(spec: TemplateSpec, layout: Layout) -> bytes:
-    body = [header_block(layout), *title_block()]
+    body = [header_block(layout, spec.cong_van), *([] if spec.cong_van else title_block())]
     if spec.kinh_gui:
         body += kinh_gui_block()
     body += body_block()
     body.append(footer_block(layout))
-    if spec.kinh_gui:
+    if spec.kinh_gui and not spec.cong_van:
         body += appendix_block()
     body.append(section_properties(layout.page_setup(), default_header=DEFAULT_HEADER_RID,
                                    first_header=FIRST_HEADER_RID, landscape=spec.appendix_landscape))
@@ -180,7 +196,8 @@ def build(spec: TemplateSpec, layout: Layout) -> bytes:
         ("docProps/app.xml", APP_PROPERTIES_XML),
         ("word/document.xml", document_part("".join(body))),
         ("word/_rels/document.xml.rels", DOCUMENT_RELS_XML),
-        ("word/styles.xml", styles_part(st.styles(layout), layout.sizes.body)),
+        ("word/styles.xml", styles_part(st.styles(layout) + (cong_van_styles() if spec.cong_van else []),
+                                        layout.sizes.body)),
         ("word/settings.xml", SETTINGS_XML),
         ("word/fontTable.xml", FONT_TABLE_XML),
         ("word/header1.xml", header_part(page_number_paragraph(st.SO_TRANG))),

@@ -1,0 +1,162 @@
+"""The công văn đôn đốc (vanban remind): one công văn of the consolidator to the units that have not reported."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.cascade.subplan import issuing_units, load_context
+from generator.check import check_docx
+from generator.cli import main
+from generator.loading import load_plan
+from generator.pipeline import remind
+
+from conftest import SEED_PLAN, DocxFacts
+from test_crash_safety import resave_as_word
+
+LOADED = load_plan(SEED_PLAN)
+UNITS = issuing_units(load_context(LOADED))
+FILLED = ["so-noi-vu", "so-tu-phap", "so-y-te"]  # the consolidator's own results among the three
+
+
+def write_results(folder, unit_id: str, extra: str = "") -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / f"{unit_id}.yaml").write_text(
+        f"unit: {unit_id}\nperiod: 6-thang\nindicators:\n  hoi-nghi-quan-triet: 2\n{extra}", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def three_of_forty(tmp_path_factory):
+    base = tmp_path_factory.mktemp("remind")
+    for unit_id in FILLED:
+        write_results(base / "ket-qua", unit_id,
+                      "report: {number: 5, date: 12/5/2021}\n" if unit_id == "so-y-te" else "")
+    result = remind(SEED_PLAN, "6-thang", base / "ket-qua", base / "out")
+    return result, DocxFacts(result.docx)
+
+
+def kinh_gui_names(facts: DocxFacts) -> list[str]:
+    texts = [t.strip() for t in facts.texts()]
+    start = texts.index("Kính gửi:") + 1
+    lines = []
+    for text in texts[start:]:
+        if not text.startswith("- "):
+            break
+        lines.append(text)
+    assert all(line.endswith(";") for line in lines[:-1]) and lines[-1].endswith(".")
+    return [line[2:].rstrip(";.") for line in lines]
+
+
+def test_kinh_gui_names_exactly_the_37_missing_units_in_full_one_per_line(three_of_forty):
+    result, facts = three_of_forty
+    missing = [u for u in UNITS if u not in FILLED]
+    assert len(UNITS) == 40 and len(missing) == 37
+    assert result.missing == missing
+    assert kinh_gui_names(facts) == [LOADED.registry.unit(u).name for u in missing]
+    assert "Ủy ban nhân dân thành phố Pleiku" in kinh_gui_names(facts)  # full names, not "UBND …"
+
+
+def test_the_cong_van_passes_the_check_and_has_the_cong_van_layout(three_of_forty):
+    result, facts = three_of_forty
+    assert result.report.ok and check_docx(result.docx).ok
+    texts = [t.strip() for t in facts.texts()]
+    assert "SỞ NỘI VỤ" in texts and "Số:      /SNV" in texts
+    # no tên loại line; the trích yếu "V/v …" right under the số, 12–13 pt, upright, not bold
+    assert "CÔNG VĂN" not in texts and not any(t in ("BÁO CÁO", "KẾ HOẠCH") for t in texts)
+    so = texts.index("Số:      /SNV")
+    assert texts[so + 1] == ("V/v đôn đốc báo cáo kết quả thực hiện Kế hoạch triển khai công tác dân vận năm 2021 "
+                             "chủ đề “Đẩy mạnh thực hiện Quy chế dân chủ ở cơ sở” 6 tháng đầu năm 2021")
+    formats = facts.run_formats(facts.paragraphs[so + 1])
+    assert formats and all(12 <= f.size_pt <= 13 and not f.bold and not f.italic for f in formats)
+    assert any(t.startswith("Gia Lai, ngày") and t.endswith("năm 2021") for t in texts)
+
+
+def test_the_body_cites_the_plan_the_period_the_deadline_counts_and_asks_by_the_new_date(three_of_forty):
+    result, facts = three_of_forty
+    body = "\n".join(facts.texts())
+    assert "Thực hiện Kế hoạch số …/KH-UBND ngày …/…/2021 của Ủy ban nhân dân tỉnh Gia Lai về triển khai" in body
+    assert "6 tháng đầu năm 2021" in body and "trước ngày 10/5/2021" in body
+    assert "đã nhận được báo cáo của 3/40 cơ quan, đơn vị, địa phương" in body
+    assert "trước ngày 15/5/2021" in body  # default: the deadline + 5 days
+    # the late one, in a separate sentence, not in Kính gửi; it receives the công văn through Nơi nhận
+    assert "gửi báo cáo nhưng sau thời hạn (10/5/2021): Sở Y tế;" in body
+    assert result.late == ["so-y-te"] and "Sở Y tế" not in kinh_gui_names(facts)
+    texts = [t.strip() for t in facts.texts()]
+    noi_nhan = texts[texts.index("Nơi nhận:") + 1:]
+    assert noi_nhan[:4] == ["- Như trên;", "- Giám đốc, các Phó Giám đốc Sở;", "- Sở Y tế (để biết, thực hiện);",
+                            "- Lưu: VT, XDCQ&CTTN."]
+    assert "GIÁM ĐỐC" in texts
+    assert "Sở Nội vụ đề nghị các cơ quan, đơn vị, địa phương quan tâm, phối hợp thực hiện./." in texts
+
+
+def test_the_consolidator_never_writes_to_itself(tmp_path):
+    write_results(tmp_path / "ket-qua", "so-tu-phap")
+    result = remind(SEED_PLAN, "6-thang", tmp_path / "ket-qua", tmp_path / "out", by="20/5/2021")
+    assert "so-noi-vu" not in result.missing and len(result.missing) == 38
+    assert "Sở Nội vụ" not in kinh_gui_names(DocxFacts(result.docx))
+    assert "trước ngày 20/5/2021" in "\n".join(DocxFacts(result.docx).texts())
+
+
+def test_two_runs_are_byte_identical(tmp_path, three_of_forty):
+    result, _ = three_of_forty
+    again = remind(SEED_PLAN, "6-thang", result.docx.parent.parent / "ket-qua", tmp_path)
+    assert again.docx.read_bytes() == result.docx.read_bytes()
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_cli_writes_one_cong_van_and_says_so(tmp_path, capsys):
+    for unit_id in FILLED:
+        write_results(tmp_path / "ket-qua", unit_id)
+    code, out, err = run(capsys, "remind", str(SEED_PLAN), "--period", "6-thang", "--results",
+                         str(tmp_path / "ket-qua"), "-o", str(tmp_path / "out"), "--by", "15/5/2021")
+    assert code == 0, err
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["cong-van-don-doc-6-thang-ke-hoach-dan-van-2021.docx"]
+    assert "Đã báo cáo: 3/40 đơn vị" in out and "gửi 37 đơn vị chưa báo cáo" in out and "15/5/2021" in out
+
+
+def test_cli_when_every_unit_reported_writes_nothing_and_says_so(tmp_path, capsys):
+    for unit_id in UNITS:
+        write_results(tmp_path / "ket-qua", unit_id)
+    code, out, err = run(capsys, "remind", str(SEED_PLAN), "--period", "6-thang", "--results",
+                         str(tmp_path / "ket-qua"), "-o", str(tmp_path / "out"))
+    assert code == 0, err
+    assert "Tất cả các đơn vị đã gửi báo cáo; không cần công văn đôn đốc." in out
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+@pytest.mark.parametrize("by, message", [("32/5/2021", "ngày 32/5/2021 không tồn tại"),
+                                         ("mai", "«mai» không phải ngày hợp lệ"),
+                                         ("05/5/2021", "phải sau hạn báo cáo của kỳ")])
+def test_cli_a_bad_new_date_is_bad_input(tmp_path, capsys, by, message):
+    write_results(tmp_path / "ket-qua", "so-tu-phap")
+    code, out, err = run(capsys, "remind", str(SEED_PLAN), "--period", "6-thang", "--results",
+                         str(tmp_path / "ket-qua"), "-o", str(tmp_path / "out"), "--by", by)
+    assert code == 2 and message in err and "--by" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_bad_period_and_missing_results_folder_are_bad_input(tmp_path, capsys):
+    code, _, err = run(capsys, "remind", str(SEED_PLAN), "--period", "quy-1", "--results", str(tmp_path),
+                       "-o", str(tmp_path / "out"))
+    assert code == 2 and "kỳ báo cáo «quy-1» không có trong kế hoạch" in err
+    code, _, err = run(capsys, "remind", str(SEED_PLAN), "--period", "6-thang", "--results",
+                       str(tmp_path / "khong-co"), "-o", str(tmp_path / "out"))
+    assert code == 2 and "không tìm thấy thư mục kết quả" in err
+
+
+def test_an_edited_cong_van_is_kept_unless_force(tmp_path, capsys):
+    write_results(tmp_path / "ket-qua", "so-tu-phap")
+    args = ["remind", str(SEED_PLAN), "--period", "6-thang", "--results", str(tmp_path / "ket-qua"),
+            "-o", str(tmp_path / "out")]
+    assert run(capsys, *args)[0] == 0
+    target = tmp_path / "out" / "cong-van-don-doc-6-thang-ke-hoach-dan-van-2021.docx"
+    resave_as_word(target)
+    edited = target.read_bytes()
+    code, _, err = run(capsys, *args)
+    assert code == 1 and "đã được sửa bằng phần mềm khác" in err and "--force" in err
+    assert target.read_bytes() == edited
+    assert run(capsys, *args, "--force")[0] == 0 and target.read_bytes() != edited
