@@ -21,14 +21,15 @@ from .importer import ImportResult
 from .loading import load_plan
 from .migrate import MigrationReport, migrate_file
 from .model import Document, Indicator, Period, Signer, parse_date
-from .output import write_atomic
+from .output import EDITED, KEPT_HINT, write_atomic, written_by_vanban
 from .pdf import convert_many, convert_to_pdf, soffice
 from .produce import produce
 from .reports import consolidated_report, period_of, unit_items, unit_report
 from .reminders import reminder
 from .results import Question, Results, form_questions, from_form
-from .results.files import load_results
-from .results.workbook import build_workbook, read_workbook
+from .results.files import FoundResults, load_results
+from .results.workbook import FILLED, build_workbook, read_workbook
+from .results.workbook import has_data as workbook_has_data
 from .signature import signature_block
 from .validation import validate_fields
 from .vietnamese import date_line, ky_hieu, so_ky_hieu
@@ -86,7 +87,7 @@ def _report_inputs(plan_path: Path, period_id: str, results_dir: Path | None):
     loaded = load_plan(plan_path)
     context = load_context(loaded)
     period = period_of(context, period_id)
-    found = {}
+    found = FoundResults()  # .notices: the blank files and the empty required answers, for the shells to show
     if results_dir is not None:
         found = load_results(Path(results_dir), units=issuing_units(context), period=period,
                              indicator_ids=[i.id for i in context.cascade.indicators],
@@ -95,9 +96,20 @@ def _report_inputs(plan_path: Path, period_id: str, results_dir: Path | None):
     return loaded, context, period, found
 
 
-def results_templates(plan_path: Path, period_id: str, out_dir: Path, *, units: list[str] | None = None) -> list[Path]:
+class Workbooks(list):
+    """The path of each unit's workbook, in the units' order, and ``kept``: those left as they were, each with
+    why (a unit filled it in, or it was saved by Excel or LibreOffice since vanban wrote it)."""
+
+    def __init__(self, paths=(), kept: list[tuple[Path, str]] = ()):
+        super().__init__(paths)
+        self.kept = list(kept)
+
+
+def results_templates(plan_path: Path, period_id: str, out_dir: Path, *, units: list[str] | None = None,
+                      force: bool = False) -> Workbooks:
     """One Excel workbook per unit for ``period_id``: the indicators and questions of its report, one question per
-    item of the unit's own sub-plan (its numbers and titles)."""
+    item of the unit's own sub-plan (its numbers and titles). A workbook already there that has data in it or
+    was saved by another program is kept, unless ``force``; the others are (re)written."""
     loaded, context, period, _ = _report_inputs(plan_path, period_id, None)
     targets = issuing_units(context)
     if units:
@@ -105,13 +117,20 @@ def results_templates(plan_path: Path, period_id: str, out_dir: Path, *, units: 
         if unknown:
             raise InputError(f"đơn vị {', '.join(unknown)} không thuộc danh sách phải báo cáo")
         targets = [u for u in targets if u in units]
-    written = []
+    written = Workbooks()
     for unit_id in targets:
+        target = Path(out_dir) / f"{unit_id}.xlsx"
+        why = None if force or not target.exists() else (
+            EDITED if not written_by_vanban(target) else FILLED if workbook_has_data(target) else None)
+        if why:
+            written.append(target)
+            written.kept.append((target, why))
+            continue
         items = unit_items(context, unit_id)
         data = build_workbook(plan_slug=loaded.slug, unit_id=unit_id, unit_name=loaded.registry.unit(unit_id).name,
                               period=period, indicators=context.cascade.indicators,
                               item_titles=[item.plain_title for item in items], item_ids=[item.id for item in items])
-        written.append(write_atomic(Path(out_dir) / f"{unit_id}.xlsx", data))
+        written.append(write_atomic(target, data))
     return written
 
 
@@ -133,6 +152,7 @@ class Consolidated:
     missing: list[str]
     late: list[str]
     names: dict[str, str]  # unit id → the name a secretary reads
+    notices: tuple = ()  # results.Notice: blank files left out, empty required answers (for stderr / the page)
 
 
 def consolidate(plan_path: Path, period_id: str, results_dir: Path, out_dir: Path) -> Consolidated:
@@ -144,7 +164,8 @@ def consolidate(plan_path: Path, period_id: str, results_dir: Path, out_dir: Pat
     units = issuing_units(context)
     names = {u: loaded.registry.unit(u).short_name or loaded.registry.unit(u).name for u in units}
     return Consolidated(target, report, [u for u in units if u in found], [u for u in units if u not in found],
-                        [u for u in units if u in found and found[u].late(period)], names)
+                        [u for u in units if u in found and found[u].late(period)], names,
+                        notices=tuple(found.notices))
 
 
 @dataclass(frozen=True)

@@ -160,3 +160,34 @@ def test_an_edited_cong_van_is_kept_unless_force(tmp_path, capsys):
     assert code == 1 and "đã được sửa bằng phần mềm khác" in err and "--force" in err
     assert target.read_bytes() == edited
     assert run(capsys, *args, "--force")[0] == 0 and target.read_bytes() != edited
+
+
+def test_the_checker_reads_the_cong_van_layout(three_of_forty):
+    """No tên loại, the trích yếu "V/v …" under the số (Phụ lục I, mục II.5.b): the checker finds it and judges it
+    as a công văn's, nothing left unobservable."""
+    result, _ = three_of_forty
+    report = check_docx(result.docx)
+    status = {r.rule.id: r.outcome.status for r in report.results}
+    assert status["trich-yeu.dinh-dang"] == status["trich-yeu.chu-thuong"] == "đạt"
+    assert status["ten-loai.dinh-dang"] == status["so.loai-van-ban"] == status["trich-yeu.duong-ke"] == "không áp dụng"
+    assert not report.unobservable
+
+
+def test_a_bold_14_pt_italic_cong_van_trich_yeu_is_flagged(three_of_forty, tmp_path):
+    import zipfile
+
+    result, _ = three_of_forty
+    with zipfile.ZipFile(result.docx) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    style = parts["word/styles.xml"].decode("utf-8")
+    start = style.index('w:styleId="VBTrichYeuCongVan"')
+    end = style.index("</w:style>", start)
+    parts["word/styles.xml"] = (style[:start] + style[start:end].replace('w:val="24"', 'w:val="28"')
+                                .replace("<w:rPr>", "<w:rPr><w:i/>") + style[end:]).encode("utf-8")
+    changed = tmp_path / "sua.docx"
+    with zipfile.ZipFile(changed, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    failed = {r.rule.id: r for r in check_docx(changed).errors}
+    assert "trich-yeu.dinh-dang" in failed
+    assert "cỡ chữ 14" in str(failed["trich-yeu.dinh-dang"].outcome.violations[0])

@@ -80,6 +80,7 @@ class Anatomy:
     date: Line | None = None
     ten_loai: Line | None = None
     trich_yeu: list[Line] = field(default_factory=list)
+    cong_van: bool = False  # no tên loại line; the trích yếu "V/v …" under the số (Phụ lục I, mục II.5.b)
     kinh_gui: list[Line] = field(default_factory=list)
     content: list[Line] = field(default_factory=list)
     noi_nhan_label: Line | None = None
@@ -193,6 +194,8 @@ class Anatomist:
                     if following.fmt.align != "center":
                         break
                 break
+        if a.ten_loai is None and a.so is not None:
+            self._cong_van_trich_yeu()
         start = (a.trich_yeu[-1].order if a.trich_yeu else a.ten_loai.order if a.ten_loai else header_end)
         gui = [l for l in a.lines if l.order > start and l.text][:4]
         gui = [l for l in gui if l.text.lower().startswith(KINH_GUI_WORDS)]
@@ -203,6 +206,23 @@ class Anatomist:
                     a.kinh_gui.append(line)
                 else:
                     break
+
+    def _cong_van_trich_yeu(self) -> None:
+        """A công văn's trích yếu: the lines from one starting "V/v" right under the số, in the số's cell (or the
+        paragraph after it), up to an empty line."""
+        a = self.anatomy
+        so = a.so
+        near = [l for l in a.lines[so.order + 1:] if l.cell == so.cell] if so.cell else a.lines[so.order + 1:]
+        texts = [l for l in near if l.text][:1]
+        if not texts or not re.match(r"^v/v\b", texts[0].text, re.I):
+            return
+        a.cong_van = True
+        for line in near[near.index(texts[0]):]:
+            if not line.text:
+                break
+            a.trich_yeu.append(line)
+            if not so.cell:
+                break
 
     # -- footer
     def _footer(self) -> None:

@@ -384,6 +384,8 @@ def so_type(subject: Subject, rule: Rule) -> Outcome:
     ten_loai = subject.anatomy.ten_loai
     if line is None or match is None:
         return missing(subject, "dòng số, ký hiệu", r"số\s*:")
+    if ten_loai is None and subject.anatomy.cong_van:
+        return not_applicable("công văn không có chữ viết tắt tên loại")
     if ten_loai is None:
         return unobservable("không tìm thấy tên loại văn bản để đối chiếu")
     codes = type_codes_by_name()
@@ -448,6 +450,8 @@ def date_format(subject: Subject, rule: Rule) -> Outcome:
 @inspection("ten-loai.dinh-dang")
 def ten_loai_format(subject: Subject, rule: Rule) -> Outcome:
     line = subject.anatomy.ten_loai
+    if line is None and subject.anatomy.cong_van:
+        return not_applicable("công văn không có tên loại văn bản (Phụ lục I, mục II.5.b)")
     if line is None:
         return unobservable("không tìm thấy tên loại văn bản (KẾ HOẠCH, BÁO CÁO…)")
     return format_check([line], rule, **prescribed("ten_loai"))
@@ -462,6 +466,9 @@ def trich_yeu_format(subject: Subject, rule: Rule) -> Outcome:
     lines = subject.anatomy.trich_yeu
     if not lines:
         return unobservable("không tìm thấy trích yếu dưới tên loại")
+    if subject.anatomy.cong_van:  # Phụ lục I, mục II.5.b: under the số, centred, ordinary letters, upright, 12–13 pt
+        sizes = {"min_pt": rule.params["cong_van_min_pt"], "max_pt": rule.params["cong_van_max_pt"]}
+        return format_check(lines, rule.model_copy(update={"params": sizes}), italic=False, centred=True)
     return format_check(lines, rule, **prescribed("trich_yeu"))
 
 
@@ -493,6 +500,8 @@ def trich_yeu_rule(subject: Subject, rule: Rule) -> Outcome:
     lines = subject.anatomy.trich_yeu
     if not lines:
         return unobservable("không tìm thấy trích yếu dưới tên loại")
+    if subject.anatomy.cong_van:
+        return not_applicable("trích yếu công văn không có đường kẻ bên dưới (Phụ lục I, mục II.5.b)")
     size = next(iter(size_of(lines[-1])), 14)
     reference = max(widest_line(l.text, subject.anatomy.body_width, size, True) for l in lines)
     return rule_length_check(subject.anatomy.rules.get("trich_yeu"), reference, rule.params["min_fraction"],

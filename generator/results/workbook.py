@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -21,7 +22,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..errors import InputError, InputErrors, Location
 from ..model import Indicator, Period, parse_date
-from ..ooxml.package import normalise_package, too_large_unpacked
+from ..ooxml.package import normalise_package, read_package, too_large_unpacked, write_package
+from ..vietnamese import short_date
 from .model import Results, check_results, no_such_item
 from .questions import PER_ITEM, questions, table
 
@@ -41,6 +43,10 @@ _BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
 _HEADER = PatternFill("solid", fgColor="DDDDDD")
 _INPUT = PatternFill("solid", fgColor="FFF9DB")
 _FONT = "Times New Roman"
+# A date typed in the sheet shows as the documents write it in running text: 10/5/2021, 05/3/2021
+# (vietnamese.short_date; a number format cannot give January and February their leading zero)
+DATE_FORMAT = "DD/M/YYYY"
+_APPLICATION = re.compile(rb"<Application>[^<]*</Application>")
 
 
 ROLES = {"Cấp trưởng": "head", "Cấp phó (ký thay)": "deputy"}
@@ -67,7 +73,7 @@ def build_workbook(*, plan_slug: str, unit_id: str, unit_name: str, period: Peri
         sheet["A1"] = title
         sheet["A1"].font = Font(name=_FONT, bold=True, size=14)
         sheet["A2"] = f"Đơn vị: {unit_name}"
-        sheet["A3"] = f"Kỳ báo cáo: {period.name} (gửi trước ngày {period.deadline:%d/%m/%Y})"
+        sheet["A3"] = f"Kỳ báo cáo: {period.name} (gửi trước ngày {short_date(period.deadline)})"
         sheet["A4"] = "Chỉ điền vào các ô màu vàng; không thêm, xóa hay đổi chỗ dòng, cột."
         for ref in ("A2", "A3", "A4"):
             sheet[ref].font = Font(name=_FONT, italic=ref == "A4", size=12)
@@ -125,7 +131,7 @@ def build_workbook(*, plan_slug: str, unit_id: str, unit_name: str, period: Peri
         answer.protection = Protection(locked=False)
         answer.fill = _INPUT
         if question.kind == "date":
-            answer.number_format = "DD/MM/YYYY"
+            answer.number_format = DATE_FORMAT
             dates.add(answer)
         elif question.kind == "number":
             numbers.add(answer)
@@ -147,11 +153,35 @@ def build_workbook(*, plan_slug: str, unit_id: str, unit_name: str, period: Peri
     for sheet in (figures, texts):
         sheet.protection.sheet = True  # headers and labels locked; only the yellow cells are open
         sheet.freeze_panes = f"A{FIRST_ROW}"
-    workbook.properties.creator = "vanban"
+    workbook.properties.creator = workbook.properties.lastModifiedBy = "vanban"
     workbook.properties.created = dt.datetime(2000, 1, 1)
     buffer = io.BytesIO()
     workbook.save(buffer)  # openpyxl stamps the save time as "modified": pinned to "created" below
-    return normalise_package(buffer.getvalue(), modified="2000-01-01T00:00:00Z")
+    # docProps/app.xml says vanban wrote it (openpyxl writes its own name): Excel, LibreOffice and openpyxl
+    # itself put theirs there on save, which is how results-template knows a workbook was opened and saved
+    parts = [(name, _APPLICATION.sub(b"<Application>vanban</Application>", data) if name == "docProps/app.xml"
+              else data) for name, data in read_package(buffer.getvalue())]
+    return normalise_package(write_package(parts), modified="2000-01-01T00:00:00Z")
+
+
+FILLED = "đã có số liệu hoặc nội dung do đơn vị điền nên được giữ nguyên"
+
+
+def has_data(path: Path) -> bool:
+    """Whether any answer cell (yellow) of the workbook at ``path`` is filled. A file that is not a readable
+    vanban workbook counts as filled: it is someone's, never ours to replace."""
+    try:
+        workbook = _open(Path(path))
+        meta = workbook[META]
+        for sheet_name, row_number, *_ in meta.iter_rows(min_row=6, values_only=True):
+            if sheet_name is None:
+                continue
+            value = workbook[sheet_name].cell(row=row_number, column=4 if sheet_name == FIGURES else 3).value
+            if value is not None and not (isinstance(value, str) and not value.strip()):
+                return True
+    except (InputError, KeyError, TypeError, ValueError):
+        return True
+    return False
 
 
 def _label_prefix() -> str:
@@ -183,6 +213,15 @@ def read_workbook(path: Path, *, unit_id: str, period: Period, indicator_ids: li
     """The results of a filled workbook; ``item_ids`` are the ids of the items of the unit's own plan, in its
     numbering. An answer is keyed by the item id the workbook recorded, so it lands on that item even when the
     unit's plan was renumbered since; an answer on an item the plan no longer has is refused at its cell."""
+    return read_workbook_cells(path, unit_id=unit_id, period=period, indicator_ids=indicator_ids,
+                               item_ids=item_ids)[0]
+
+
+def read_workbook_cells(path: Path, *, unit_id: str, period: Period, indicator_ids: list[str],
+                        item_ids: list[str]) -> tuple[Results, dict[str, tuple[Location, str]]]:
+    """:func:`read_workbook`, and where each answer is: its dotted key ("indicators.<id>", "texts.leadership",
+    "texts.results.3" in the unit's numbering) → the location of its cell and the label beside it."""
+    cells: dict[str, tuple[Location, str]] = {}
     workbook = _open(path)
     where = lambda sheet, cell: Location(path, sheet=sheet, cell=cell)  # noqa: E731
     if META not in workbook.sheetnames or workbook[META]["A1"].value != MARKER:
@@ -223,6 +262,7 @@ def read_workbook(path: Path, *, unit_id: str, period: Period, indicator_ids: li
                 continue
             value = sheet.cell(row=row_number, column=4).value
             cell = f"D{row_number}"
+            cells[f"indicators.{key}"] = (where(sheet_name, cell), str(sheet.cell(row=row_number, column=2).value))
             data["indicators"][key] = None  # the row is there, even when its figure is refused below
             if value is None or value == "":
                 pass
@@ -241,18 +281,19 @@ def read_workbook(path: Path, *, unit_id: str, period: Period, indicator_ids: li
                                          where(sheet_name, f"A{row_number}")))
                 continue
             value = sheet.cell(row=row_number, column=3).value
+            number = _item_number(str(key))
+            if number is not None and item_id in item_ids:
+                key = f"{RESULTS_KEY}.{item_ids.index(item_id) + 1}"
+            cells.setdefault(str(key), (where(sheet_name, f"C{row_number}"),
+                                        str(sheet.cell(row=row_number, column=2).value)))
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
-            number = _item_number(str(key))
-            if number is not None:
-                if item_id in item_ids:
-                    key = f"{RESULTS_KEY}.{item_ids.index(item_id) + 1}"
-                elif item_id is not None or number > len(item_ids):
-                    label = sheet.cell(row=row_number, column=2).value
-                    errors.append(InputError(no_such_item(str(label).removeprefix(_label_prefix()), len(item_ids)),
-                                             where(sheet_name, f"C{row_number}"),
-                                             hint="hãy tạo lại sổ bằng vanban results-template"))
-                    continue
+            if number is not None and item_id not in item_ids and (item_id is not None or number > len(item_ids)):
+                label = sheet.cell(row=row_number, column=2).value
+                errors.append(InputError(no_such_item(str(label).removeprefix(_label_prefix()), len(item_ids)),
+                                         where(sheet_name, f"C{row_number}"),
+                                         hint="hãy tạo lại sổ bằng vanban results-template"))
+                continue
             problem = _put(data, key, value)
             if problem:
                 errors.append(InputError(problem, where(sheet_name, f"C{row_number}")))
@@ -272,7 +313,7 @@ def read_workbook(path: Path, *, unit_id: str, period: Period, indicator_ids: li
                              unit_id=unit_id, period=period, indicator_ids=indicator_ids, item_count=len(item_ids))
     if problems:
         raise InputErrors(problems)
-    return results
+    return results, cells
 
 
 def _put(data: dict, key: str, value) -> str | None:
