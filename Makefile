@@ -55,8 +55,8 @@ demo: install
 	@$(BIN)/vanban cascade $(PLAN) -o out/cascade --zip
 	@echo "Tạo báo cáo 6 tháng…"
 	@$(BIN)/vanban report $(PLAN) --period 6-thang -o out/bao-cao-6-thang
-	@echo "Tạo sổ Excel để các đơn vị ghi kết quả 6 tháng…"
-	@$(BIN)/vanban results-template $(PLAN) --period 6-thang -o out/ket-qua-6-thang
+	@echo "Tạo sổ Excel mẫu để các đơn vị ghi kết quả 6 tháng (sổ đã điền được giữ nguyên)…"
+	@$(BIN)/vanban results-template $(PLAN) --period 6-thang -o out/mau-so-excel-6-thang
 	@echo "Cụ thể hóa Kế hoạch dân vận năm 2026 của tỉnh Gia Lai mới (135 xã, phường)…"
 	@$(BIN)/vanban cascade $(PLAN_2026) -o out/gia-lai-2026 --zip
 	@echo "Xong: các văn bản ở thư mục out/."

@@ -397,6 +397,10 @@ def _collect(result: BatchResult, targets: list[str], by_unit: dict) -> None:
 
 MANIFEST_COLUMNS = ["unit", "unit_name", "file", "type", "ky_hieu", "so_ky_hieu", "trich_yeu", "noi_nhan",
                     "signer", "sha256", "check", "pdf"]
+# manifest.csv is opened in Excel by a văn thư: its headings are Vietnamese (manifest.json keeps the keys above)
+MANIFEST_HEADINGS = {"unit": "Mã đơn vị", "unit_name": "Tên đơn vị", "file": "Tệp", "type": "Loại văn bản",
+                     "ky_hieu": "Ký hiệu", "so_ky_hieu": "Số, ký hiệu", "trich_yeu": "Trích yếu", "noi_nhan": "Nơi nhận",
+                     "signer": "Người ký", "sha256": "Mã SHA-256", "check": "Kiểm tra thể thức", "pdf": "Tệp PDF"}
 
 
 def write_manifest(result: BatchResult, loaded: LoadedPlan) -> None:
@@ -413,7 +417,7 @@ def write_manifest(result: BatchResult, loaded: LoadedPlan) -> None:
                  (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(MANIFEST_COLUMNS)
+    writer.writerow([MANIFEST_HEADINGS[c] for c in MANIFEST_COLUMNS])
     for entry in result.entries:
         row = asdict(entry)
         row["noi_nhan"] = " | ".join(row["noi_nhan"])

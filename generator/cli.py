@@ -143,10 +143,17 @@ def _batch_summary(result, what: str) -> None:
 
 @app.command("results-template", cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
 def results_template(plan: PlanArgument, period: PeriodOption, out: OutOption = Path("out/ket-qua"),
-                     unit: UnitOption = None) -> None:
-    """Tạo sổ Excel để từng đơn vị điền số liệu và nội dung báo cáo của một kỳ."""
-    written = pipeline.results_templates(plan, period, out, units=unit)
-    typer.echo(f"Đã tạo {len(written)} sổ Excel trong {out}")
+                     unit: UnitOption = None,
+                     force: Annotated[bool, typer.Option("--force", metavar="", help="Ghi đè cả sổ đã có số liệu "
+                                                         "hoặc đã được lưu bằng Excel, LibreOffice.",
+                                                         rich_help_panel=OPTIONS_PANEL)] = False) -> None:
+    """Tạo sổ Excel để từng đơn vị điền số liệu và nội dung báo cáo của một kỳ (giữ nguyên sổ đã điền)."""
+    written = pipeline.results_templates(plan, period, out, units=unit, force=force)
+    for path, why in written.kept:
+        typer.echo(f"{Location(path)}: {why} ({pipeline.KEPT_HINT})", err=True)
+    made = len(written) - len(written.kept)
+    typer.echo(f"Đã tạo {made} sổ Excel trong {out}"
+               + (f", giữ nguyên {len(written.kept)} sổ đã điền hoặc đã sửa" if written.kept else ""))
 
 
 @app.command(cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
@@ -174,6 +181,8 @@ def consolidate(plan: PlanArgument, period: PeriodOption,
                 out: OutOption = Path("out")) -> None:
     """Tổng hợp báo cáo của các đơn vị thành báo cáo của cơ quan ban hành kế hoạch."""
     result = pipeline.consolidate(plan, period, results, out)
+    for notice in result.notices:
+        typer.echo(str(notice), err=True)
     typer.echo(str(result.docx))
     typer.echo(f"Đã báo cáo: {len(result.reported)}/{len(result.reported) + len(result.missing)} đơn vị")
     if result.missing:

@@ -70,11 +70,15 @@ def written_by_vanban(path: Path) -> bool:
     return last_saved_by(path) == ("vanban", "vanban")
 
 
+# What a kept file is told with (documents refused by keep_edited, workbooks kept by results-template)
+EDITED = "đã được sửa bằng phần mềm khác sau khi vanban tạo nên được giữ nguyên"
+KEPT_HINT = "thêm --force để ghi đè, hoặc chọn thư mục khác bằng -o"
+
+
 def keep_edited(path: Path, force: bool, shown: str | Path | None = None) -> None:
     """Refuse to replace a document that a person has saved since vanban wrote it, unless ``force``."""
     if not force and path.exists() and not written_by_vanban(path):
-        raise OutputError("đã được sửa bằng phần mềm khác sau khi vanban tạo nên được giữ nguyên",
-                          Location(shown or path), hint="thêm --force để ghi đè, hoặc chọn thư mục khác bằng -o")
+        raise OutputError(EDITED, Location(shown or path), hint=KEPT_HINT)
 
 
 def sync() -> None:

@@ -144,7 +144,7 @@ def test_the_manifest_lists_what_an_e_office_system_registers(batch):
     assert entry["file"] == "so-tu-phap/ke-hoach-dan-van-2021.docx" and entry["ky_hieu"] == "KH-STP"
     assert entry["signer"] == ["GIÁM ĐỐC", ""] and entry["check"] == "đạt" and len(entry["sha256"]) == 64
     rows = list(csv.DictReader((batch.out_dir / "manifest.csv").read_text(encoding="utf-8-sig").splitlines()))
-    assert [r["unit"] for r in rows] == [d["unit"] for d in manifest["documents"]]
+    assert [r["Mã đơn vị"] for r in rows] == [d["unit"] for d in manifest["documents"]]  # (Vietnamese headings)
     assert batch.zip_path.is_file()
 
 

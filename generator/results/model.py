@@ -12,9 +12,9 @@ from pathlib import Path
 
 from pydantic import Field, StrictInt, create_model, field_validator
 
-from ..errors import InputError
+from ..errors import InputError, Location
 from ..model import Cell, Period, Signer, _Model, parse_date
-from .questions import text_parts
+from .questions import questions, text_parts
 
 
 class NumberAndDate(_Model):
@@ -44,9 +44,25 @@ class Results(_Model):
 
 
 @dataclass(frozen=True)
+class Notice:
+    """What a person is told about a results file that is still used (or left out) without stopping the run:
+    an empty required answer of a partly filled file (a warning), a file with nothing filled in (information).
+    The CLI prints ``str(notice)`` on stderr; the web app can show the same line."""
+
+    message: str
+    location: Location | None = None
+    warning: bool = True
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        return f"{'Cảnh báo' if self.warning else 'Thông tin'}: {where}{self.message}"
+
+
+@dataclass(frozen=True)
 class UnitResults:
     results: Results
     path: Path
+    notices: tuple[Notice, ...] = ()  # the warnings on this unit's file (empty required answers)
 
     def late(self, period: Period) -> bool:
         day = self.results.report.date
@@ -80,3 +96,29 @@ def check_results(results: Results, where, *, unit_id: str, period: Period, indi
         if not key.isdigit() or not 1 <= int(key) <= item_count:
             errors.append(InputError(no_such_item(key, item_count), where("texts", "results", key)))
     return errors
+
+
+def _empty(value) -> bool:
+    if isinstance(value, dict):
+        return all(_empty(v) for v in value.values())
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _answer(results: Results, key: str):
+    value = results.model_dump()
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def is_blank(results: Results) -> bool:
+    """Whether a results file has no figure and no text at all: a blank workbook or results file is not a report
+    ("chưa báo cáo"), whatever its numbers, dates and signer say."""
+    return _empty(results.indicators) and _empty(results.texts.model_dump())
+
+
+def empty_required(results: Results, *, indicator_ids: list[str], item_count: int) -> list[str]:
+    """The dotted keys of the required answers ``results`` leaves empty, in the workbook's order: every
+    indicator ("indicators.<id>"), then the questions marked ``required`` in data/report-questions.yaml."""
+    keys = [f"indicators.{i}" for i in indicator_ids if results.indicators.get(i) is None]
+    return keys + [q.key for q in questions([""] * item_count) if q.required and _empty(_answer(results, q.key))]

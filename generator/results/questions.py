@@ -25,6 +25,7 @@ class Question:
     form_label: str | None = None  # on the web form; None: asked in the workbook only
     field: str | None = None  # the web form's field name
     html_id: str | None = None
+    required: bool = False  # a report needs it: left empty in a partly filled results file, a warning names it
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -36,7 +37,8 @@ def table() -> tuple[Question, ...]:
     """The questions as written in the data file, per-item ones still with their ``{so}``, ``{ten}``."""
     text = resources.data_text(QUESTIONS_FILE)
     return tuple(Question(key=entry["id"], label=entry["label"], kind=entry["kind"], form_label=entry.get("form"),
-                          field=entry.get("field"), html_id=entry.get("html_id"))
+                          field=entry.get("field"), html_id=entry.get("html_id"),
+                          required=bool(entry.get("required", False)))
                  for entry in yaml.safe_load(text))
 
 
@@ -45,7 +47,7 @@ def _expand(question: Question, number: int, title: str) -> Question:
         return None if text is None else text.replace(PER_ITEM, str(number)).replace("{ten}", title)
 
     return Question(fill(question.key), fill(question.label), question.kind, fill(question.form_label),
-                    fill(question.field), fill(question.html_id))
+                    fill(question.field), fill(question.html_id), question.required)
 
 
 def questions(item_titles: list[str]) -> list[Question]:
