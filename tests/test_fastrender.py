@@ -11,6 +11,7 @@ from lxml import etree
 from generator import derive
 from generator.loading import load_plan
 from generator.render import render_docx, render_docx_docxtpl, template_for, templates_dir
+from generator.reminders import reminder
 from generator.reports import consolidated_report, period_of, unit_report
 from generator.cascade.subplan import load_context
 
@@ -35,6 +36,7 @@ def documents():
         loaded.plan.document,  # ke-hoach.docx
         unit_report(context, "so-tu-phap", period, None),  # bao-cao.docx with a portrait Phụ lục
         consolidated_report(context, period, {}),  # bao-cao-ngang.docx
+        reminder(context, period, {}).document,  # cong-van.docx
     ]
 
 
