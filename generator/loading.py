@@ -208,6 +208,10 @@ def check_references(plan: Plan, source: YamlDocument, registry: UnitsRegistry) 
             elif doc.date and period.deadline < doc.date:
                 problem(f"hạn báo cáo {period.deadline:%d/%m/%Y} của kỳ «{period.name}» trước ngày ban hành kế "
                         f"hoạch ({doc.date:%d/%m/%Y})", ("cascade", "periods", index, "deadline"))
+            elif period.window and period.window.end > period.deadline:
+                problem(f"thời gian chốt số liệu của kỳ «{period.name}» kết thúc ngày {period.window.end:%d/%m/%Y}, "
+                        f"sau hạn gửi báo cáo ({period.deadline:%d/%m/%Y}): số liệu phải chốt trước khi gửi",
+                        ("cascade", "periods", index, "window", "to"))
     if errors:
         raise InputErrors(errors)
 

@@ -16,7 +16,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 
 from . import inline
 from .encodings import legacy_fragment
-from .vietnamese import all_capitals, nfc
+from .vietnamese import all_capitals, nfc, short_date
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WHITESPACE = re.compile(r"\s+")
@@ -344,13 +344,35 @@ class Document(_Model):
         return self.date.year if self.date else self.year  # type: ignore[return-value]
 
 
+class Window(_Model):
+    """The data cut-off window of a period (thời gian chốt số liệu, Nghị định 09/2019/NĐ-CP Điều 12)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+
+    start: dt.date = Field(alias="from")
+    end: dt.date = Field(alias="to")
+
+    _parse = field_validator("start", "end", mode="before")(parse_date)
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.end < self.start:
+            raise ValueError(f"thời gian chốt số liệu: ngày «to» ({short_date(self.end)}) trước ngày «from» "
+                             f"({short_date(self.start)})")
+        return self
+
+
 class Period(_Model):
-    """A reporting period of the plan and its deadline ("6 tháng đầu năm 2021", before 10/5/2021)."""
+    """A reporting period of the plan and its regime (Nghị định 09/2019/NĐ-CP): the data window, the deadline,
+    how reports are sent and to whom ("6 tháng đầu năm 2021", data 15/12/2020–30/4/2021, before 10/5/2021)."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     name: Text = Field(max_length=100)
     deadline: dt.date
     next_name: str | None = Field(default=None, max_length=100)  # the period that follows, for "Phương hướng, nhiệm vụ 6 tháng cuối năm 2021"
+    window: Window | None = None  # thời gian chốt số liệu: {from: 15/12/2020, to: 30/4/2021}
+    method: Text | None = Field(default=None, max_length=200)  # phương thức gửi: "qua Hệ thống quản lý văn bản và điều hành"
+    send_to: Text | None = Field(default=None, max_length=300)  # nơi nhận báo cáo: "Ủy ban nhân dân tỉnh (qua Sở Nội vụ)"
 
     _parse_deadline = field_validator("deadline", mode="before")(parse_date)
 

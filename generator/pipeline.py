@@ -24,7 +24,7 @@ from .model import Document, Indicator, Period, Signer, parse_date
 from .output import EDITED, KEPT_HINT, write_atomic, written_by_vanban
 from .pdf import convert_many, convert_to_pdf, soffice
 from .produce import produce
-from .reports import consolidated_report, period_of, unit_items, unit_report
+from .reports import consolidated_report, period_of, report_status, unit_items, unit_report, window_notices
 from .reminders import reminder
 from .results import Question, Results, form_questions, from_form
 from .results.files import FoundResults, load_results
@@ -161,11 +161,11 @@ def consolidate(plan_path: Path, period_id: str, results_dir: Path, out_dir: Pat
     target = Path(out_dir) / f"bao-cao-tong-hop-{period.id}-{loaded.slug}.docx"
     # force: the consolidated report is made again from the results each time, edited or not (as before)
     report = produce(consolidated_report(context, period, found), loaded.registry, target=target, force=True).report
-    units = issuing_units(context)
-    names = {u: loaded.registry.unit(u).short_name or loaded.registry.unit(u).name for u in units}
-    return Consolidated(target, report, [u for u in units if u in found], [u for u in units if u not in found],
-                        [u for u in units if u in found and found[u].late(period)], names,
-                        notices=tuple(found.notices))
+    # reported, missing, late: the units that send to the consolidator; its own results are its own part
+    status = report_status(context, period, found)
+    names = {u: loaded.registry.unit(u).name for u in status.units}
+    return Consolidated(target, report, status.reported, status.missing, status.late, names,
+                        notices=tuple(found.notices) + tuple(window_notices(period, found)))
 
 
 @dataclass(frozen=True)

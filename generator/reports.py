@@ -26,6 +26,8 @@ from .derive import _cell
 from .errors import InputError, Location
 from .model import Appendix, AppendixColumn, Document, Node, Period, Signer
 from .results import Results, UnitResults
+from .results.model import Notice
+from .results.workbook import recorded_window
 from .vietnamese import ky_hieu, number_text, short_date
 from .vocabulary import document_types
 
@@ -39,8 +41,14 @@ class _Texts(BaseModel):
     leadership: str
     results_intro: str
     closing: str
+    window: str | None = None  # "Số liệu tính từ ngày … đến ngày …", first line of mục II
+    count: str | None = None  # the consolidated report: how many units sent their report
+    count_none: str | None = None
+    own: str | None = None  # the consolidator's own results are in the report
     missing: str | None = None
     late: str | None = None
+    results_intro_partial: str | None = None  # totals of only some units: never "trên toàn tỉnh"
+    results_intro_none: str | None = None
 
 
 class _Sections(BaseModel):
@@ -194,8 +202,66 @@ def _indicator_appendix(context: CascadeContext, period: Period, wording: Wordin
 
 
 def _period_values(context: CascadeContext, period: Period, unit_name: str) -> dict[str, str]:
+    window = period.window
     return {"ky_bao_cao": period.name, "ky_tiep_theo": period.next_name or "thời gian tới",
-            "han_bao_cao": short_date(period.deadline), "ten_don_vi": unit_name}
+            "han_bao_cao": short_date(period.deadline), "ten_don_vi": unit_name,
+            "tu_ngay": short_date(window.start) if window else "…",
+            "den_ngay": short_date(window.end) if window else "…"}
+
+
+def _window_line(texts: _Texts, wording: Wording, period: Period) -> list[str]:
+    """["Số liệu tính từ ngày 15/12/2020 đến ngày 30/4/2021."] when the period has its data window."""
+    return [wording.fill(texts.window, WHERE)] if period.window and texts.window else []
+
+
+@dataclass(frozen=True)
+class Status:
+    """Who reported for a period. ``expected`` are the units that send their report to the consolidator (every
+    issuing unit but the consolidator itself, in the registry's order); the consolidator's own results
+    (``own``) are its own part of the consolidated report, never "chưa báo cáo"."""
+
+    units: list[str]
+    consolidator: str
+    expected: list[str]
+    reported: list[str]
+    missing: list[str]
+    late: list[str]
+    own: bool
+
+    @property
+    def summed(self) -> list[str]:
+        """The units whose figures are in the totals, in order: those that reported and the consolidator."""
+        return [u for u in self.units if u in self.reported or (u == self.consolidator and self.own)]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing and (self.own or self.consolidator not in self.units)
+
+
+def report_status(context: CascadeContext, period: Period, found) -> Status:
+    units = issuing_units(context)
+    consolidator = context.cascade.consolidator
+    expected = [u for u in units if u != consolidator]
+    reported = [u for u in expected if u in found]
+    return Status(units=units, consolidator=consolidator, expected=expected, reported=reported,
+                  missing=[u for u in expected if u not in found],
+                  late=[u for u in reported if found[u].late(period)], own=consolidator in found)
+
+
+def window_notices(period: Period, found) -> list[Notice]:
+    """One warning per results file whose recorded data window is not the period's (a workbook made before
+    the plan's window changed): its figures may cover other dates."""
+    if period.window is None:
+        return []
+    out = []
+    for unit_id, unit_results in found.items():
+        recorded = recorded_window(unit_results.path) if unit_results.path.suffix.lower() == ".xlsx" else None
+        if recorded is not None and recorded != (period.window.start, period.window.end):
+            out.append(Notice(f"sổ ghi số liệu tính từ ngày {short_date(recorded[0])} đến ngày "
+                              f"{short_date(recorded[1])}, kỳ «{period.name}» của kế hoạch tính từ ngày "
+                              f"{short_date(period.window.start)} đến ngày {short_date(period.window.end)}; hãy "
+                              "kiểm tra lại số liệu với đơn vị", Location(unit_results.path)))
+    return out
 
 
 def _sections(wording: Wording, leadership: list[str], results_intro: list[str],
@@ -225,6 +291,12 @@ def _indicator_lines(context: CascadeContext, values: dict[str, int | None]) -> 
             for i in context.cascade.indicators]
 
 
+def _list(names) -> str:
+    """Unit names in running text, separated by semicolons: a name may hold a comma ("Sở Văn hóa, Thể thao và
+    Du lịch")."""
+    return "; ".join(names)
+
+
 def unit_report(context: CascadeContext, unit_id: str, period: Period, results: Results | None) -> Document:
     """One unit's report for ``period``, filled from ``results``; without results (or for the parts they leave
     out) the placeholders stay, a form for the unit to fill. Raises when the unit's override is invalid."""
@@ -244,7 +316,8 @@ def unit_report(context: CascadeContext, unit_id: str, period: Period, results: 
     indicators = _indicator_lines(context, results.indicators) if context.cascade.indicators else []
     if indicators:
         indicators[-1] = indicators[-1].rstrip(";") + "."
-    results_intro = ([wording.fill(words.results_intro, WHERE)] + indicators) if indicators else []
+    results_intro = _window_line(words, wording, period) + (
+        ([wording.fill(words.results_intro, WHERE)] + indicators) if indicators else [])
     # the items of the unit's own plan, with its numbers: what the unit carries out is what it reports on
     items = [(item.title, [results.texts.results[str(item.number)]] if str(item.number) in results.texts.results
               else []) for item in unit_items(context, unit_id)]
@@ -252,7 +325,7 @@ def unit_report(context: CascadeContext, unit_id: str, period: Period, results: 
     parent_unit = registry.unit(context.parent.issuer)
     kinh_gui = {"to": parent_unit.name}
     if unit.id != consolidator.id:
-        kinh_gui["purpose"] = f"qua {consolidator.short_name or consolidator.name}"
+        kinh_gui["purpose"] = f"qua {consolidator.name}"
     recipients = [{"to": base.fill("{lanh_dao}", WHERE)}]
     data = {
         "issuer": unit.id, "type": "BC", "year": year,
@@ -286,35 +359,48 @@ def consolidated_report(context: CascadeContext, period: Period, found: dict[str
                      f"{number_text(parent.number) if parent.number else '…'}/{ky_hieu(parent.type, issuer.code)} "
                      f"ngày {short_date(parent.date) if parent.date else f'…/…/{parent.issue_year}'} của "
                      f"{issuer.name} về {lower_first(parent.title)}")
-    name = lambda unit_id: registry.unit(unit_id).short_name or registry.unit(unit_id).name  # noqa: E731
-    reported = [u for u in units if u in found]
-    missing = [u for u in units if u not in found]
-    late = [u for u in reported if found[u].late(period)]
+    # a report to Văn phòng Chính phủ names every body in full (Unit.name), never "Sở TT&TT"
+    name = lambda unit_id: registry.unit(unit_id).name  # noqa: E731
+    status = report_status(context, period, found)
+    summed = status.summed
     wording = Wording({
         **_period_values(context, period, issuer.name),
         "ke_hoach_cap_tren_day_du": full_citation,
         "trich_yeu_cap_tren_thuong": lower_first(parent.title),
-        "so_bao_cao": str(len(reported)), "tong_so_don_vi": str(len(units)),
+        "so_bao_cao": str(len(status.reported)), "tong_so_don_vi": str(len(status.expected)),
+        "so_tong_hop": str(len(summed)), "don_vi_tong_hop": name(status.consolidator),
     })
     leadership = [wording.fill(words.leadership, WHERE)]
-    if missing and words.missing:
-        leadership.append(Wording({**wording.values, "danh_sach": ", ".join(name(u) for u in missing)})
+    count = words.count if status.reported or not words.count_none else words.count_none
+    if count:
+        leadership.append(wording.fill(count, WHERE))
+    if status.own and words.own:  # the consolidator's own results: its own part, in the totals too
+        leadership.append(wording.fill(words.own, WHERE))
+    if status.missing and words.missing:
+        leadership.append(Wording({**wording.values, "danh_sach": _list(name(u) for u in status.missing)})
                           .fill(words.missing, WHERE))
-    if late and words.late:
-        leadership.append(Wording({**wording.values, "danh_sach": ", ".join(name(u) for u in late)})
+    if status.late and words.late:
+        leadership.append(Wording({**wording.values, "danh_sach": _list(name(u) for u in status.late)})
                           .fill(words.late, WHERE))
-    totals = {i.id: sum(found[u].results.indicators.get(i.id) or 0 for u in reported) for i in indicators}
-    lines = _indicator_lines(context, totals) if indicators else []
+    totals = {i.id: sum(found[u].results.indicators.get(i.id) or 0 for u in summed) for i in indicators}
+    lines = _indicator_lines(context, totals) if indicators and summed else []
     if lines:
         lines[-1] = lines[-1].rstrip(";") + "."
-    results_intro = ([wording.fill(words.results_intro, WHERE)] + lines) if lines else []
+    if not indicators:
+        results_intro = []
+    elif not summed:
+        results_intro = [wording.fill(words.results_intro_none or words.results_intro, WHERE)]
+    else:  # "trên toàn tỉnh" only over every unit; otherwise "của 3 cơ quan, đơn vị, địa phương đã báo cáo"
+        intro = words.results_intro if status.complete else (words.results_intro_partial or words.results_intro)
+        results_intro = [wording.fill(intro, WHERE)] + lines
+    results_intro = _window_line(words, wording, period) + results_intro
     # Per PARENT item: each unit's result is keyed by the number of the item in its own plan, and that item
     # maps back to the parent's by its id. Results on a unit's own tasks (not in the parent plan) go to one
     # last part, unit by unit: the province reports on its own plan's items, and a task it did not set is not
     # claimed as the result of one of them.
     by_parent: dict[str, list[str]] = {parent_id: [] for parent_id in parent_item_ids(context)}
     own: list[str] = []
-    for u in reported:
+    for u in summed:
         answers = found[u].results.texts.results
         for item in unit_items(context, u):
             answer = answers.get(str(item.number))
@@ -328,7 +414,10 @@ def consolidated_report(context: CascadeContext, period: Period, found: dict[str
     if own:
         items.append((report_wording().sections.own_tasks, own))
     blank = Results(unit=parent.issuer, period=period.id)
+    # Kính gửi: the recipients only, one per line, written out (units by their full name); their purpose
+    # notes ("báo cáo") belong to Nơi nhận, where "- Như trên;" stands for them
     report_to = context.cascade.report_to or [r for r in parent.recipients if (r.purpose or "").startswith("báo cáo")]
+    kinh_gui = [{"to": registry.unit(r.unit).name if r.unit else r.to} for r in report_to]
     others = [r for r in parent.recipients if not (r.purpose or "").startswith("báo cáo")]
     appendix = None
     if indicators:
@@ -337,16 +426,16 @@ def consolidated_report(context: CascadeContext, period: Period, found: dict[str
             columns=[AppendixColumn(name="STT", width_mm=12, numeric=True), AppendixColumn(name="Cơ quan, đơn vị",
                                                                                           width_mm=55)]
             + [AppendixColumn(name=f"{i.name} ({i.unit})", numeric=True) for i in indicators],
-            rows=[[n, name(u) + ("" if u in found else " (chưa báo cáo)"),
+            rows=[[n, name(u) + ("" if u in found or u == status.consolidator else " (chưa báo cáo)"),
                    *[found[u].results.indicators.get(i.id) if u in found else None for i in indicators]]
                   for n, u in enumerate(units, 1)],
-            total=[None, "Tổng cộng", *[totals[i.id] for i in indicators]],
+            total=[None, "Tổng cộng", *[totals[i.id] if summed else None for i in indicators]],
             landscape=True,
         )
     data = {
         "issuer": parent.issuer, "type": "BC", "year": period.deadline.year,
         "title": wording.fill(report_wording().title, WHERE),
-        "kinh_gui": [r.model_dump(exclude_none=True) for r in report_to],
+        "kinh_gui": kinh_gui,
         "opening": [wording.fill(words.opening, WHERE)],
         "sections": _sections(wording, leadership, results_intro, items, blank.texts),
         "closing": [wording.fill(words.closing, WHERE)],

@@ -256,7 +256,8 @@ def test_consolidation_puts_each_result_under_its_parent_item_and_own_tasks_last
     assert headings[:9] == [f"{n}. {title}" for n, (_, title) in enumerate(parent, 1)]
     after = lambda heading: texts[texts.index(heading) + 1:texts.index(heading) + 3]  # noqa: E731
     assert after(headings[0])[0] == "- Sở Tư pháp: STP quán triệt."
-    assert after(headings[1]) == ["- Sở Tư pháp: STP tuyên truyền.", "- UBND huyện Chư Sê: Chư Sê tuyên truyền."]
+    # (bodies named in full, issue 15: was "- UBND huyện Chư Sê: …")
+    assert after(headings[1]) == ["- Sở Tư pháp: STP tuyên truyền.", "- Ủy ban nhân dân huyện Chư Sê: Chư Sê tuyên truyền."]
     assert headings[1] == "2. Công tác thông tin, tuyên truyền" and parent[1][0] == "tuyen-truyen"
     assert after(headings[-1])[0] == f"- Sở Tư pháp ({OWN_TASK[0].lower() + OWN_TASK[1:]}): STP phổ biến pháp luật."
     text = "\n".join(texts)

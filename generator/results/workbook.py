@@ -74,6 +74,9 @@ def build_workbook(*, plan_slug: str, unit_id: str, unit_name: str, period: Peri
         sheet["A1"].font = Font(name=_FONT, bold=True, size=14)
         sheet["A2"] = f"Đơn vị: {unit_name}"
         sheet["A3"] = f"Kỳ báo cáo: {period.name} (gửi trước ngày {short_date(period.deadline)})"
+        if period.window:  # thời gian chốt số liệu (Nghị định 09/2019/NĐ-CP)
+            sheet["A3"] = (f"{sheet['A3'].value}; số liệu tính từ ngày {short_date(period.window.start)} đến ngày "
+                           f"{short_date(period.window.end)}")
         sheet["A4"] = "Chỉ điền vào các ô màu vàng; không thêm, xóa hay đổi chỗ dòng, cột."
         for ref in ("A2", "A3", "A4"):
             sheet[ref].font = Font(name=_FONT, italic=ref == "A4", size=12)
@@ -97,6 +100,8 @@ def build_workbook(*, plan_slug: str, unit_id: str, unit_name: str, period: Peri
     meta["A2"], meta["B2"] = "plan", plan_slug
     meta["A3"], meta["B3"] = "unit", unit_id
     meta["A4"], meta["B4"] = "period", period.id
+    if period.window:  # read back by recorded_window: consolidation flags a workbook of another window
+        meta["A5"], meta["B5"] = "window", f"{period.window.start:%Y-%m-%d}/{period.window.end:%Y-%m-%d}"
     meta_row = 6
     for index, indicator in enumerate(indicators):
         row = FIRST_ROW + index
@@ -344,3 +349,13 @@ def _put(data: dict, key: str, value) -> str | None:
         target = target.setdefault(part, {})
     target[parts[-1]] = value
     return None
+
+
+def recorded_window(path: Path) -> tuple[dt.date, dt.date] | None:
+    """The data window the workbook was made for (hidden sheet, B5), or None (no window, not readable)."""
+    try:
+        value = load_workbook(path, read_only=True)[META]["B5"].value
+        start, end = (dt.date.fromisoformat(part) for part in str(value).split("/"))
+    except Exception:  # an older workbook, or one the reading has already refused with its own message
+        return None
+    return start, end
