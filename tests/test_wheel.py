@@ -55,7 +55,7 @@ def test_the_package_data_are_found_through_resources(monkeypatch):
     monkeypatch.delenv("VANBAN_TEMPLATES", raising=False)
     assert templates_dir() == resources.templates()
     assert {p.name for p in resources.templates().glob("*.docx")} == {"ke-hoach.docx", "bao-cao.docx",
-                                                                      "bao-cao-ngang.docx"}
+                                                                      "bao-cao-ngang.docx", "cong-van.docx"}
     assert (resources.national() / "index.yaml").is_file()
     assert (resources.datasets() / "gia-lai-2021" / "units.yaml").is_file()
     assert (resources.web_assets() / "templates" / "index.html").is_file()
