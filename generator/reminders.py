@@ -2,7 +2,8 @@
 
 One ordinary Document of type ``CV`` (a công văn: no tên loại line, the trích yếu "V/v …" under the số),
 issued by the plan's consolidator (Sở Nội vụ), addressed with "Kính gửi" to every unit that must report and
-has no results for the period, in the order of ``issuing_units``, by full name, one per line. It cites the
+has no results for the period (``reports.report_status``: the units that send to the consolidator, in the
+registry's official order), by full name, one per line. It cites the
 plan, the period and its deadline, says how many units have reported, names in a separate sentence those
 that reported after the deadline, and asks for the reports by a new date. "Submitted" is whatever the
 results loader says: a unit is missing when ``found`` has no results for it. The consolidator never writes
@@ -20,10 +21,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import resources
 from .cascade.profiles import load_override
-from .cascade.subplan import CascadeContext, issuing_units, parent_citation, wording_for
+from .cascade.subplan import CascadeContext, parent_citation, wording_for
 from .cascade.wording import Wording, lower_first
 from .errors import InputError, Location
 from .model import Document, Period, Signer
+from .reports import report_status
 from .results import UnitResults
 from .vietnamese import short_date
 from .vocabulary import CONG_VAN_TYPE
@@ -76,13 +78,12 @@ def reminder(context: CascadeContext, period: Period, found: dict[str, UnitResul
     """The consolidator's công văn đôn đốc for ``period``, to the units without results in ``found``."""
     registry = context.registry
     consolidator = registry.unit(context.cascade.consolidator)
-    units = issuing_units(context)
-    reported = [u for u in units if u in found]
-    late = [u for u in reported if found[u].late(period)]
-    missing = [u for u in units if u not in found and u != consolidator.id]
+    # the same count as the consolidated report's: the units that send to the consolidator, in official order
+    status = report_status(context, period, found)
+    reported, late, missing, total = status.reported, status.late, status.missing, len(status.expected)
     when = new_deadline(period, by)
     if not missing:
-        return Reminder(None, [], late, reported, len(units), when)
+        return Reminder(None, [], late, reported, total, when)
     words = reminder_wording()
     profile = context.profiles.for_kind(consolidator.kind,
                                         Location(registry.path, field=f"units[{consolidator.id}].kind"))
@@ -95,9 +96,13 @@ def reminder(context: CascadeContext, period: Period, found: dict[str, UnitResul
         "ten_don_vi": consolidator.name,
         "ky_bao_cao": period.name,
         "han_bao_cao": short_date(period.deadline),
+        "so_lieu": (f" (số liệu tính từ ngày {short_date(period.window.start)} đến ngày "
+                    f"{short_date(period.window.end)})" if period.window else ""),
+        "noi_nhan_bao_cao": period.send_to or f"{registry.unit(context.parent.issuer).name} (qua {consolidator.name})",
+        "phuong_thuc": f" {period.method}" if period.method else "",
         "han_moi": short_date(when),
         "so_bao_cao": str(len(reported)),
-        "tong_so_don_vi": str(len(units)),
+        "tong_so_don_vi": str(total),
         "danh_sach": ", ".join(registry.unit(u).name for u in late),
     })
     paragraphs = [wording.fill(words.opening, WHERE), wording.fill(words.situation, WHERE)]
@@ -116,4 +121,4 @@ def reminder(context: CascadeContext, period: Period, found: dict[str, UnitResul
         + [{"to": registry.unit(u).name, "purpose": words.late_purpose} for u in late],
         "archive": [base.fill(a, WHERE) for a in archive],
     })
-    return Reminder(document, missing, late, reported, len(units), when)
+    return Reminder(document, missing, late, reported, total, when)
