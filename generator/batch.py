@@ -80,6 +80,7 @@ class BatchResult:
     fingerprint: str = ""
     interrupted: bool = False
     skipped: int = 0  # documents already up to date from an earlier run
+    notices: list = field(default_factory=list)  # results.Notice lines about the inputs (blank or partly filled files)
 
     @property
     def exit_code(self) -> int:

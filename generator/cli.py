@@ -127,6 +127,8 @@ def _progress(label: str):
 
 
 def _batch_summary(result, what: str) -> None:
+    for notice in result.notices:
+        typer.echo(str(notice), err=True)
     for failure in result.failures:
         typer.echo(f"Lỗi ở đơn vị {failure.unit}: {failure.reason}", err=True)
     made = len(result.entries) - result.skipped
@@ -186,9 +188,9 @@ def consolidate(plan: PlanArgument, period: PeriodOption,
     typer.echo(str(result.docx))
     typer.echo(f"Đã báo cáo: {len(result.reported)}/{len(result.reported) + len(result.missing)} đơn vị")
     if result.missing:
-        typer.echo("Chưa báo cáo: " + ", ".join(result.names[u] for u in result.missing))
+        typer.echo("Chưa báo cáo: " + "; ".join(result.names[u] for u in result.missing))
     if result.late:
-        typer.echo("Báo cáo chậm: " + ", ".join(result.names[u] for u in result.late))
+        typer.echo("Báo cáo chậm: " + "; ".join(result.names[u] for u in result.late))
     if not result.report.ok:
         typer.echo(check_report.as_text(result.report), err=True)
         raise typer.Exit(ExitCode.FAILED)
@@ -214,7 +216,9 @@ def remind(plan: PlanArgument, period: PeriodOption,
         typer.echo(f"Công văn đôn đốc gửi {len(result.missing)} đơn vị chưa báo cáo, đề nghị gửi trước ngày "
                    f"{result.by.day}/{result.by.month}/{result.by.year}.")
     if result.late:
-        typer.echo("Báo cáo chậm: " + ", ".join(result.names[u] for u in result.late))
+        typer.echo("Báo cáo chậm: " + "; ".join(result.names[u] for u in result.late))
+    if result.incomplete:
+        typer.echo("Báo cáo còn thiếu nội dung: " + "; ".join(result.names[u] for u in result.incomplete))
     if result.report is not None and not result.report.ok:
         typer.echo(check_report.as_text(result.report), err=True)
         raise typer.Exit(ExitCode.FAILED)

@@ -140,8 +140,10 @@ def unit_reports(plan_path: Path, period_id: str, out_dir: Path, *, results_dir:
     """Each unit's report for the period: filled from ``results_dir`` where a unit has a file, else blank."""
     loaded, _, period, found = _report_inputs(plan_path, period_id, results_dir)
     job = UnitReportJob(period.id, {u: r.results for u, r in found.items()}, check=check, force=force)
-    return run_batch(plan_path, out_dir, job, units=units, workers=workers, make_zip=make_zip, progress=progress,
-                     loaded=loaded, pdf=pdf)
+    result = run_batch(plan_path, out_dir, job, units=units, workers=workers, make_zip=make_zip, progress=progress,
+                       loaded=loaded, pdf=pdf)
+    result.notices = list(found.notices)  # blank files left out, empty required answers: for the shells to show
+    return result
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,7 @@ class Reminded:
     total: int
     by: date
     names: dict[str, str]  # unit id → full name
+    incomplete: list[str] = ()  # units whose report leaves required answers empty
 
 
 def remind(plan_path: Path, period_id: str, results_dir: Path, out_dir: Path, *, by: str | None = None,
@@ -194,10 +197,11 @@ def remind(plan_path: Path, period_id: str, results_dir: Path, out_dir: Path, *,
     made = reminder(context, period, found, when)
     names = {u: loaded.registry.unit(u).name for u in issuing_units(context)}
     if made.document is None:
-        return Reminded(None, None, [], made.late, made.reported, made.total, made.by, names)
+        return Reminded(None, None, [], made.late, made.reported, made.total, made.by, names, made.incomplete)
     target = Path(out_dir) / f"cong-van-don-doc-{period.id}-{loaded.slug}.docx"
     produced = produce(made.document, loaded.registry, target=target, force=force)
-    return Reminded(target, produced.report, made.missing, made.late, made.reported, made.total, made.by, names)
+    return Reminded(target, produced.report, made.missing, made.late, made.reported, made.total, made.by, names,
+                    made.incomplete)
 
 
 # ---------------------------------------------------------------- one document at a time (the web app)

@@ -42,9 +42,11 @@ class ReminderWording(BaseModel):
     opening: str
     situation: str
     late: str
+    incomplete: str
     request: str
     closing: str
     late_purpose: str
+    incomplete_purpose: str
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +60,7 @@ class Reminder:
     missing: list[str]  # unit ids the công văn is addressed to
     late: list[str]  # units that reported after the deadline
     reported: list[str]
+    incomplete: list[str]  # units whose report leaves required answers empty
     total: int
     by: dt.date
 
@@ -81,9 +84,10 @@ def reminder(context: CascadeContext, period: Period, found: dict[str, UnitResul
     # the same count as the consolidated report's: the units that send to the consolidator, in official order
     status = report_status(context, period, found)
     reported, late, missing, total = status.reported, status.late, status.missing, len(status.expected)
+    incomplete = [u for u in reported if found[u].notices]  # a partly filled file: required answers left empty
     when = new_deadline(period, by)
     if not missing:
-        return Reminder(None, [], late, reported, total, when)
+        return Reminder(None, [], late, reported, incomplete, total, when)
     words = reminder_wording()
     profile = context.profiles.for_kind(consolidator.kind,
                                         Location(registry.path, field=f"units[{consolidator.id}].kind"))
@@ -103,11 +107,14 @@ def reminder(context: CascadeContext, period: Period, found: dict[str, UnitResul
         "han_moi": short_date(when),
         "so_bao_cao": str(len(reported)),
         "tong_so_don_vi": str(total),
-        "danh_sach": ", ".join(registry.unit(u).name for u in late),
+        "danh_sach": "; ".join(registry.unit(u).name for u in late),
+        "danh_sach_chua_du": "; ".join(registry.unit(u).name for u in incomplete),
     })
     paragraphs = [wording.fill(words.opening, WHERE), wording.fill(words.situation, WHERE)]
     if late:
         paragraphs.append(wording.fill(words.late, WHERE))
+    if incomplete:
+        paragraphs.append(wording.fill(words.incomplete, WHERE))
     paragraphs.append(wording.fill(words.request, WHERE))
     archive = override.model.archive if override and override.model.archive else profile.model.archive
     document = Document.model_validate({
@@ -118,7 +125,8 @@ def reminder(context: CascadeContext, period: Period, found: dict[str, UnitResul
         "closing": [wording.fill(words.closing, WHERE)],
         "signer": Signer(role=profile.model.signer_role).model_dump(),
         "recipients": [{"to": base.fill("{lanh_dao}", WHERE)}]
-        + [{"to": registry.unit(u).name, "purpose": words.late_purpose} for u in late],
+        + [{"to": registry.unit(u).name, "purpose": words.late_purpose} for u in late]
+        + [{"to": registry.unit(u).name, "purpose": words.incomplete_purpose} for u in incomplete if u not in late],
         "archive": [base.fill(a, WHERE) for a in archive],
     })
-    return Reminder(document, missing, late, reported, total, when)
+    return Reminder(document, missing, late, reported, incomplete, total, when)

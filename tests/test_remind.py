@@ -86,8 +86,12 @@ def test_the_body_cites_the_plan_the_period_the_deadline_counts_and_asks_by_the_
     assert result.late == ["so-y-te"] and "Sở Y tế" not in kinh_gui_names(facts)
     texts = [t.strip() for t in facts.texts()]
     noi_nhan = texts[texts.index("Nơi nhận:") + 1:]
-    assert noi_nhan[:4] == ["- Như trên;", "- Giám đốc, các Phó Giám đốc Sở;", "- Sở Y tế (để biết, thực hiện);",
-                            "- Lưu: VT, XDCQ&CTTN."]
+    # both files of the fixture leave required answers empty: named for completing, Sở Tư pháp asked to complete
+    assert ("còn thiếu nội dung, số liệu theo đề cương: Sở Tư pháp; Sở Y tế; đề nghị các cơ quan, đơn vị, địa "
+            "phương này rà soát, bổ sung và gửi lại trước ngày 15/5/2021") in " ".join(body.split())
+    assert result.incomplete == ["so-tu-phap", "so-y-te"]
+    assert noi_nhan[:5] == ["- Như trên;", "- Giám đốc, các Phó Giám đốc Sở;", "- Sở Y tế (để biết, thực hiện);",
+                            "- Sở Tư pháp (để bổ sung báo cáo);", "- Lưu: VT, XDCQ&CTTN."]
     assert "GIÁM ĐỐC" in texts
     assert "Sở Nội vụ đề nghị các cơ quan, đơn vị, địa phương quan tâm, phối hợp thực hiện./." in texts
 
@@ -195,3 +199,23 @@ def test_a_bold_14_pt_italic_cong_van_trich_yeu_is_flagged(three_of_forty, tmp_p
     failed = {r.rule.id: r for r in check_docx(changed).errors}
     assert "trich-yeu.dinh-dang" in failed
     assert "cỡ chữ 14" in str(failed["trich-yeu.dinh-dang"].outcome.violations[0])
+
+
+def test_a_complete_report_is_not_asked_to_be_completed(tmp_path):
+    from generator.reports import unit_items
+    from generator.cascade.subplan import load_context as context_of
+
+    items = unit_items(context_of(LOADED), "so-tu-phap")
+    indicators = "".join(f"  {i.id}: 1\n" for i in LOADED.plan.cascade.indicators)
+    results = "".join(f'    "{n}": Đã thực hiện.\n' for n in range(1, len(items) + 1))
+    (tmp_path / "ket-qua").mkdir()
+    (tmp_path / "ket-qua" / "so-tu-phap.yaml").write_text(
+        "unit: so-tu-phap\nperiod: 6-thang\nreport: {number: 5, date: 05/5/2021}\n"
+        "signer: {name: Nguyễn Văn A, role: head}\nindicators:\n" + indicators +
+        "texts:\n  leadership: Đã chỉ đạo.\n  results:\n" + results +
+        "  strengths: Kịp thời.\n  weaknesses: Không.\n  next_steps: Tiếp tục.\n  proposals: Không.\n",
+        encoding="utf-8")
+    result = remind(SEED_PLAN, "6-thang", tmp_path / "ket-qua", tmp_path / "out")
+    assert result.reported == ["so-tu-phap"] and result.incomplete == []
+    body = " ".join("\n".join(DocxFacts(result.docx).texts()).split())
+    assert "còn thiếu nội dung" not in body

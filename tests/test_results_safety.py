@@ -203,3 +203,19 @@ def test_the_workbook_writes_dates_as_the_documents_do(blank40):
     date_cell = next(texts.cell(row=r, column=3) for r in range(6, texts.max_row + 1)
                      if str(texts.cell(row=r, column=2).value).startswith("Ngày báo cáo"))
     assert date_cell.number_format == "DD/M/YYYY"
+
+
+def test_vanban_report_says_which_results_files_are_blank_or_partly_filled(tmp_path, capsys):
+    from generator.cli import main
+
+    folder = tmp_path / "ket-qua"
+    folder.mkdir()
+    (folder / "so-tu-phap.yaml").write_text("unit: so-tu-phap\nperiod: 6-thang\nindicators:\n  hoi-nghi-quan-triet: 2\n",
+                                            encoding="utf-8")
+    (folder / "so-y-te.yaml").write_text("unit: so-y-te\nperiod: 6-thang\n", encoding="utf-8")
+    code = main(["report", str(SEED_PLAN), "--period", "6-thang", "--results", str(folder), "-o",
+                 str(tmp_path / "out"), "--unit", "so-tu-phap", "--unit", "so-y-te", "--workers", "1"])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert "Cảnh báo: tệp " in err and "so-tu-phap.yaml" in err and "chưa điền" in err
+    assert "Thông tin: tệp " in err and "so-y-te.yaml" in err
