@@ -20,7 +20,7 @@ from .model import Appendix, Document, Node, Recipient
 from .ooxml import RawXml, mm, rule_paragraph
 from .ooxml.parts import DEFAULT_HEADER_RID, FIRST_HEADER_RID, data_table, section_break
 from .signature import signature_block
-from .vietnamese import date_line, day_text, end_mark, ky_hieu, month_text, number_text, so_ky_hieu, upper
+from .vietnamese import date_line, day_text, end_mark, figure, ky_hieu, month_text, number_text, so_ky_hieu, upper
 from .vocabulary import (CONG_VAN_NAME, CONG_VAN_TYPE, DIEM_LETTERS, NHU_TREN, archive_line,  # noqa: F401
                          diem_letter, document_types, roman)
 
@@ -166,7 +166,7 @@ def _cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, int):
-        return f"{value:,}".replace(",", ".")  # Vietnamese thousands separator: 1.234
+        return figure(value)
     return inline.plain(value)
 
 

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import resources
@@ -49,9 +47,8 @@ class ReminderWording(BaseModel):
     incomplete_purpose: str
 
 
-@lru_cache(maxsize=1)
 def reminder_wording() -> ReminderWording:
-    return ReminderWording.model_validate(yaml.safe_load(resources.data_text(WORDING_FILE)))
+    return resources.data_model(ReminderWording, WORDING_FILE)
 
 
 @dataclass(frozen=True)

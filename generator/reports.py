@@ -13,22 +13,19 @@ from __future__ import annotations
 import difflib
 import weakref
 from dataclasses import dataclass
-from functools import lru_cache
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from . import inline, resources
 from .cascade.profiles import load_override
 from .cascade.subplan import CascadeContext, content_section, issuing_units, item_id, subplan, wording_for
 from .cascade.wording import Wording, lower_first
-from .derive import _cell
 from .errors import InputError, Location
 from .model import Appendix, AppendixColumn, Document, Node, Period, Signer
 from .results import Results, UnitResults
 from .results.model import Notice
 from .results.workbook import recorded_window
-from .vietnamese import ky_hieu, number_text, short_date
+from .vietnamese import figure, ky_hieu, number_text, short_date
 from .vocabulary import document_types
 
 WORDING_FILE = "report-wording.yaml"
@@ -75,10 +72,8 @@ class ReportWording(BaseModel):
     sections: _Sections
 
 
-@lru_cache(maxsize=1)
 def report_wording() -> ReportWording:
-    text = resources.data_text(WORDING_FILE)
-    return ReportWording.model_validate(yaml.safe_load(text))
+    return resources.data_model(ReportWording, WORDING_FILE)
 
 
 WHERE = Location(WORDING_FILE)
@@ -287,7 +282,7 @@ def _sections(wording: Wording, leadership: list[str], results_intro: list[str],
 
 def _indicator_lines(context: CascadeContext, values: dict[str, int | None]) -> list[str]:
     """One line "- <indicator>: <value> <unit>;" per indicator of the plan, "…" where there is no value."""
-    return [f"- {i.name}: {_cell(values[i.id]) if values.get(i.id) is not None else '…'} {i.unit};"
+    return [f"- {i.name}: {figure(values[i.id]) if values.get(i.id) is not None else '…'} {i.unit};"
             for i in context.cascade.indicators]
 
 

@@ -14,8 +14,11 @@ Everything is found through :func:`importlib.resources.files`; nothing walks up 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+
+import yaml
 
 PACKAGE = "generator"
 NATIONAL_SET = "vn-2025"
@@ -61,6 +64,12 @@ def data_file(name: str) -> Path:
 
 def data_text(name: str) -> str:
     return resources.files(f"{PACKAGE}.data").joinpath(name).read_text("utf-8")
+
+
+@lru_cache(maxsize=None)
+def data_model(model, name: str):
+    """A YAML file of ``generator/data`` validated as the pydantic ``model`` (wording files), read once."""
+    return model.model_validate(yaml.safe_load(data_text(name)))
 
 
 def web_assets() -> Path:

@@ -91,3 +91,8 @@ def slugify(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
     return _SLUG_DROP.sub("-", ascii_text).strip("-")
+
+
+def figure(value: int) -> str:
+    """A whole number as Vietnamese documents write it, with "." between thousands: 1.234."""
+    return f"{value:,}".replace(",", ".")
