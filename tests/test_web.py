@@ -73,6 +73,13 @@ def test_pdf_download_and_preview(client):
     assert response.headers["content-disposition"].startswith("inline")
 
 
+def test_the_report_page_writes_dates_as_the_documents_do_and_shows_the_data_window(client):
+    page = client.get(f"{UNIT}/report", params={"period": "6-thang"}).text
+    assert "hạn gửi trước ngày 10/5/2021" in page and "10/05/2021" not in page
+    assert "Số liệu tính từ ngày 15/12/2020 đến ngày 30/4/2021" in page
+    assert "(hạn 10/5/2021)" in client.get(UNIT).text
+
+
 def test_a_report_filled_in_the_form(client):
     page = client.get(f"{UNIT}/report", params={"period": "6-thang"})
     assert page.status_code == 200 and "Hội nghị quán triệt, triển khai" in page.text

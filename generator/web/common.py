@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from .. import inline, pipeline, resources
+from ..vietnamese import short_date
 from ..errors import InputError, VanbanError
 
 HERE = resources.web_assets()
@@ -108,6 +109,7 @@ class Web:
         self.plans = Plans(settings)
         self.pages = Jinja2Templates(directory=HERE / "templates")
         self.pages.env.filters["plain"] = inline.plain  # plan texts carry *nghiêng* markup: shown as words
+        self.pages.env.filters["date"] = short_date  # 10/5/2021, as the documents write it
         self.jobs: dict[str, Job] = {}
         self.lock = threading.Lock()
 
