@@ -177,6 +177,11 @@ def test_only_the_border_huyen_deals_with_bien_phong(context21):
             "huyện") in border
     assert context21.registry.unit("ubnd-huyen-duc-co").border
     assert not context21.registry.unit("ubnd-huyen-chu-se").border
+    # whoever mục II names as a partner receives the plan: the đồn Biên phòng only at the border huyện
+    border_noi_nhan = [r.to for r in subplan("ubnd-huyen-duc-co", context21).recipients]
+    interior_noi_nhan = [r.to for r in subplan("ubnd-huyen-chu-se", context21).recipients]
+    assert "Các đồn Biên phòng đóng quân trên địa bàn huyện" in border_noi_nhan
+    assert not any("Biên phòng" in (to or "") for to in interior_noi_nhan)
 
 
 def test_the_huyens_differ_where_their_registry_differs_and_share_the_rest(context21):

@@ -70,6 +70,7 @@ class Profile(_Model):
     closing: list[Text] = []
     signer_role: Role = "head"
     recipients: list[Recipient] = []
+    border_recipients: list[Recipient] = []  # added for a unit marked «border: true» (the đồn Biên phòng)
     archive: list[Text] = []
 
 

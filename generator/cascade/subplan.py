@@ -459,6 +459,7 @@ def subplan(unit_id: str, context: CascadeContext) -> Document:
     recipients = []
     own_names = {unit.name, unit.short_name}
     for source, key, entries in ((profile, "recipients", profile.model.recipients),
+                                 (profile, "border_recipients", profile.model.border_recipients if unit.border else []),
                                  (override, "extra_recipients", override.model.extra_recipients if override else [])):
         for i, recipient in enumerate(entries):
             entry = recipient.model_dump(exclude_none=True)
