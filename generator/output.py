@@ -75,9 +75,14 @@ EDITED = "đã được sửa bằng phần mềm khác sau khi vanban tạo nê
 KEPT_HINT = "thêm --force để ghi đè, hoặc chọn thư mục khác bằng -o"
 
 
+def edited_since_written(path: Path) -> bool:
+    """Whether a file is there that another program (Word, Excel, LibreOffice) saved after vanban wrote it."""
+    return path.exists() and not written_by_vanban(path)
+
+
 def keep_edited(path: Path, force: bool, shown: str | Path | None = None) -> None:
     """Refuse to replace a document that a person has saved since vanban wrote it, unless ``force``."""
-    if not force and path.exists() and not written_by_vanban(path):
+    if not force and edited_since_written(path):
         raise OutputError(EDITED, Location(shown or path), hint=KEPT_HINT)
 
 

@@ -21,7 +21,7 @@ from .importer import ImportResult
 from .loading import load_plan
 from .migrate import MigrationReport, migrate_file
 from .model import Document, Indicator, Period, Signer, parse_date
-from .output import EDITED, KEPT_HINT, write_atomic, written_by_vanban
+from .output import EDITED, KEPT_HINT, edited_since_written, write_atomic
 from .pdf import convert_many, convert_to_pdf, soffice
 from .produce import produce
 from .reports import consolidated_report, period_of, report_status, unit_items, unit_report, window_notices
@@ -120,8 +120,8 @@ def results_templates(plan_path: Path, period_id: str, out_dir: Path, *, units: 
     written = Workbooks()
     for unit_id in targets:
         target = Path(out_dir) / f"{unit_id}.xlsx"
-        why = None if force or not target.exists() else (
-            EDITED if not written_by_vanban(target) else FILLED if workbook_has_data(target) else None)
+        why = None if force else EDITED if edited_since_written(target) else (
+            FILLED if target.exists() and workbook_has_data(target) else None)
         if why:
             written.append(target)
             written.kept.append((target, why))
