@@ -72,19 +72,25 @@ def read_package(data: bytes) -> list[tuple[str, bytes]]:
         return [(info.filename, archive.read(info)) for info in archive.infolist()]
 
 
+_APPLICATION_BYTES = re.compile(rb"<Application>[^<]*</Application>")
 _MODIFIED = re.compile(rb"(<dcterms:modified\b[^>]*>)[^<]*(</dcterms:modified>)")
 
 
-def normalise_package(data: bytes, *, modified: str | None = None) -> bytes:
+def normalise_package(data: bytes, *, modified: str | None = None, application: str | None = None) -> bytes:
     """Re-zip a package produced by another writer (python-docx stamps the current time on entries).
 
     ``modified`` (W3CDTF, e.g. "2000-01-01T00:00:00Z") replaces the save time that openpyxl writes into
-    ``docProps/core.xml`` whatever the workbook says, so that the same workbook always gives the same bytes."""
+    ``docProps/core.xml`` whatever the workbook says, so that the same workbook always gives the same bytes;
+    ``application`` replaces the writer's name in ``docProps/app.xml`` (see :func:`last_saved_by`)."""
     parts = read_package(data)
     if modified is not None:
         stamp = modified.encode("ascii")
         parts = [(name, _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", content) if name == "docProps/core.xml"
                   else content) for name, content in parts]
+    if application is not None:
+        named = b"<Application>" + application.encode("utf-8") + b"</Application>"
+        parts = [(name, _APPLICATION_BYTES.sub(named, content) if name == "docProps/app.xml" else content)
+                 for name, content in parts]
     return write_package(parts)
 
 

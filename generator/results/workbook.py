@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import zipfile
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..errors import InputError, InputErrors, Location
 from ..model import Indicator, Period, parse_date
-from ..ooxml.package import normalise_package, read_package, too_large_unpacked, write_package
+from ..ooxml.package import normalise_package, too_large_unpacked
 from ..vietnamese import short_date
 from .model import Results, check_results, no_such_item
 from .questions import PER_ITEM, questions, table
@@ -46,7 +45,6 @@ _FONT = "Times New Roman"
 # A date typed in the sheet shows as the documents write it in running text: 10/5/2021, 05/3/2021
 # (vietnamese.short_date; a number format cannot give January and February their leading zero)
 DATE_FORMAT = "DD/M/YYYY"
-_APPLICATION = re.compile(rb"<Application>[^<]*</Application>")
 
 
 ROLES = {"Cấp trưởng": "head", "Cấp phó (ký thay)": "deputy"}
@@ -164,9 +162,7 @@ def build_workbook(*, plan_slug: str, unit_id: str, unit_name: str, period: Peri
     workbook.save(buffer)  # openpyxl stamps the save time as "modified": pinned to "created" below
     # docProps/app.xml says vanban wrote it (openpyxl writes its own name): Excel, LibreOffice and openpyxl
     # itself put theirs there on save, which is how results-template knows a workbook was opened and saved
-    parts = [(name, _APPLICATION.sub(b"<Application>vanban</Application>", data) if name == "docProps/app.xml"
-              else data) for name, data in read_package(buffer.getvalue())]
-    return normalise_package(write_package(parts), modified="2000-01-01T00:00:00Z")
+    return normalise_package(buffer.getvalue(), modified="2000-01-01T00:00:00Z", application="vanban")
 
 
 FILLED = "đã có số liệu hoặc nội dung do đơn vị điền nên được giữ nguyên"
