@@ -30,7 +30,9 @@ class Block:
     centred: bool = False
     column: int = 0  # 0 left (or full width), 1 right: header and footer columns
     table: int | None = None  # which table of a .docx the block stands in
-    line: int | None = None  # where it came from (line of a text file, paragraph of a .docx)
+    line: int | None = None  # where it came from (line of a text file, paragraph of a .docx, line of a page)
+    page: int | None = None  # page of a PDF or a scan, for the review list
+    rows: list[list[str]] | None = None  # a data table (Phụ lục): its rows of cell texts; text is its first row
 
     @property
     def plain(self) -> str:
