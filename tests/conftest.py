@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from docx import Document
 
 from generator.ooxml.reading import FormatResolver, body_paragraphs, paragraph_text
+from generator.pdf import convert_to_pdf
 from generator.pipeline import render_plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,3 +78,28 @@ requires_soffice = pytest.mark.skipif(
     shutil.which("soffice") is None,
     reason="chưa cài LibreOffice (soffice): bỏ qua kiểm thử PDF — `make test` cài bằng apt-get khi có quyền root",
 )
+
+
+requires_pdftoppm = pytest.mark.skipif(
+    shutil.which("pdftoppm") is None,
+    reason="chưa cài poppler-utils (pdftoppm): bỏ qua kiểm thử ảnh quét — `make test` cài bằng apt-get khi có quyền root",
+)
+
+
+@pytest.fixture(scope="session")
+def seed_pdf(seed_output, tmp_path_factory) -> Path:
+    """The seed plan as LibreOffice prints it: a PDF with a text layer, as units receive it."""
+    if shutil.which("soffice") is None:
+        pytest.skip("chưa cài LibreOffice (soffice): không tạo được bản PDF của kế hoạch mẫu")
+    out = tmp_path_factory.mktemp("seed-pdf")
+    return convert_to_pdf([seed_output], out)[0]  # the conversion `vanban render --pdf` uses
+
+
+@pytest.fixture(scope="session")
+def seed_scan(seed_pdf, tmp_path_factory) -> list[Path]:
+    """The seed PDF rasterised at 300 dpi in grey, page by page, as a scanner gives it (no text layer)."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("chưa cài poppler-utils (pdftoppm): không tạo được ảnh quét của kế hoạch mẫu")
+    out = tmp_path_factory.mktemp("seed-scan")
+    subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", str(seed_pdf), str(out / "trang")], check=True)
+    return sorted(out.glob("trang-*.png"))
