@@ -226,12 +226,14 @@ def remind(plan: PlanArgument, period: PeriodOption,
 
 @app.command("import", cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
 def import_(
-    source: Annotated[Path, typer.Argument(metavar="TỆP", help="Kế hoạch nhận được: .docx, .txt hoặc .md.",
+    source: Annotated[Path, typer.Argument(metavar="TỆP", help="Kế hoạch nhận được: .docx, .pdf (có lớp chữ hoặc bản "
+                                           "quét), ảnh quét .png/.jpg/.tif, .txt hoặc .md.",
                                            rich_help_panel=ARGUMENTS_PANEL, show_default=False)],
     out: Annotated[Path, typer.Option("--out", "-o", metavar="KẾ_HOẠCH.yaml", help="Tệp dữ liệu kế hoạch sẽ ghi.",
                                       rich_help_panel=OPTIONS_PANEL)],
     units: Annotated[Path | None, typer.Option("--units", metavar="SỔ_ĐƠN_VỊ.yaml",
-                                               help="Sổ đơn vị để nhận ra đơn vị ban hành.",
+                                               help="Sổ đơn vị để nhận ra đơn vị ban hành và các đơn vị phải cụ thể "
+                                                    "hóa (mặc định: sổ của tỉnh ban hành, theo ngày của văn bản).",
                                                rich_help_panel=OPTIONS_PANEL)] = None,
     issuer: Annotated[str | None, typer.Option("--issuer", metavar="MÃ_ĐƠN_VỊ",
                                                help="Mã đơn vị ban hành trong sổ đơn vị (khi văn bản không có tiêu đề).",
@@ -239,13 +241,17 @@ def import_(
     force: Annotated[bool, typer.Option("--force", metavar="", help="Ghi đè tệp đã có.",
                                         rich_help_panel=OPTIONS_PANEL)] = False,
 ) -> None:
-    """Chuyển một kế hoạch nhận được (Word hoặc văn bản) thành dữ liệu kế hoạch YAML để soát và dùng."""
-    result = pipeline.import_plan(source, out, units=units, issuer=issuer, force=force)
-    typer.echo(str(result.plan))
-    if result.units != units:
-        typer.echo(str(result.units))
-    for warning in result.warnings:
-        typer.echo(f"Cần xem lại: {warning}", err=True)
+    """Chuyển một kế hoạch nhận được (Word, PDF, bản quét, văn bản chép từ trang web) thành dữ liệu kế hoạch YAML,
+    kèm đề xuất các đơn vị phải cụ thể hóa, đơn vị tổng hợp và kỳ báo cáo để chạy ngay vanban cascade."""
+    imported = pipeline.import_plan(source, units=units, issuer=issuer)
+    saved = pipeline.save_import(imported, out, source_name=source.name, force=force)
+    typer.echo(f"Đã ghi: {saved.plan}")
+    if saved.units is not None:
+        typer.echo(f"Đã ghi sổ đơn vị: {saved.units}")
+    if "cascade" not in imported.plan:
+        typer.echo("Chưa có mục «cascade»: hãy bổ sung theo các dòng dưới đây trước khi chạy vanban cascade.")
+    for item in imported.review:
+        typer.echo(f"Cần xem lại: {item.text}", err=True)
 
 
 units_app = typer.Typer(cls=VietnameseGroup, no_args_is_help=True,

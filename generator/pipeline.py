@@ -17,7 +17,7 @@ from .cascade.subplan import issuing_units, load_context, subplan
 from .check import DocumentReport, check_docx
 from .check.fixes import fix_document
 from .errors import ConversionError, InputError, Location
-from .importer import ImportResult
+from .importer import ImportedPlan, SavedImport
 from .loading import load_plan
 from .migrate import MigrationReport, migrate_file
 from .model import Document, Indicator, Period, Signer, parse_date
@@ -283,10 +283,17 @@ def make_document(document, registry, *, pdf: bool = False) -> Made:
 # What the CLI and the web app need around the functions above; neither shell calls the modules below
 # pipeline for it. Form fields become the same model objects as the YAML and Excel paths build.
 
-def import_plan(source: Path, out: Path, *, units: Path | None = None, issuer: str | None = None,
-                force: bool = False) -> ImportResult:
-    """A received plan (.docx, .txt, .md) as plan YAML at ``out``, with what a person must review."""
-    return importer.import_plan(Path(source), Path(out), units=units, issuer=issuer, force=force)
+def import_plan(source: Path, *, units: Path | None = None, issuer: str | None = None) -> ImportedPlan:
+    """A received plan (.docx, .pdf, a scan, .txt, .md) as plan data, with what a person must review:
+    ``plan, review = import_plan(path)``. The cascade its «Tổ chức thực hiện» implies is proposed against the
+    registry of the issuing province on the document's date (or ``units``)."""
+    return importer.import_plan(Path(source), units=units, issuer=issuer)
+
+
+def save_import(imported: ImportedPlan, out: Path, *, source_name: str, force: bool = False) -> SavedImport:
+    """Write an imported plan as YAML at ``out`` (and its own registry beside it when it needs one), every
+    guess marked where it stands; nothing is written unless the whole is valid plan data."""
+    return importer.save(imported, Path(out), source_name, force=force)
 
 
 def receive_plan(data: bytes, suffix: str, folder: Path, *, registry: Path) -> Path:
@@ -308,11 +315,14 @@ def receive_plan(data: bytes, suffix: str, folder: Path, *, registry: Path) -> P
     else:
         source = Path(folder) / f"nhan-duoc{suffix}"
         source.write_bytes(data)
-        importer.import_plan(source, target, units=registry)
-        source.unlink()
-        if "cascade" not in yaml.safe_load(target.read_text(encoding="utf-8")):
-            raise InputError("đã đọc được kế hoạch nhưng chưa biết đơn vị nào phải cụ thể hóa (mục cascade); "
-                             "hãy bổ sung bằng vanban import trên máy rồi tải lên tệp YAML")
+        try:
+            imported = import_plan(source, units=registry)
+        finally:
+            source.unlink()
+        if "cascade" not in imported.plan:
+            # the proposal says last why it could not tell who issues sub-plans or when they report
+            raise InputError(f"đã đọc được kế hoạch nhưng {imported.review[-1].text}")
+        save_import(imported, target, source_name=f"tệp tải lên{suffix}", force=True)
     load_plan(target)
     return target
 

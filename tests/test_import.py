@@ -10,13 +10,19 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.importer import import_plan
+from generator.pipeline import import_plan as read_plan, save_import
 from generator.inline import SUPERSCRIPT_CHARS
 from generator.loading import load_plan, load_registry
 from generator.pipeline import cascade, render_plan
 
 from conftest import SEED_PLAN, SEED_TEXT, UNITS, DocxFacts
 from test_seed_reproduction import italic_spans
+
+
+def import_plan(source, out, *, units=None, issuer=None, force=False):
+    """Import ``source`` and write it at ``out``, as `vanban import` does."""
+    imported = read_plan(source, units=units, issuer=issuer)
+    return save_import(imported, out, source_name=source.name, force=force)
 
 
 def words_kept(rendered, reference_text: str) -> float:
@@ -45,7 +51,7 @@ def strip_cascade_keys(data):
 
 def test_importing_vanbans_own_docx_gives_back_the_same_plan_data(seed_output, tmp_path):
     result = import_plan(seed_output, tmp_path / "lai.yaml", units=UNITS)
-    assert result.issuer == "ubnd-tinh" and result.warnings == []
+    assert result.issuer == "ubnd-tinh" and [r.text for r in result.review if not r.guess] == []
     original = load_plan(SEED_PLAN).plan.document.model_dump()
     again = load_plan(result.plan).plan.document.model_dump()
     assert strip_cascade_keys(again) == strip_cascade_keys(original)
@@ -126,20 +132,19 @@ def test_a_flattened_web_copy_imports_with_its_header_fields_right(web_copy, tmp
     DocxFacts(rendered.docx).find("Số: 594/KH-UBND")
 
 
-def test_cascade_hints_are_extracted_and_marked_for_review(web_copy, tmp_path):
+def test_a_province_without_a_registry_of_that_year_gets_its_own_registry_and_no_guessed_cascade(web_copy, tmp_path):
     result = import_plan(web_copy, tmp_path / "na.yaml")
-    hints = yaml.safe_load(result.plan.read_text(encoding="utf-8"))["suggestions"]
-    assert hints["review"] is True
-    assert {"type": "Kế hoạch", "number": "30-KH/BDVTU-BCSĐ", "date": "26/02/2021"} in hints["references"]
-    assert [d["date"] for d in hints["deadlines"]] == ["15/6/2021", "15/12/2021"]
-    assert hints["organisation"] == ["Sở Nội vụ", "Các sở, ban, ngành, UBND các huyện, thị xã, thành phố"]
+    text = result.plan.read_text(encoding="utf-8")
+    assert "cascade" not in yaml.safe_load(text) and result.units.name == "na.units.yaml"
+    assert any("chưa có sổ đơn vị của tỉnh ban hành" in w for w in result.warnings)
+    assert any("đơn vị phải cụ thể hóa" in w for w in result.warnings)
 
 
 def test_organisation_units_are_matched_to_the_registry(tmp_path):
     result = import_plan(SEED_TEXT, tmp_path / "s.yaml", units=UNITS, issuer="ubnd-tinh")
-    hints = yaml.safe_load(result.plan.read_text(encoding="utf-8"))["suggestions"]["organisation"]
-    assert hints[0] == {"title": "Sở Nội vụ", "units": ["so-noi-vu"]}
-    assert set(hints[2]["units"]) == {"cong-an", "quan-su", "bien-phong"}
+    cascade = yaml.safe_load(result.plan.read_text(encoding="utf-8"))["cascade"]
+    assert cascade["consolidator"] == "so-noi-vu"
+    assert {"cong-an", "quan-su", "bien-phong", "ubnd-huyen"} <= set(cascade["issuers"])
 
 
 def test_sections_numbered_without_roman_numerals_become_muc(tmp_path):
@@ -213,11 +218,11 @@ def test_an_existing_file_is_not_overwritten_without_force(web_copy, tmp_path, c
     assert main(["import", str(web_copy), "-o", str(target), "--force"]) == 0
 
 
-def test_a_pdf_is_refused_with_advice(tmp_path, capsys):
-    path = tmp_path / "kh.pdf"
-    path.write_bytes(b"%PDF-1.4")
+def test_an_old_word_file_is_refused_with_advice(tmp_path, capsys):
+    path = tmp_path / "kh.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0")
     assert main(["import", str(path), "-o", str(tmp_path / "k.yaml")]) == 2
-    assert "chép nội dung ra tệp .txt" in capsys.readouterr().err
+    assert "lưu lại dưới dạng .docx" in capsys.readouterr().err and not (tmp_path / "k.yaml").exists()
 
 
 def test_the_registry_is_unchanged_by_import(tmp_path):
