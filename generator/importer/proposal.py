@@ -94,6 +94,16 @@ def _walk(nodes: list[dict], path: tuple):
         yield from _walk(node.get("items", []), here + ("items",))
 
 
+# the long and the short way plans write the same body ("Ủy ban nhân dân các xã" = "UBND các xã")
+_SHORT_FORMS = {"uy-ban-nhan-dan": "ubnd", "hoi-dong-nhan-dan": "hdnd", "thanh-pho": "tp"}
+
+
+def _short_forms(slug: str) -> str:
+    for long, short in _SHORT_FORMS.items():
+        slug = slug.replace(long, short)
+    return slug
+
+
 class UnitNames:
     """The units and unit kinds of a registry, found by name in a sentence (diacritics and case ignored)."""
 
@@ -105,11 +115,11 @@ class UnitNames:
         for kind_id, kind in registry.kinds.items():
             for name in [kind.plural or "", *kind.keywords]:
                 if name:
-                    self.names.append((slugify(name), kind_id))
+                    self.names.append((_short_forms(slugify(name)), kind_id))
         for unit in registry.units.values():
             for name in [unit.name, unit.short_name or "", *unit.aliases]:
                 if name:
-                    self.names.append((slugify(name), unit.id))
+                    self.names.append((_short_forms(slugify(name)), unit.id))
         self.names.sort(key=lambda pair: len(pair[0]), reverse=True)
         self.empty_kinds = set(registry.kinds) - populated
 
@@ -117,7 +127,7 @@ class UnitNames:
         """Ids named in ``text``, in the order they are written. A longer name hides the shorter names inside
         it ("UBND các huyện, thị xã, thành phố" is not also a "thành phố"); a unit's own name hides a kind
         spelt the same ("Công an tỉnh"); kinds sharing a word all count ("sở, ban, ngành")."""
-        slug = f"-{slugify(text)}-"
+        slug = _short_forms(f"-{slugify(text)}-")
         spans: dict[tuple[int, int], list[str]] = {}
         for name, ident in self.names:  # longest first
             for match in re.finditer(re.escape(f"-{name}-"), slug):
@@ -128,7 +138,8 @@ class UnitNames:
                 spans.setdefault(span, []).append(ident)
         ordered: list[str] = []
         for span in sorted(spans):
-            idents = spans[span]
+            # a word two kinds share ("sở, ban, ngành") means the kind this registry has units of
+            idents = [i for i in spans[span] if i not in self.empty_kinds] or spans[span]
             units = [i for i in idents if i in self.registry.units]
             for ident in units or idents:
                 if ident not in ordered and ident != self.issuer:
