@@ -18,7 +18,8 @@ from ..ooxml.reading import FormatResolver
 from ..vocabulary import AUTHORITY_PREFIXES, DIEM
 
 END_OF_SENTENCE = tuple('.;:!?”")]…')
-SEPARATOR = re.compile(r"^[\s\-_–—=*.·]{3,}$")
+# a rule line: "-----", "___" (or "\_\_\_" from a Markdown copy), "---o0o---"
+SEPARATOR = re.compile(r"^(?:[\s\-_–—=*.·\\]{3,}|[\s\-_–—=*.·]*o\s*[0O]\s*o[\s\-_–—=*.·]*)$")
 LIST_ITEM = DIEM  # "a) …": a new điểm, never the continuation of a sentence
 
 
@@ -71,6 +72,10 @@ def from_text(text: str) -> list[Block]:
         if not raw.strip():
             continue
         columns = [c for c in re.split(r"\s*\|\s*", raw.strip()) if c.strip()]
+        if len(columns) == 1 and "|" in raw:
+            # "| Độc lập - Tự do - Hạnh phúc": one cell of a flattened table, the right one if "|" leads
+            blocks.append(Block(clean(columns[0]), column=1 if raw.strip().startswith("|") else 0, line=number))
+            continue
         if len(columns) == 1:
             # tabs or wide gaps separate columns only in a header or footer line, not inside a sentence
             spaced = [c for c in re.split(r"\t+| {4,}", raw.strip()) if c.strip()]
@@ -132,12 +137,28 @@ def _paragraph_blocks(paragraph, resolver: FormatResolver, *, column: int, table
 
 
 def from_docx(document) -> list[Block]:
-    """Blocks of a .docx: paragraphs in order; table cells tell the column (header, footer)."""
+    """Blocks of a .docx: paragraphs in order; table cells tell the column (header, footer); a data table
+    (Phụ lục) is one block of its rows of cell texts."""
     resolver = resolver_of(document)
     blocks: list[Block] = []
     order = 0
+    data: Block | None = None  # the data table being read
+    last_cell = -1
     for paragraph in body_outline(document):
-        if paragraph.cells > 2:  # a data table (Phụ lục): its rows are not read as text
+        if paragraph.cells > 2:  # a data table: more columns than a header or a footer has
+            if data is None or data.table != paragraph.table:
+                data = Block("|", table=paragraph.table, line=order, rows=[])
+                blocks.append(data)
+            if not data.rows or paragraph.cell < last_cell:  # cells come row by row, left to right
+                data.rows.append([])
+            row = data.rows[-1]
+            row += [""] * (paragraph.cell + 1 - len(row))
+            texts = [b.text for b in _paragraph_blocks(paragraph.element, resolver, column=0, table=paragraph.table,
+                                                       order=order)]
+            row[paragraph.cell] = " ".join(t for t in (row[paragraph.cell], *texts) if t)
+            data.text = " | ".join(c for c in data.rows[0] if c) or "|"
+            last_cell = paragraph.cell
+            order += 1
             continue
         column = 0 if paragraph.cells == 1 else min(paragraph.cell, 1)
         blocks += _paragraph_blocks(paragraph.element, resolver, column=column, table=paragraph.table, order=order)

@@ -199,24 +199,32 @@ def _regions(lines: list[_Line]) -> list[_Line | _Region]:
         left_edge = max(w.x1 for w in split[0])  # the gutter lies between these
         right_edge = min(w.x0 for w in split[1])
         left, right = list(split[0]), list(split[1])
+        axis = [(split[1][0].x0 + split[1][-1].x1) / 2]  # the middles of the right column's lines
         previous = lines[index]
         index += 1
         while index < len(lines):
             line = lines[index]
-            if line.top - previous.bottom > 0.6 * min(line.em, previous.em) and _split(line) is None:
-                break
             parts = _split(line)
+            gap = line.top - previous.bottom
+            # the signer's name stands under the space left for the signature and the seal, on the
+            # axis of the authority lines above it
+            on_axis = parts is None and line.x0 > left_edge and \
+                abs((line.x0 + line.x1) / 2 - statistics.median(axis)) < line.em and gap < 10 * line.em
+            if gap > 0.6 * min(line.em, previous.em) and parts is None and not on_axis:
+                break
             if parts is not None and max(w.x1 for w in parts[0]) < right_edge and min(w.x0 for w in parts[1]) > left_edge:
                 left += parts[0]
                 right += parts[1]
                 left_edge = max(left_edge, max(w.x1 for w in parts[0]))
                 right_edge = min(right_edge, min(w.x0 for w in parts[1]))
+                axis.append((parts[1][0].x0 + parts[1][-1].x1) / 2)
             elif parts is None and line.x1 < right_edge:
                 left += line.words
                 left_edge = max(left_edge, line.x1)
             elif parts is None and line.x0 > left_edge:
                 right += line.words
                 right_edge = min(right_edge, line.x0)
+                axis.append((line.x0 + line.x1) / 2)
             else:
                 break
             previous = line
@@ -240,7 +248,7 @@ class _Margins:
 
 
 def _margins(lines: list[_Line], fallback: _Margins | None) -> _Margins:
-    if len(lines) < 6 and fallback is not None:
+    if len(lines) < 8 and fallback is not None:
         return fallback
     starts = sorted(l.x0 for l in lines)
     ends = sorted(l.x1 for l in lines)
@@ -354,8 +362,8 @@ def _column_blocks(column: list[_Line], page: int, index: int, table: int) -> li
 
 
 def _table_block(table: Table, page: int, line: int, index: int) -> Block:
-    rows = [list(row) for row in table.rows]
-    return Block(" | ".join(c for c in rows[0] if c), table=index, line=line, page=page, rows=rows)
+    rows = [[_markup([(cell, False, False, False)], False, False) for cell in row] for row in table.rows]  # escaped
+    return Block(" | ".join(c for c in rows[0] if c) or "|", table=index, line=line, page=page, rows=rows)
 
 
 def blocks_from_pages(pages: list[Page]) -> list[Block]:
@@ -364,8 +372,10 @@ def blocks_from_pages(pages: list[Page]) -> list[Block]:
     dropped."""
     page_lines = _drop_page_furniture(pages, [_page_lines(p) for p in pages])
     everything = [line for lines in page_lines for line in lines]
-    fallback = _margins(everything, None) if everything else None
     usual_gap = _usual_gap(everything)
+    # a page of a few lines tells little of its margins: the extremes of the whole document then
+    edges = [(l.x0, l.x1) for l in everything] + [(t.x0, t.x1) for p in pages for t in p.tables]
+    fallback = _Margins(min(e[0] for e in edges), max(e[1] for e in edges)) if edges else None
     blocks: list[Block] = []
     paragraph: list[_Line] = []  # the last paragraph, open until a line is known to start another
     paragraph_page, paragraph_margins = 0, fallback

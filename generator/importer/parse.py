@@ -25,6 +25,9 @@ REFERENCE = re.compile(
     r"(?P<date>\d{1,2}/\d{1,2}/\d{4})")
 DEADLINE = re.compile(r"trước ngày\s+(?P<date>\d{1,2}/\d{1,2}/\d{4})")
 ORGANISATION = re.compile(r"tổ chức thực hiện", re.I)
+APPENDIX = re.compile(r"Phụ lục(\s+[IVXLC\d]+)?\.?", re.I)  # the heading line of a Phụ lục
+TOTAL_ROW = re.compile(r"^(tổng|cộng)\b", re.I)
+FIGURE = re.compile(r"^-?\d{1,3}([.,]?\d{3})*([.,]\d+)?%?$")
 # authority lines signed for the head of the unit: the head's title follows the prefix
 _FOR_THE_HEAD = tuple(f"{prefix}." for prefix in (KY_THAY, QUYEN, THUA_LENH, THUA_UY_QUYEN))
 SUB_UNIT_START = re.compile(r"^(SỞ|BAN|PHÒNG|VĂN PHÒNG|THANH TRA|CHI CỤC|TRUNG TÂM|CÔNG AN|BỘ CHỈ HUY)\b")
@@ -107,6 +110,8 @@ class Parser:
             document["kinh_gui"] = kinh_gui
         document.update({"opening": opening, "sections": sections, "closing": closing, "signer": signer,
                          "recipients": recipients, "archive": archive})
+        if self.appendix:
+            document["appendix"] = self.appendix
         issuer.update(titles)
         return Imported(document, issuer, self.warnings, self._suggestions(body, sections))
 
@@ -209,6 +214,7 @@ class Parser:
 
     # ------------------------------------------------------------ content
     def _content(self, blocks: list[Block]):
+        blocks = self._untabled(blocks)
         opening: list[str] = []
         closing: list[str] = []
         sections: list[dict] = []
@@ -260,6 +266,19 @@ class Parser:
         _strip_final_mark(opening, sections, closing)
         return opening, sections, closing
 
+    def _untabled(self, blocks: list[Block]) -> list[Block]:
+        """A table in the body (the model has none there): one paragraph per row, cells joined by " | "."""
+        out: list[Block] = []
+        for block in blocks:
+            if block.rows is None:
+                out.append(block)
+                continue
+            self.warnings.append(f"bảng trong phần nội dung («{block.plain[:60]}») đã được giữ thành đoạn văn, mỗi "
+                                 "dòng của bảng một đoạn, các ô cách nhau bằng « | »; hãy soát lại hoặc chuyển "
+                                 "thành phụ lục")
+            out += [Block(" | ".join(row), line=block.line, page=block.page) for row in block.rows if any(row)]
+        return out
+
     # ------------------------------------------------------------ footer
     def _footer(self, blocks: list[Block]):
         recipients: list = []
@@ -268,12 +287,14 @@ class Parser:
         name = None
         label = next((i for i, b in enumerate(blocks) if NOI_NHAN.match(b.plain)), None)
         label_column = blocks[label].column if label is not None else 0
-        for index, block in enumerate(blocks):
+        # Mẫu 2.1: the Phụ lục after the signature, its heading or (without one) its table
+        appendix_at = next((i for i, b in enumerate(blocks) if b.rows is not None or APPENDIX.fullmatch(b.plain)),
+                           len(blocks))
+        self.appendix = self._appendix(blocks[appendix_at:])
+        for index, block in enumerate(blocks[:appendix_at]):
             text = block.plain
             if index == label:
                 continue
-            if re.fullmatch(r"Phụ lục(\s+[IVXLC\d]+)?", text):  # Mẫu 2.1: the Phụ lục after the signature
-                break
             in_list = label is not None and index > label and block.column == label_column and \
                 text.startswith(("-", "–", "+"))
             if in_list:
@@ -325,6 +346,42 @@ class Parser:
         if collective:
             titles["collective"] = collective
         return signer, recipients, archive, titles
+
+    # ------------------------------------------------------------ appendix
+    def _appendix(self, blocks: list[Block]) -> dict | None:
+        """The Phụ lục after the signature: its title (the lines between its heading and its table, but the
+        "(Kèm theo …)" line) and its first table; the model holds one, so a second is kept as text."""
+        if not blocks:
+            return None
+        at = next((i for i, b in enumerate(blocks) if b.rows is not None), None)
+        if at is None:
+            self.trailing += [b.text for b in blocks]
+            self.warnings.append("phần Phụ lục không có bảng: đã giữ lời văn của nó làm đoạn kết")
+            return None
+        lines = [b for b in blocks[:at] if not APPENDIX.fullmatch(b.plain) and not b.plain.startswith("(")]
+        title = " ".join(b.text for b in lines).strip()
+        if not title:
+            title = "Phụ lục"
+            self.warnings.append("phụ lục không có tên: đã ghi «Phụ lục», hãy sửa trường appendix.title")
+        elif is_caps(" ".join(b.plain for b in lines)):
+            title = sentence_case(title)
+        rows = [list(row) for row in blocks[at].rows]
+        width = len(rows[0])
+        body = [(row + [""] * width)[:width - 1] + [" ".join(c for c in row[width - 1:] if c)] for row in rows[1:]]
+        appendix: dict = {"title": title, "columns": [{"name": name} for name in rows[0]], "rows": body}
+        for index, column in enumerate(appendix["columns"]):
+            cells = [row[index] for row in body if row[index]]
+            if index and cells and all(FIGURE.match(c) for c in cells):
+                column["numeric"] = True  # figures are set right-aligned
+        if body and TOTAL_ROW.match(next((c for c in body[-1] if c), "")):
+            appendix["total"] = body.pop()
+        for later in blocks[at + 1:]:
+            kept = [" | ".join(row) for row in later.rows] if later.rows is not None else [later.text]
+            self.trailing += kept
+        if len(blocks) > at + 1:
+            self.warnings.append("sau bảng phụ lục thứ nhất còn nội dung (phụ lục khác?): vanban nhập một phụ lục, "
+                                 "phần còn lại đã giữ làm đoạn kết")
+        return appendix
 
     # ------------------------------------------------------------ hints for the cascade
     def _suggestions(self, body: list[Block], sections: list[dict]) -> dict:
