@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from . import importer
+from . import importer, resources
 from . import units as units_
 from .batch import BatchResult, SubplanJob, UnitReportJob, run_batch
 from .cascade.subplan import issuing_units, load_context, subplan
@@ -296,10 +296,18 @@ def save_import(imported: ImportedPlan, out: Path, *, source_name: str, force: b
     return importer.save(imported, Path(out), source_name, force=force)
 
 
-def receive_plan(data: bytes, suffix: str, folder: Path, *, registry: Path) -> Path:
-    """An uploaded plan written as ``folder/plan.yaml`` and validated. It may use only ``registry``: a YAML
-    plan's own «units», profiles and overrides are replaced or dropped, never followed as paths."""
+@dataclass
+class ReceivedPlan:
+    path: Path  # the plan data, validated
+    review: list[str]  # what a person must check (an imported plan's guesses), in plain Vietnamese
+
+
+def receive_plan(data: bytes, suffix: str, folder: Path, *, registry: Path | None) -> ReceivedPlan:
+    """An uploaded plan written as ``folder/plan.yaml`` and validated. It may use only ``registry`` or, when
+    that is None, a registry vanban ships (chosen from the document's header and date): a YAML plan's own
+    «units», profiles and overrides are replaced or dropped, never followed as paths."""
     target = Path(folder) / "plan.yaml"
+    review: list[str] = []
     if suffix in (".yaml", ".yml"):
         try:
             content = yaml.safe_load(data.decode("utf-8-sig"))
@@ -307,7 +315,11 @@ def receive_plan(data: bytes, suffix: str, folder: Path, *, registry: Path) -> P
             raise InputError(f"tệp YAML không hợp lệ: {exc}") from None
         if not isinstance(content, dict) or "document" not in content:
             raise InputError("tệp YAML không phải dữ liệu kế hoạch (thiếu mục document)")
-        content["units"] = str(registry)
+        if registry is None:
+            if not (isinstance(content.get("units"), str) and resources.built_in_registry(content["units"])):
+                raise InputError("hãy chọn sổ đơn vị cho kế hoạch này")
+        else:
+            content["units"] = str(registry)
         if isinstance(content.get("cascade"), dict):
             content["cascade"].pop("profiles", None)
             content["cascade"].pop("overrides", None)
@@ -323,8 +335,9 @@ def receive_plan(data: bytes, suffix: str, folder: Path, *, registry: Path) -> P
             # the proposal says last why it could not tell who issues sub-plans or when they report
             raise InputError(f"đã đọc được kế hoạch nhưng {imported.review[-1].text}")
         save_import(imported, target, source_name=f"tệp tải lên{suffix}", force=True)
+        review = [item.text for item in imported.review]
     load_plan(target)
-    return target
+    return ReceivedPlan(target, review)
 
 
 def search_units(registry, unit_ids: list[str], query: str = "") -> list:

@@ -157,10 +157,20 @@ def _plan_yaml() -> bytes:
     return "\n".join(line for line in text.splitlines() if not line.startswith("units:")).encode("utf-8")
 
 
-def test_a_received_text_without_cascade_is_explained(client):
+def test_a_received_plan_is_imported_with_its_cascade_and_its_review_list_is_shown(client, seed_output):
+    response = client.post("/plans", data={"registry": ""},
+                           files={"file": ("kh.docx", seed_output.read_bytes())}, follow_redirects=False)
+    assert response.status_code == 303
+    page = client.get(response.headers["location"])
+    assert page.status_code == 200 and "Ủy ban nhân dân huyện Chư Sê" in page.text
+    assert "điều cần xem lại" in page.text and "Sở Nội vụ là đơn vị tổng hợp báo cáo" in page.text
+
+
+def test_a_received_text_that_names_no_unit_to_make_it_concrete_is_explained(client):
+    text = "KẾ HOẠCH\nTuyên truyền\n\nI. MỤC ĐÍCH\n1. Nâng cao nhận thức.\n"
     response = client.post("/plans", data={"registry": "gia-lai-2021--units"},
-                           files={"file": ("kh.txt", SEED_TEXT.read_bytes())})
-    assert response.status_code == 400 and "chưa biết đơn vị nào phải cụ thể hóa" in response.text
+                           files={"file": ("kh.txt", text.encode("utf-8"))})
+    assert response.status_code == 400 and "không tìm thấy ở phần «Tổ chức thực hiện»" in response.text
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [
@@ -197,3 +207,12 @@ def test_paths_and_unknown_ids_never_reach_the_disk(client):
     assert response.status_code == 400 and "không có sổ đơn vị này" in response.text
     assert client.get("/jobs/khong-co").status_code == 400
     assert client.get("/khong-co-trang-nay").status_code == 404
+
+
+def test_a_yaml_plan_without_a_chosen_registry_may_name_only_a_shipped_one(client):
+    response = client.post("/plans", data={"registry": ""},
+                           files={"file": ("kh.yaml", b"units: /etc/passwd\n" + _plan_yaml())})
+    assert response.status_code == 400 and "hãy chọn sổ đơn vị" in response.text
+    response = client.post("/plans", data={"registry": ""}, follow_redirects=False,
+                           files={"file": ("kh.yaml", b"units: gia-lai-2021/units\n" + _plan_yaml())})
+    assert response.status_code == 303

@@ -24,11 +24,12 @@ from ..vietnamese import slugify
 from ..yamlio import load as load_yaml
 from . import registries
 from .blocks import from_docx, from_text
+from .pages import blocks_from_pages
+from .pdftext import read_pages
 from .parse import Parser, guess_unit, match_unit
 from .proposal import Review, propose
 
-TEXT_SUFFIXES = (".docx", ".txt", ".md")
-SUFFIXES = TEXT_SUFFIXES
+SUFFIXES = (".docx", ".pdf", ".txt", ".md")
 
 
 @dataclass
@@ -65,6 +66,11 @@ def read_blocks(source: Path):
                          Location(source))
     if suffix == ".docx":
         return from_docx(open_docx(source)), [], True
+    if suffix == ".pdf":
+        pages = read_pages(source)
+        if all(page.scanned for page in pages):
+            raise InputError("tệp PDF không có lớp chữ (bản quét): vanban chưa đọc được ảnh quét", Location(source))
+        return blocks_from_pages(pages), [], True
     text, notes = read_text_file(source)
     return from_text(text), [Review(n) for n in notes], False
 

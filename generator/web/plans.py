@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import shutil
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
 from .. import pipeline
 from ..errors import VanbanError
 from .common import Web, current, read_upload
 
 router = APIRouter()
-PLAN_SUFFIXES = (".yaml", ".yml", ".docx", ".txt", ".md")
+PLAN_SUFFIXES = (".yaml", ".yml", ".docx", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".txt", ".md")
+REVIEW = "review.json"  # an imported plan's review list, shown on its page
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -32,12 +35,15 @@ def index(request: Request, web: Web = Depends(current)):
 async def upload_plan(request: Request, web: Web = Depends(current)):
     form = await request.form()
     data, suffix = await read_upload(form.get("file"), web.settings, PLAN_SUFFIXES)
-    registry = web.plans.registry(str(form.get("registry", "")))
+    chosen = str(form.get("registry", ""))
+    registry = web.plans.registry(chosen) if chosen else None  # "": the registry the document's header implies
     token = f"u-{secrets.token_hex(8)}"
     folder = web.plans.uploads / token
     folder.mkdir(parents=True)
     try:
-        pipeline.receive_plan(data, suffix, folder, registry=registry)
+        # reading a PDF or a scan takes seconds to minutes: off the event loop, so other pages stay served
+        received = await run_in_threadpool(pipeline.receive_plan, data, suffix, folder, registry=registry)
+        (folder / REVIEW).write_text(json.dumps(received.review, ensure_ascii=False), encoding="utf-8")
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -48,4 +54,6 @@ async def upload_plan(request: Request, web: Web = Depends(current)):
 def plan_page(request: Request, plan_id: str, q: str = "", web: Web = Depends(current)):
     summary = web.plan_summary(plan_id, web.plans.path(plan_id))
     units = pipeline.search_units(summary["loaded"].registry, summary["units"], q)
-    return web.page(request, "plan.html", plan=summary, units=units, q=q, warnings=[])
+    review_file = web.plans.path(plan_id).with_name(REVIEW) if plan_id.startswith("u-") else None
+    review = json.loads(review_file.read_text(encoding="utf-8")) if review_file and review_file.is_file() else []
+    return web.page(request, "plan.html", plan=summary, units=units, q=q, warnings=[], review=review)
