@@ -3,9 +3,9 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 # Optional system tools: LibreOffice for PDF, Liberation Serif (metrics of Times New Roman), poppler for
-# PDF checks, Chromium for the browser test of the web app. Installed when we are root with apt-get;
-# otherwise the tests that need them skip with the reason.
-APT_PACKAGES := libreoffice-writer-nogui fonts-liberation2 poppler-utils chromium
+# PDF checks, Chromium for the browser test of the web app, Tesseract and its Vietnamese model to import
+# scans. Installed when we are root with apt-get; otherwise the tests that need them skip with the reason.
+APT_PACKAGES := libreoffice-writer-nogui fonts-liberation2 poppler-utils chromium tesseract-ocr tesseract-ocr-vie
 PLAN := data/gia-lai-2021/ke-hoach-dan-van-2021.yaml
 PLAN_2026 := data/gia-lai-2025/ke-hoach-dan-van-2026.yaml
 # vanban is installed into the venv again only when pyproject.toml is newer than these stamps.
@@ -37,14 +37,15 @@ install-test: system-deps $(TEST_STAMP)
 
 system-deps:
 	@if command -v soffice >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 \
-	    && fc-list 2>/dev/null | grep -qi "Liberation Serif" && [ -x /usr/bin/chromium ]; then \
-	  echo "LibreOffice, poppler-utils, fonts-liberation2, chromium: đã có"; \
+	    && fc-list 2>/dev/null | grep -qi "Liberation Serif" && [ -x /usr/bin/chromium ] \
+	    && tesseract --list-langs 2>/dev/null | grep -qx vie; then \
+	  echo "LibreOffice, poppler-utils, fonts-liberation2, chromium, tesseract-ocr-vie: đã có"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	    $(APT_PACKAGES) >/dev/null) \
 	  || echo "CẢNH BÁO: không cài được $(APT_PACKAGES); các kiểm thử cần chúng sẽ được bỏ qua"; \
 	else \
-	  echo "CẢNH BÁO: thiếu LibreOffice/poppler/Liberation fonts và không có quyền cài; các kiểm thử cần chúng sẽ được bỏ qua"; \
+	  echo "CẢNH BÁO: thiếu LibreOffice/poppler/Liberation fonts/Tesseract và không có quyền cài; các kiểm thử cần chúng sẽ được bỏ qua"; \
 	fi
 
 demo: install

@@ -9,9 +9,10 @@ Everything is measured in one run on this machine, so only the ratios are meanin
 Then the whole batch (sub-plan, context, render, manifest; no per-document check) for N synthetic communes
 on 1 and on all cores; the national batch — every unit of the 34 provinces, its sub-plan and its two report
 forms, about 11,000 documents — with its peak memory and a rerun that must give identical files; and with
---pdf the seconds per PDF on all cores.
+--pdf the seconds per PDF on all cores, and the seconds per page to import a received plan (its PDF, and
+its 300 dpi scan through Tesseract unless --no-ocr).
 
-    python bench/bench.py [--units 1000] [--sample 100] [--no-national] [--pdf] [--pdf-docs 40]
+    python bench/bench.py [--units 1000] [--sample 100] [--no-national] [--pdf] [--pdf-docs 40] [--no-ocr]
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -164,6 +166,36 @@ def pdf_speed(plan: Path, work: Path, count: int, workers: int) -> float:
     return seconds / len(documents)
 
 
+def import_speed(work: Path, ocr: bool) -> dict:
+    """Seconds per page to import the Gia Lai 2021 plan as units receive it: its PDF (text layer) and, with
+    ``ocr``, its scan (the PDF rasterised at 300 dpi, as an image-only PDF)."""
+    from PIL import Image
+
+    from generator.pdf import convert_to_pdf
+    from generator.pipeline import import_plan, render_plan
+
+    seed = ROOT / "data" / "gia-lai-2021" / "ke-hoach-dan-van-2021.yaml"
+    folder = work / "import"
+    folder.mkdir()
+    pdf = convert_to_pdf([render_plan(seed, folder).docx], folder)[0]
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
+                                                            text=True).stdout).group(1))
+    start = time.perf_counter()
+    runs = 5
+    for _ in range(runs):
+        import_plan(pdf)
+    result = {"pages": pages, "text": (time.perf_counter() - start) / runs / pages}
+    if ocr:
+        subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", str(pdf), str(folder / "trang")], check=True)
+        images = [Image.open(path) for path in sorted(folder.glob("trang-*.png"))]
+        scan = folder / "ban-quet.pdf"
+        images[0].save(scan, save_all=True, append_images=images[1:], resolution=300)
+        start = time.perf_counter()
+        import_plan(scan)
+        result["ocr"] = (time.perf_counter() - start) / pages
+    return result
+
+
 def verdict(ok: bool) -> str:
     return "ĐẠT" if ok else "CHƯA ĐẠT"
 
@@ -176,6 +208,8 @@ def main() -> int:
     parser.add_argument("--sample", type=int, default=100, help="số văn bản đo docxtpl so với vanban")
     parser.add_argument("--pdf", action="store_true", help="đo cả tốc độ chuyển PDF (cần LibreOffice)")
     parser.add_argument("--pdf-docs", type=int, default=40)
+    parser.add_argument("--no-ocr", dest="ocr", action="store_false",
+                        help="bỏ phần đo nhập bản quét (Tesseract, khoảng 1 phút)")
     args = parser.parse_args()
     cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="vanban-bench-") as temp:
@@ -211,6 +245,12 @@ def main() -> int:
             seconds = pdf_speed(plan, work, args.pdf_docs, cores)
             print(f"PDF ({args.pdf_docs} văn bản, {cores} tiến trình LibreOffice): {seconds:.3f} giây/văn bản "
                   f"(mục tiêu ≤ {TARGET_PDF_SECONDS}: {verdict(seconds <= TARGET_PDF_SECONDS)})")
+            ocr = args.ocr and shutil.which("tesseract") is not None and shutil.which("pdftoppm") is not None
+            speed = import_speed(work, ocr)
+            print(f"Nhập kế hoạch nhận được ({speed['pages']} trang, vanban import): PDF có lớp chữ "
+                  f"{speed['text']:.3f} giây/trang" + (f"; bản quét 300 dpi (Tesseract, tiếng Việt) "
+                                                       f"{speed['ocr']:.1f} giây/trang" if ocr else
+                                                       "; bản quét: bỏ qua (chưa cài tesseract-ocr-vie)"))
     return 0
 
 
