@@ -53,8 +53,9 @@ def test_the_named_units_own_task_comes_from_its_item_of_to_chuc_thuc_hien(seed_
     imported, _ = saved(seed_output, tmp_path / "kh.yaml")
     organisation = next(s for s in imported.plan["document"]["sections"] if s.get("id") == "to-chuc-thuc-hien")
     own = organisation["items"][0]["own_task"]
-    assert own["units"] == ["so-noi-vu"] and own["title"].startswith("Triển khai, hướng dẫn các cơ quan")
-    assert "Kế hoạch của Ủy ban nhân dân tỉnh Gia Lai" in own["title"]  # not "Kế hoạch này" inside Sở Nội vụ's plan
+    assert own["units"] == ["so-noi-vu"]
+    # where the task comes from, not "Kế hoạch này" (inside Sở Nội vụ's plan that would be its own)
+    assert own["title"] == "Thực hiện các nhiệm vụ được giao tại mục III Kế hoạch của Ủy ban nhân dân tỉnh Gia Lai"
 
 
 def test_the_seed_text_without_a_header_cascades_with_a_given_registry(tmp_path):
@@ -124,7 +125,7 @@ def test_chu_tri_and_phoi_hop_in_an_item_become_its_lead_and_supporters(tmp_path
     assert proposed["consolidator"] == "so-tu-phap"
     assert [(p["id"], p["deadline"]) for p in proposed["periods"]] == [("6-thang", "15/6/2021"), ("nam", "15/12/2021")]
     assert proposed["periods"][0]["send_to"] == "Ủy ban nhân dân tỉnh Gia Lai (qua Sở Tư pháp)"
-    assert main(["cascade", str(result.plan), "-o", str(tmp_path / "out"), "--units", "so-tu-phap"]) == 0
+    assert main(["cascade", str(result.plan), "-o", str(tmp_path / "out"), "--unit", "so-tu-phap"]) == 0
 
 
 def test_every_guess_is_a_comment_where_it_stands_and_a_line_of_the_review_list(seed_output, tmp_path, capsys):

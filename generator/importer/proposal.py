@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from .. import inline, resources
 from ..loading import UnitsRegistry
 from ..vietnamese import slugify
+from ..vocabulary import roman
 
 ORGANISATION = re.compile(r"^tổ chức thực hiện", re.I)
 PURPOSE = re.compile(r"^mục đích", re.I)
@@ -316,9 +317,10 @@ def _assignments(sections: list[dict], organisation: int | None, names: UnitName
 def _own_tasks(items, names: UnitNames, issuers: list[str], registry: UnitsRegistry, issuer: str,
                where: tuple) -> list[Review]:
     """An item of «Tổ chức thực hiện» headed by one unit that issues a sub-plan: its duties become a task
-    of that unit's own plan (``own_task``)."""
+    of that unit's own plan (``own_task``), whose paragraphs are the item's."""
     review = []
     covered = set(_resolve(issuers, registry))
+    section = roman(where[2] + 1) if where else ""
     for index, item in enumerate(items):
         if item.get("own_task"):
             continue
@@ -326,32 +328,17 @@ def _own_tasks(items, names: UnitNames, issuers: list[str], registry: UnitsRegis
         if len(named) != 1 or named[0] not in registry.units or named[0] not in covered:
             continue
         unit = registry.units[named[0]]
-        first = _first_sentence(item, registry.units[issuer])
-        if not first:
-            continue
-        item["own_task"] = {"units": [unit.id], "id": _task_id(first), "title": first}
-        review.append(_guess(f"khoản «{unit.name}» của phần «Tổ chức thực hiện» thành một nhiệm vụ trong mục nội dung "
-                             f"của kế hoạch {unit.name}, tên nhiệm vụ «{first}»; hãy sửa tên cho gọn",
-                             where + (index, "own_task")))
+        # the item's sentences follow as the task's paragraphs: the title only says where they come from
+        title = f"Thực hiện các nhiệm vụ được giao tại mục {section} Kế hoạch của {registry.units[issuer].name}"
+        item["own_task"] = {"units": [unit.id], "id": "nhiem-vu-duoc-giao", "title": title}
+        review.append(_guess(f"khoản «{unit.name}» của phần «Tổ chức thực hiện» thành một nhiệm vụ trong phần nội "
+                             f"dung của kế hoạch {unit.name} («{title}»); hãy đặt tên nhiệm vụ, thời gian và sản "
+                             "phẩm cho cụ thể", where + (index, "own_task")))
     return review
 
 
 def _resolve(idents: list[str], registry: UnitsRegistry) -> list[str]:
     return [u.id for u in registry.units.values() if u.id in idents or u.kind in idents]
-
-
-def _first_sentence(item: dict, issuer_unit) -> str:
-    paragraphs = [p if isinstance(p, str) else p.get("text", "") for p in item.get("paragraphs", [])]
-    text = _plain(item.get("text") or (paragraphs[0] if paragraphs else ""))
-    sentence = re.split(r"(?<=[.;])\s", text.strip())[0].rstrip(".;")
-    sentence = re.sub(r"\b[Kk]ế hoạch này\b", f"Kế hoạch của {issuer_unit.name}", sentence)
-    if len(sentence) > 200:
-        sentence = sentence[:200].rsplit(" ", 1)[0]
-    return sentence
-
-
-def _task_id(title: str) -> str:
-    return "-".join(slugify(title).split("-")[:6]) or "nhiem-vu"
 
 
 def _periods(document: dict, words: _Wording, year: int, review: list[Review]) -> list[dict]:
