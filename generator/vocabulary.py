@@ -22,7 +22,8 @@ from . import resources
 
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
-QUOC_HIEU_PATTERN = re.compile(r"c[ộo]ng\s*h[òo]a\s+x[ãa]\s*h[ộo]i\s+ch[ủu]\s*ngh[ĩi]a\s+vi[ệe]t\s*nam", re.I)
+# "HÒA" or, in the old tone placement, "HOÀ"
+QUOC_HIEU_PATTERN = re.compile(r"c[ộo]ng\s*h(?:òa|oà|oa)\s+x[ãa]\s*h[ộo]i\s+ch[ủu]\s*ngh[ĩi]a\s+vi[ệe]t\s*nam", re.I)
 TIEU_NGU_PATTERN = re.compile(r"độc\s*lập\s*\S?\s*tự\s*do\s*\S?\s*hạnh\s*phúc", re.I)
 TIEU_NGU_SPAN = re.compile(r"độc.*phúc", re.I)  # the Tiêu ngữ part of a line that holds more
 

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 
 from ..loading import UnitsRegistry
 from ..vietnamese import slugify
-from ..vocabulary import (ARCHIVE_OFFICE, AUTHORITY, DATE_ANYWHERE, DEPUTY, KINH_GUI, KY_THAY, NOI_NHAN,
-                          QUOC_HIEU_PATTERN, QUYEN, THAY_MAT, THUA_LENH, THUA_UY_QUYEN, TIEU_NGU_PATTERN, is_caps,
-                          type_codes_by_name)
-from ..vocabulary import DATE_READ as DATE, DIEM as LETTER, KHOAN as ARABIC, MUC as ROMAN, SO_READ as SO
+from ..vocabulary import (ARCHIVE_OFFICE, AUTHORITY, DEPUTY, KINH_GUI, KY_THAY, NOI_NHAN, QUYEN, THAY_MAT, THUA_LENH,
+                          THUA_UY_QUYEN, is_caps)
+from ..vocabulary import DIEM as LETTER, KHOAN as ARABIC, MUC as ROMAN, SO_READ as SO
 from .blocks import END_OF_SENTENCE, SEPARATOR, Block
+from .header import (UBND, area_line, find_type_line, fit_lines, issuer_from_name, modern_tones,
+                     place_of_name, province_of, read_header, split_issuer, strip_national, trailing_site_lines,
+                     type_code_of)
 
 REFERENCE = re.compile(
     r"(?P<type>Kế hoạch(?: phối hợp)?|Chương trình(?: phối hợp)?|Chỉ thị|Quyết định|Kết luận|Nghị quyết|Thông tri|"
@@ -30,7 +32,6 @@ TOTAL_ROW = re.compile(r"^(tổng|cộng)\b", re.I)
 FIGURE = re.compile(r"^-?\d{1,3}([.,]?\d{3})*([.,]\d+)?%?$")
 # authority lines signed for the head of the unit: the head's title follows the prefix
 _FOR_THE_HEAD = tuple(f"{prefix}." for prefix in (KY_THAY, QUYEN, THUA_LENH, THUA_UY_QUYEN))
-SUB_UNIT_START = re.compile(r"^(SỞ|BAN|PHÒNG|VĂN PHÒNG|THANH TRA|CHI CỤC|TRUNG TÂM|CÔNG AN|BỘ CHỈ HUY)\b")
 
 
 @dataclass
@@ -60,17 +61,6 @@ def _is_title(block: Block, rest: str, from_docx: bool) -> bool:
     return not rest.rstrip().endswith(END_OF_SENTENCE) and len(rest) < 300
 
 
-def _date(match: re.Match) -> tuple[dt.date | None, int]:
-    year = int(match.group("year"))
-    day, month = match.group("day").strip(), match.group("month").strip()
-    if day.isdigit() and month.isdigit():
-        try:
-            return dt.date(year, int(month), int(day)), year
-        except ValueError:
-            return None, year
-    return None, year
-
-
 class Parser:
     def __init__(self, blocks: list[Block], *, from_docx: bool):
         self.blocks = [b for b in blocks if b.text and not SEPARATOR.match(b.plain)]
@@ -81,14 +71,16 @@ class Parser:
 
     # ------------------------------------------------------------ top level
     def parse(self) -> Imported:
-        types = type_codes_by_name()
-        start = next((i for i, b in enumerate(self.blocks[:40]) if b.plain.upper() in types), None)
-        if start is None:
+        found = find_type_line(self.blocks)
+        if found is None:
             self.warnings.append("không thấy tên loại văn bản (KẾ HOẠCH, BÁO CÁO…); tạm coi là Kế hoạch")
             doc_type, header, rest = "KH", [], self.blocks
         else:
-            doc_type = types[self.blocks[start].plain.upper()]
-            header, rest = self.blocks[:start], self.blocks[start + 1:]
+            start, span, doc_type = found
+            header, rest = self.blocks[:start], self.blocks[start + span:]
+        # a web copy may repeat the site's fact sheet after the signature: not part of the document
+        self.site_tail = trailing_site_lines(rest)
+        rest = rest[:len(rest) - self.site_tail]
         issuer, number, when, year, place = self._header(header)
         title, rest = self._title(rest)
         footer_at = self._footer_start(rest)
@@ -113,51 +105,92 @@ class Parser:
         if self.appendix:
             document["appendix"] = self.appendix
         issuer.update(titles)
+        self._after_footer(issuer, signer)
         return Imported(document, issuer, self.warnings, self._suggestions(body, sections))
 
     # ------------------------------------------------------------ header
     def _header(self, blocks: list[Block]):
-        number, when, year, place = None, None, None, None
-        issuer_lines: list[Block] = []
-        code = None
-        for block in blocks:
-            text = block.plain
-            national = QUOC_HIEU_PATTERN.search(text) or TIEU_NGU_PATTERN.search(text)
-            if national:
-                # a copy that lost its columns: "ỦY BAN NHÂN DÂN TỈNH X CỘNG HÒA XÃ HỘI …" on one line
-                before = text[:national.start()].strip(" |-–")
-                if before and is_caps(before) and block.column == 0:
-                    issuer_lines.append(Block(before, bold=block.bold, column=0))
-                continue
-            so = SO.match(text)
-            if so:
+        facts = read_header(blocks, from_docx=self.from_docx)
+        self.site, self.site_lines, self.site_taken = facts.site, facts.site_lines, []
+        self.warnings += facts.warnings
+        for block in facts.stray:
+            self.stray.append(block.text)
+            self.warnings.append(f"phần tiêu đề có dòng không nhận ra, đã giữ làm đoạn mở đầu: «{block.plain}»")
+        number, code, when, year, place = facts.number, facts.code, facts.when, facts.year, facts.place
+        site = facts.site
+        if site.get("number"):
+            so = SO.match("Số: " + re.sub(r"\s*([/-])\s*", r"\1", site["number"]))
+            if so and number is None and code is None:
                 number = int(so.group("number")) if so.group("number") else None
-                parts = so.group("ky_hieu").split("-")
-                code = parts[1] if len(parts) > 1 else parts[0]
-                date = DATE_ANYWHERE.search(text[so.end():])
-                if date:
-                    when, year = _date(date)
-                    place = date.group("place").strip()
+                code = type_code_of(so.group("ky_hieu"))
+                self.site_taken.append(f"số và ký hiệu ({site['number']})")
+            elif so and so.group("number") and number is not None and int(so.group("number")) != number:
+                self.warnings.append(f"số hiệu trên trang web «{site['number']}» khác số trong văn bản «{number}»: "
+                                     "đã dùng số trong văn bản")
+        site_date = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", site.get("date", "").strip())
+        if site_date and when is None:
+            try:
+                when = dt.date(int(site_date.group(3)), int(site_date.group(2)), int(site_date.group(1)))
+                year = when.year
+                self.site_taken.append(f"ngày ban hành ({site['date']})")
+            except ValueError:
+                pass
+        issuer_lines = facts.issuer
+        parent, lines = split_issuer(issuer_lines, self.from_docx)
+        if not lines and not parent and site.get("issuer"):
+            parent, lines = issuer_from_name(site["issuer"])
+            self.site_taken.append(f"tên cơ quan ban hành ({site['issuer']})")
+        if place is None and site.get("issuer"):
+            place = province_of(place_of_name(site["issuer"])) or place_of_name(site["issuer"])
+            if place:
+                self.site_taken.append(f"địa danh ({place})")
+        for which in ("parent", "header"):
+            current = parent if which == "parent" else lines
+            if current != [UBND]:
                 continue
-            date = DATE.match(text)
-            if date:
-                when, year = _date(date)
-                place = date.group("place").strip()
+            area, where = self._area(site, place)
+            if area is None:
+                self.warnings.append(f"phần tiêu đề chỉ có dòng «{UBND}», không rõ tỉnh, huyện hay xã: hãy sửa "
+                                     "tên cơ quan trong sổ đơn vị")
                 continue
-            if is_caps(text) and block.column == 0:
-                issuer_lines.append(block)
+            self.warnings.append(f"phần tiêu đề chỉ có dòng «{UBND}», thiếu dòng tên địa bàn: đã suy ra «{area}» "
+                                 f"từ {where}; hãy kiểm tra")
+            if which == "parent":
+                parent = [f"UBND {area}"]
             else:
-                self.stray.append(block.text)
-                self.warnings.append(f"phần tiêu đề có dòng không nhận ra, đã giữ làm đoạn mở đầu: «{text}»")
-        lines = [b.plain for b in issuer_lines]
-        parent: list[str] = []
-        if len(lines) >= 2 and (lines[0].startswith("UBND ") or (SUB_UNIT_START.match(lines[1])
-                                                                  and not lines[0].startswith("ỦY BAN NHÂN DÂN"))):
-            parent, lines = lines[:1], lines[1:]
-        elif len(issuer_lines) >= 2 and self.from_docx and not issuer_lines[0].bold and issuer_lines[1].bold:
-            parent, lines = lines[:1], lines[1:]
+                lines = [UBND, area]
         issuer = {"header": lines, "parent_header": parent, "code": code, "place": place}
+        self.header_found = bool(number is not None or code or when or issuer_lines or facts.national)
         return issuer, number, when, year, place
+
+    @staticmethod
+    def _area(site: dict, place: str | None) -> tuple[str | None, str]:
+        """The second line of an "ỦY BAN NHÂN DÂN" the copy lost: from the site's "Nơi ban hành", else the
+        province of the date line."""
+        if site.get("issuer"):
+            parent, lines = issuer_from_name(site["issuer"])
+            named = (lines[1:] if lines[:1] == [UBND] else []) or [p[len("UBND "):] for p in parent[:1]]
+            if named:
+                return named[0], "thông tin «Nơi ban hành» của trang web"
+        province = province_of(place)
+        return (area_line(province), "dòng địa danh, ngày tháng") if province else (None, "")
+
+    def _after_footer(self, issuer: dict, signer: dict) -> None:
+        """What the signature block and the site's fact sheet tell about a header the copy lost."""
+        if not issuer.get("header") and issuer.get("collective") == UBND and self.header_found:
+            province = province_of(issuer.get("place"))
+            if province:
+                issuer["header"] = [UBND, area_line(province)]
+                self.warnings.append(f"phần tiêu đề không có tên cơ quan ban hành: đã suy ra «{UBND} / "
+                                     f"{area_line(province)}» từ khối chữ ký và dòng địa danh; hãy kiểm tra")
+        if self.site.get("signer") and not signer.get("name"):
+            signer["name"] = self.site["signer"].strip()
+            self.site_taken.append(f"người ký ({signer['name']})")
+        dropped = self.site_lines + self.site_tail
+        if dropped:
+            taken = f"; đã lấy từ đó: {', '.join(self.site_taken)}" if self.site_taken else ""
+            self.warnings.append(f"đã bỏ {dropped} dòng thông tin của trang web chép kèm văn bản (Số hiệu, Ngày ban "
+                                 f"hành…){taken}")
 
     def _title(self, blocks: list[Block]) -> tuple[str, list[Block]]:
         if not blocks:
@@ -173,6 +206,13 @@ class Parser:
             for block in blocks[1:]:
                 if not is_caps(block.plain) or ROMAN.match(block.plain) or ARABIC.match(block.plain) \
                         or KINH_GUI.match(block.plain) or block.plain.upper().startswith("CĂN CỨ"):
+                    break
+                taken.append(block)
+        elif not self.from_docx:
+            # a web copy cuts a long trích yếu where the site's column ended: the very next line (no blank line,
+            # no rule between) goes on with the same phrase
+            for block in blocks[1:]:
+                if not _title_goes_on(taken[-1], block):
                     break
                 taken.append(block)
         title = " ".join(b.text for b in taken)
@@ -453,37 +493,51 @@ def units_named(text: str, registry: UnitsRegistry) -> list[str]:
     return found
 
 
+def _title_goes_on(previous: Block, block: Block) -> bool:
+    text = block.plain
+    return (previous.line is not None and block.line == previous.line + 1 and block.column == 0
+            and not previous.plain.rstrip().endswith(END_OF_SENTENCE) and not text.rstrip().endswith((":", ";"))
+            and len(text) < 150 and not is_caps(text) and not text.startswith(("-", "–", "+", "("))
+            and not any(p.match(text) for p in (ROMAN, ARABIC, LETTER, KINH_GUI))
+            and not re.match(r"^(căn cứ|thực hiện|theo|nhằm|để)\b", text, re.I))
+
+
 def guess_unit(issuer: dict) -> dict:
-    """A registry entry for an issuer that no registry knows, from what the header says."""
-    header = list(issuer.get("header") or [])
-    if len(header) == 1 and header[0].startswith("ỦY BAN NHÂN DÂN ") :
-        header = ["ỦY BAN NHÂN DÂN", header[0][len("ỦY BAN NHÂN DÂN "):]]  # too wide for one header line
+    """A registry entry for an issuer that no registry knows, from what the header says. It always
+    validates: header lines that would not fit the issuer column are split where ND30 splits them (or at
+    the most even word boundary), the code is a code, the id a slug."""
+    header = [strip_national(h) for h in issuer.get("header") or []]
+    if len(header) == 1 and header[0].startswith("UBND "):  # the issuer's own header spells its name out
+        header = [UBND, header[0][len("UBND "):]]
+    header = fit_lines(header)
+    parent = fit_lines([strip_national(h) for h in issuer.get("parent_header") or []], parent=True)
     joined = " ".join(header)
     kind = "co-quan-chuyen-mon"
-    if joined.startswith("ỦY BAN NHÂN DÂN") or issuer.get("collective") == "ỦY BAN NHÂN DÂN":
+    if joined.startswith("ỦY BAN NHÂN DÂN") or (not header and issuer.get("collective") == "ỦY BAN NHÂN DÂN"):
         kind = "ubnd-huyen" if re.search(r"\b(HUYỆN|THỊ XÃ|QUẬN)\b", joined) else \
             "ubnd-xa" if re.search(r"\b(XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU)\b", joined) else "ubnd-tinh"
     elif joined.startswith("CÔNG AN"):
         kind = "cong-an"
     elif "QUÂN SỰ" in joined:
         kind = "quan-su"
-    place = issuer.get("place")
+    place = (issuer.get("place") or "").strip()
     if not place:
-        area = re.search(r"(TỈNH|THÀNH PHỐ|HUYỆN|THỊ XÃ|XÃ|PHƯỜNG)\s+(.+)$", joined)
-        place = area.group(2).title() if area else "…"
-    name = " ".join(h.capitalize() if i == 0 else h.lower() for i, h in enumerate(header)) if header else "Đơn vị ban hành"
+        area = re.search(r"(TỈNH|THÀNH PHỐ|HUYỆN|THỊ XÃ|XÃ|PHƯỜNG)\s+(.+)$", " ".join(parent + header))
+        place = (province_of(area.group(2)) or area.group(2).title()) if area else "…"
+    full = " ".join(header)
+    name = (full[:1] + full[1:].lower()) if header else "Đơn vị ban hành"
+    code = re.sub(r"[\s/-]", "", issuer.get("code") or "")[:20] or ("UBND" if kind.startswith("ubnd") else "…")
     unit = {
-        "id": slugify(joined) or "don-vi-ban-hanh",
+        "id": (slugify(joined)[:120].strip("-") or "don-vi-ban-hanh"),
         "kind": kind,
-        "name": name,
+        "name": name[:300],
         "header": header or ["ỦY BAN NHÂN DÂN", "TỈNH …"],
-        "code": issuer.get("code") or ("UBND" if kind.startswith("ubnd") else "…"),
-        "place": place,
+        "code": code,
+        "place": place[:80],
     }
-    if issuer.get("parent_header"):
-        unit["parent_header"] = issuer["parent_header"]
+    if parent:
+        unit["parent_header"] = parent
     for key in ("head_title", "deputy_title"):
         if issuer.get(key):
-            unit[key] = issuer[key]
+            unit[key] = issuer[key][:150]
     return unit
-
