@@ -282,6 +282,41 @@ CASES = [
 ]
 
 
+CASES += [
+    case("tuyen-quang-labels-on-one-line-type-run-on", """\
+        Số hiệu: 33/KH-UBND Loại văn bản: Kế hoạch
+        Nơi ban hành: Tỉnh Tuyên Quang Người ký: Ma Thế Hồng
+        Ngày ban hành: 16/03/2022 Ngày hiệu lực: Đã biết
+        Vì chưa đăng nhập nên bạn chỉ xem được thuộc tính của văn bản
+        ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+        | Độc lập - Tự do - Hạnh phúc
+        Số: | Tuyên Quang ngày 16 tháng 3 năm 2022
+        KẾ HOẠCH Tổ chức Ngày Sách và Văn hóa đọc năm 2022
+        """ + BODY + UBND_DEPUTY,
+         header=["ỦY BAN NHÂN DÂN", "TỈNH TUYÊN QUANG"], number=33, code="UBND", date="2022-03-16",
+         place="Tuyên Quang", title="Tổ chức Ngày Sách và Văn hóa đọc năm 2022", signer="Ma Thế Hồng",
+         warnings=["đã lấy từ đó: số và ký hiệu (33/KH-UBND), người ký (Ma Thế Hồng)",
+                   "đã suy ra «TỈNH TUYÊN QUANG» từ thông tin «Nơi ban hành» của trang web"]),
+    case("ha-noi-so-page-title-in-capitals", """\
+        KẾ HOẠCH 204/KH-SGDĐT NĂM 2023 TỔ CHỨC NGÀY HỘI ĐỌC SÁCH
+        Tải về
+        UBND THÀNH PHỐ HÀ NỘI
+        SỞ GIÁO DỤC VÀ ĐÀO TẠO
+        CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM
+        Độc lập - Tự do - Hạnh phúc
+        Số: 204 / KH - SGDĐT
+        Hà Nội, ngày 08 tháng 9 năm 2023
+
+        KẾ HOẠCH
+        TỔ CHỨC NGÀY HỘI ĐỌC SÁCH
+        TRONG CÁC TRƯỜNG HỌC NĂM 2023
+        """ + BODY + SO_DEPUTY + "Trần Thế Cương\n",
+         parent=["UBND THÀNH PHỐ HÀ NỘI"], header=["SỞ GIÁO DỤC VÀ ĐÀO TẠO"], number=204, code="SGDĐT",
+         date="2023-09-08", place="Hà Nội", title="Tổ chức ngày hội đọc sách trong các trường học năm 2023",
+         signer="Trần Thế Cương", warnings=["đã bỏ 2 dòng thông tin của trang web"]),
+]
+
+
 def import_copy(text: str, tmp_path, name: str = "ban-sao"):
     """Import ``text`` as a web copy (.txt) with no registry given, through the pipeline, as `vanban import`
     does; the plan and the registry the importer wrote beside it are read back."""

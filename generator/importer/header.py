@@ -104,9 +104,13 @@ _META_LABELS = {
     "số công báo": None, "tình trạng": None, "tình trạng hiệu lực": None, "hiệu lực": None, "lĩnh vực": None,
     "lĩnh vực, ngành": None, "ngày đăng": None, "cập nhật": None, "ngày cập nhật": None, "nguồn": None,
     "chức vụ": None, "chức danh": None, "trích yếu": None, "áp dụng": None, "phạm vi": None, "lượt xem": None,
+    "số ký hiệu": "number", "số văn bản": "number", "ngày văn bản": "date", "thể loại": "type",
+    "đơn vị ban hành": "issuer", "người ký duyệt": "signer", "chức vụ người ký": None, "ngày đăng công báo": None,
+    "tình trạng văn bản": None, "nguồn thu thập": None, "ngành": None, "cơ quan": "issuer",
 }
-META = re.compile(r"^(?P<label>" + "|".join(sorted(map(re.escape, _META_LABELS), key=len, reverse=True))
-                  + r")\s*:\s*(?P<value>.*)$", re.I)
+_LABELS = "|".join(sorted(map(re.escape, _META_LABELS), key=len, reverse=True))
+META = re.compile(rf"^(?P<label>{_LABELS})\s*:\s*(?P<value>.*)$", re.I)
+_META_ANY = re.compile(rf"(?:^|(?<=\s))(?P<label>{_LABELS})\s*:", re.I)  # "Số hiệu: … Loại văn bản: …" on one line
 # a site's buttons, tabs and breadcrumbs
 _NOISE = re.compile(
     r"^(tải về|tải văn bản|tải file|download|mục lục|mục lục văn bản|in|in văn bản|chia sẻ|theo dõi|lưu văn bản|"
@@ -134,17 +138,19 @@ def site_lines(blocks: list[Block]) -> tuple[list[int], dict[str, str]]:
     index = 0
     while index < len(blocks):
         text = blocks[index].plain
-        meta = META.match(text)
-        if meta:
+        if META.match(text):
             taken.append(index)
-            value = meta.group("value").strip()
-            if not value and index + 1 < len(blocks) and _value_like(blocks[index + 1].plain):
-                index += 1
-                taken.append(index)
-                value = blocks[index].plain
-            fact = _META_LABELS[meta.group("label").lower()]
-            if fact and value and fact not in facts:
-                facts[fact] = value
+            labels = list(_META_ANY.finditer(text))
+            for at, label in enumerate(labels):
+                value = text[label.end():labels[at + 1].start() if at + 1 < len(labels) else len(text)].strip()
+                if not value and at + 1 == len(labels) and index + 1 < len(blocks) \
+                        and _value_like(blocks[index + 1].plain):
+                    index += 1
+                    taken.append(index)
+                    value = blocks[index].plain
+                fact = _META_LABELS[label.group("label").lower()]
+                if fact and value and fact not in facts:
+                    facts[fact] = value
         elif is_site_line(text):
             taken.append(index)
         index += 1
@@ -178,10 +184,11 @@ def trailing_site_lines(blocks: list[Block]) -> int:
 
 # ---------------------------------------------------------------- finding the tên loại
 
-def find_type_line(blocks: list[Block], limit: int = 80) -> tuple[int, int, str] | None:
-    """The tên loại: (index, how many blocks it spans, code). Printed in capitals, perhaps cut in two or
-    letter-spaced ("KẾ" / "HOẠCH"); a site's "Loại văn bản: Kế hoạch" is never it. A line in other case is
-    taken only when no capital one is found."""
+def find_type_line(blocks: list[Block], limit: int = 80) -> tuple[int, int, str, Block | None] | None:
+    """The tên loại: (index, how many blocks it spans, code, what follows it on its line). Printed in
+    capitals, perhaps cut in two or letter-spaced ("KẾ" / "HOẠCH"); a site's "Loại văn bản: Kế hoạch" is
+    never it. A line in other case is taken only when no capital one is found, and "KẾ HOẠCH Phòng, chống
+    …" (the trích yếu run on) only when neither is."""
     types = {_key(name): code for name, code in type_codes_by_name().items()}
     site, _ = site_lines(blocks[:limit])
     site = set(site)
@@ -191,11 +198,16 @@ def find_type_line(blocks: list[Block], limit: int = 80) -> tuple[int, int, str]
                 continue
             key = _key(block.plain)
             if key in types:
-                return index, 1, types[key]
+                return index, 1, types[key], None
             following = blocks[index + 1] if index + 1 < len(blocks) else None
             if following is not None and index + 1 not in site and (not caps_only or is_caps(following.plain)) \
                     and len(key) <= 12 and key + _key(following.plain) in types:
-                return index, 2, types[key + _key(following.plain)]
+                return index, 2, types[key + _key(following.plain)], None
+    names = "|".join(re.escape(name) for name in sorted(type_codes_by_name(), key=len, reverse=True))
+    for index, block in enumerate(blocks[:limit]):
+        run_on = re.match(rf"^(?P<name>{names})\s*:?\s+(?P<rest>\S.*)$", block.plain)
+        if index not in site and run_on and not SO_READ.match(run_on.group("rest")):
+            return index, 1, type_codes_by_name()[run_on.group("name")], replace(block, text=run_on.group("rest"))
     return None
 
 
@@ -227,6 +239,12 @@ class HeaderFacts:
     site: dict[str, str] = field(default_factory=dict)  # facts of the site's metadata block
     site_lines: int = 0
     warnings: list[str] = field(default_factory=list)
+
+
+def _document_like(text: str) -> bool:
+    return bool(is_caps(text) or QUOC_HIEU_PATTERN.search(text) or TIEU_NGU_PATTERN.search(text)
+                or _SO_START.match(text) or DATE_ANYWHERE.search(text) or _BARE_DATE.search(text)
+                or (len(_key(text)) >= 4 and QH_KEY.startswith(_key(text)[:4])))
 
 
 def _pieces(blocks: list[Block]) -> list[Block]:
@@ -326,6 +344,10 @@ def _next_free(kinds, index: int, step: int = 1, reach: int = 2):
 def read_header(blocks: list[Block], *, from_docx: bool) -> HeaderFacts:
     facts = HeaderFacts()
     site, facts.site = site_lines(blocks)
+    if site:
+        # the site's buttons and notices before the document's first header line are the site's too
+        first = next((i for i, b in enumerate(blocks) if i not in site and _document_like(b.plain)), len(blocks))
+        site = sorted(set(site) | set(range(first)))
     facts.site_lines = len(site)
     pieces = _pieces([b for i, b in enumerate(blocks) if i not in set(site)])
     kinds: list[str | None] = [None] * len(pieces)
@@ -403,6 +425,8 @@ def _read_so(pieces, kinds, facts: HeaderFacts) -> None:
             used.append(j)
             found = _SO_SPACED.match(text)
         if not found:
+            if re.fullmatch(r"s[ốo]\s*:?", piece.text, re.I):
+                kinds[index] = "so"  # "Số:" with no number (a copy of a draft): nothing to read, nothing to keep
             continue
         ky_hieu = re.sub(r"\s+", "", found.group("ky_hieu"))
         number = found.group("number")
@@ -446,6 +470,14 @@ def _read_date(pieces, kinds, facts: HeaderFacts) -> None:
         if not date and not bare:
             continue
         match = date or bare
+        if bare:
+            before_text = text[:bare.start()].strip(" ,")
+            before = _next_free(kinds, index, step=-1)
+            if before_text and len(before_text.split()) <= 4 and not re.search(r"[\d:;/]", before_text):
+                facts.place = modern_tones(before_text)  # "Cao Bằng ngày 30 …": the comma lost
+            elif not before_text and before is not None and province_of(pieces[before].text):
+                facts.place = modern_tones(pieces[before].text.strip(" ,"))
+                used.append(before)
         if date:
             place = date.group("place").strip()
             before = _next_free(kinds, index, step=-1)

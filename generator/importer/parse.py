@@ -76,8 +76,8 @@ class Parser:
             self.warnings.append("không thấy tên loại văn bản (KẾ HOẠCH, BÁO CÁO…); tạm coi là Kế hoạch")
             doc_type, header, rest = "KH", [], self.blocks
         else:
-            start, span, doc_type = found
-            header, rest = self.blocks[:start], self.blocks[start + span:]
+            start, span, doc_type, run_on = found
+            header, rest = self.blocks[:start], ([run_on] if run_on else []) + self.blocks[start + span:]
         # a web copy may repeat the site's fact sheet after the signature: not part of the document
         self.site_tail = trailing_site_lines(rest)
         rest = rest[:len(rest) - self.site_tail]
@@ -526,6 +526,8 @@ def guess_unit(issuer: dict) -> dict:
         place = (province_of(area.group(2)) or area.group(2).title()) if area else "…"
     full = " ".join(header)
     name = (full[:1] + full[1:].lower()) if header else "Đơn vị ban hành"
+    if province_of(place):  # "Ủy ban nhân dân tỉnh Yên Bái": the place keeps its capitals
+        name = name.replace(place.lower(), place)
     code = re.sub(r"[\s/-]", "", issuer.get("code") or "")[:20] or ("UBND" if kind.startswith("ubnd") else "…")
     unit = {
         "id": (slugify(joined)[:120].strip("-") or "don-vi-ban-hanh"),
