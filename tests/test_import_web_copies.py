@@ -18,6 +18,7 @@ import yaml
 from hypothesis import given, settings, strategies as st
 
 from generator import pipeline
+from generator.importer.header import type_code_of
 from generator.importer.parse import guess_unit
 from generator.loading import load_plan, load_registry
 from generator.vocabulary import QUOC_HIEU
@@ -316,6 +317,32 @@ CASES += [
          signer="Trần Thế Cương", warnings=["đã bỏ 2 dòng thông tin của trang web"]),
 ]
 
+CASES += [
+    case("ba-ria-vung-tau-name-wrapped-by-the-site", """\
+        ỦY BAN NHÂN DÂN TỈNH BÀ RỊA - | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+        VŨNG TÀU | Độc lập - Tự do - Hạnh phúc
+        Số: 145/KH-UBND | Bà Rịa - Vũng Tàu, ngày 27 tháng 10 năm 2021
+
+        KẾ HOẠCH
+        Ứng phó với bão, áp thấp nhiệt đới năm 2021
+        """ + BODY + UBND_DEPUTY + "Trần Văn Tuấn\n",
+         header=["ỦY BAN NHÂN DÂN", "TỈNH BÀ RỊA - VŨNG TÀU"], number=145, code="UBND", date="2021-10-27",
+         place="Bà Rịa - Vũng Tàu", title="Ứng phó với bão, áp thấp nhiệt đới năm 2021", signer="Trần Văn Tuấn"),
+    case("quang-ninh-so-both-columns-wrapped", """\
+        UBND TỈNH | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+        QUẢNG NINH | Độc lập - Tự do - Hạnh phúc
+        SỞ GIÁO DỤC VÀ |
+        ĐÀO TẠO |
+        Số: 12/KH-SGDĐT | Quảng Ninh, ngày 06 tháng 01 năm 2022
+
+        KẾ HOẠCH
+        Tổ chức Hội khỏe Phù Đổng cấp tỉnh năm 2022
+        """ + BODY + SO_DEPUTY + "Vũ Liên Oanh\n",
+         parent=["UBND TỈNH QUẢNG NINH"], header=["SỞ GIÁO DỤC VÀ ĐÀO TẠO"], number=12, code="SGDĐT",
+         date="2022-01-06", place="Quảng Ninh", title="Tổ chức Hội khỏe Phù Đổng cấp tỉnh năm 2022",
+         signer="Vũ Liên Oanh"),
+]
+
 
 def import_copy(text: str, tmp_path, name: str = "ban-sao"):
     """Import ``text`` as a web copy (.txt) with no registry given, through the pipeline, as `vanban import`
@@ -407,6 +434,11 @@ def test_any_header_guess_unit_writes_is_a_valid_registry_entry(tmp_path_factory
     path.write_text(yaml.safe_dump({"name": "Đơn vị", "units": [unit]}, allow_unicode=True), encoding="utf-8")
     registry = load_registry(path)
     assert not any(quoc_hieu_words(h) for h in registry.units[unit["id"]].header)
+
+
+def test_the_issuer_code_is_read_from_any_ky_hieu():
+    assert [type_code_of(k) for k in ("KH-UBND", "2020/NQ-HĐND", "UBND-VX", "CTr-UBND", "KH-CAT-PV01")] == [
+        "UBND", "HĐND", "UBND", "UBND", "CAT"]
 
 
 def test_names_with_words_of_the_quoc_hieu_keep_them():

@@ -217,7 +217,7 @@ def find_type_line(blocks: list[Block], limit: int = 80) -> tuple[int, int, str,
 _RULE = re.compile(r"(?:\\?_|[-–—=]){3,}|[-–—_\s]*o\s*[0O]\s*o[-–—_\s]*|(?:\*\s*){3,}")
 # "Số: 58/KH-UBND" written "Số: 58 / KH - UBND", "số 58/KH-UBND": a số line somewhere in a piece
 _SO_SPACED = re.compile(r"(?<![^\W\d_])s[ốo]\s*:?\s*(?P<number>\d*)[\s.…_]*/\s*"
-                        r"(?P<ky_hieu>[0-9A-Za-zÀ-ỹĐđ&]+(?:\s*-\s*[0-9A-Za-zÀ-ỹĐđ&]+)*)", re.I)
+                        r"(?P<ky_hieu>[0-9A-Za-zÀ-ỹĐđ&]+(?:\s*[-/]\s*[0-9A-Za-zÀ-ỹĐđ&]+)*)", re.I)
 _SO_START = re.compile(r"^s[ốo](\s*:|\s+\d|\s*$)", re.I)
 # a date line without its place ("ngày 30 tháng 3 năm 2020" on its own)
 _BARE_DATE = re.compile(r"ngày\s*(?P<day>\d{1,2})\s*tháng\s*(?P<month>\d{1,2})\s*năm\s*(?P<year>\d{4})", re.I)
@@ -445,6 +445,7 @@ def _read_so(pieces, kinds, facts: HeaderFacts) -> None:
 
 def type_code_of(ky_hieu: str) -> str:
     """The issuer's code in a ký hiệu: "KH-UBND" → "UBND" (after the type), "UBND-VX" → "UBND" (a công văn)."""
+    ky_hieu = re.sub(r"^\d{4}/", "", ky_hieu)  # "12/2020/NQ-HĐND": the year before the type
     parts = [p for p in re.split(r"-", ky_hieu) if p]
     types = {code.upper() for code in type_codes_by_name().values()}
     if len(parts) > 1 and parts[0].upper() in types:
@@ -518,7 +519,7 @@ def _rejoin_words(lines: list[Block]) -> list[Block]:
         if out:
             last, first = out[-1].text.split()[-1], line.text.split()[0]
             words = known_words()
-            if _key(last + first) in words and (_key(last) not in words or _key(first) not in words):
+            if last.isalpha() and first.isalpha() and _key(last + first) in words and (_key(last) not in words or _key(first) not in words):
                 out[-1] = replace(out[-1], text=out[-1].text + line.text)
                 continue
         out.append(line)
@@ -533,10 +534,10 @@ def split_issuer(lines: list[Block], from_docx: bool) -> tuple[list[str], list[s
     if len(texts) == 1 and texts[0].startswith("UBND "):  # the issuer's own header spells its name out
         return [], [UBND, texts[0][len("UBND "):]]
     sub = next((k for k in range(1, len(texts)) if SUB_UNIT_START.match(texts[k])), None)
-    if len(texts) >= 2 and texts[0].startswith("UBND "):
-        return texts[:1], texts[1:]
     if sub is not None:
         return texts[:sub], texts[sub:]
+    if len(texts) >= 2 and texts[0].startswith("UBND "):
+        return texts[:1], texts[1:]
     if len(lines) >= 2 and from_docx and not lines[0].bold and lines[1].bold:
         return texts[:1], texts[1:]
     return [], texts

@@ -159,6 +159,11 @@ class Parser:
                 parent = [f"UBND {area}"]
             else:
                 lines = [UBND, area]
+        if not self.from_docx:
+            # a text copy's line breaks are the site's wrapping ("ỦY BAN NHÂN DÂN TỈNH BÀ RỊA -" / "VŨNG TÀU"):
+            # the name is cut again where ND30 cuts it
+            lines = fit_lines([" ".join(lines)] if lines else [])
+            parent = fit_lines([" ".join(parent)] if parent else [], parent=True)
         issuer = {"header": lines, "parent_header": parent, "code": code, "place": place}
         self.header_found = bool(number is not None or code or when or issuer_lines or facts.national)
         return issuer, number, when, year, place
