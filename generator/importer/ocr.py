@@ -44,7 +44,8 @@ READ_DPI = 200  # images scanned finer are scaled down to this before reading
 ASSUMED_DPI = 300  # an image that does not say its resolution (or says a default): a usual office scan
 MAX_PAGES = 200  # a plan runs to a few dozen pages; more would take many minutes to read
 MAX_PIXELS = 40_000_000  # an A4 page at 600 dpi is 35 Mpx; more is not a scan of a document page
-MAX_PAGE_INCHES = 50  # a PDF page (or an image at its stated dpi) wider or taller than this is not a page
+MAX_PAGE_INCHES = 50  # a PDF page wider or taller than this is not a page of a document
+SCANNER_INCHES = 20  # the longest side a scanner takes (A3 is 16.5 in): an image's dpi that makes it larger is wrong
 PAGE_TIMEOUT = 180  # seconds for one page; Tesseract takes 2–10 s
 LOW_CONFIDENCE = 60  # Tesseract's confidence (0–100) below which a word is named for review
 REVIEW_WORDS = 12  # words named per page in the review list
@@ -160,8 +161,8 @@ def _dpi(image) -> float:
         dpi = float(stated[0]) if stated else 0.0
     except (TypeError, ValueError, IndexError):
         dpi = 0.0
-    # 72 or 96 dpi with an A4 page's pixels makes a page a metre wide: a program's default, not the scan's
-    if dpi < 50 or max(image.width, image.height) / dpi > MAX_PAGE_INCHES:
+    # 72 or 96 dpi with an A4 page's pixels makes a page a metre tall: a program's default, not the scan's
+    if dpi < 50 or max(image.width, image.height) / dpi > SCANNER_INCHES:
         return ASSUMED_DPI
     return dpi
 
@@ -181,8 +182,9 @@ def _page_image(image, path: Path, number: int):
     return grey, number, dpi
 
 
-def ocr_image(path: Path) -> list[Page]:
-    """An image file (.png, .jpg, .jpeg, .tif, .tiff; every frame of a multi-page TIFF) read by OCR."""
+def ocr_image(path: Path, first_page: int = 1) -> list[Page]:
+    """An image file (.png, .jpg, .jpeg, .tif, .tiff; every frame of a multi-page TIFF) read by OCR; its
+    pages are numbered from ``first_page`` (the images of one document, one page a file)."""
     path = Path(path)
     if path.suffix.lower() not in IMAGE_SUFFIXES:
         raise InputError(f"chỉ đọc được ảnh {', '.join(IMAGE_SUFFIXES)}", Location(path))
@@ -212,7 +214,7 @@ def ocr_image(path: Path) -> list[Page]:
                                          f"{MAX_PIXELS // 1_000_000} triệu điểm ảnh một trang): hãy quét ở 300 dpi",
                                          Location(path))
                     image.load()
-                    jobs.append(_page_image(image, path, frame + 1))
+                    jobs.append(_page_image(image, path, first_page + frame))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise InputError("ảnh quá lớn (có thể là ảnh độc hại «bom giải nén»): hãy quét ở 300 dpi",
                          Location(path)) from None
