@@ -420,16 +420,18 @@ Chủ động phòng, chống hạn hán./.
 HEADER_WORDS = ["ỦY BAN NHÂN DÂN", "SỞ", "BAN", "CHỈ ĐẠO", "PHÒNG", "CHỐNG", "THIÊN TAI", "VÀ", "TÌM KIẾM",
                 "CỨU NẠN", "TỈNH", "THÀNH PHỐ", "HUYỆN", "BÀ RỊA - VŨNG TÀU", "NÔNG NGHIỆP", "PHÁT TRIỂN",
                 "NÔNG THÔN", "CỘNG", "HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "TRUNG TÂM", "KIỂMSOÁTBỆNHTẬTTỈNHQUẢNGNINH",
-                "LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", "BẢO HIỂM XÃ HỘI VIỆT NAM", "CỘNG HOÀ", "XÃ HỘI CHỦ NGHĨA"]
+                "LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", "BẢO HIỂM XÃ HỘI VIỆT NAM", "CỘNG HOÀ", "XÃ HỘI CHỦ NGHĨA",
+                "►", "\u2605", "\x07", "🙂"]  # a site's bullets, a control character, an emoji
 line = st.lists(st.sampled_from(HEADER_WORDS), min_size=1, max_size=9).map(" ".join)
 
 
 @settings(max_examples=60, deadline=None)
 @given(header=st.lists(line, max_size=4), parent=st.lists(line, max_size=2),
-       code=st.sampled_from(["UBND", "KH-UBND", "SNN&PTNT", None, "", "A B/C"]),
-       place=st.sampled_from([None, "", "Cao Bằng", "Bà Rịa - Vũng Tàu"]))
-def test_any_header_guess_unit_writes_is_a_valid_registry_entry(tmp_path_factory, header, parent, code, place):
-    unit = guess_unit({"header": header, "parent_header": parent, "code": code, "place": place})
+       code=st.sampled_from(["UBND", "KH-UBND", "SNN&PTNT", None, "", "A B/C", "►", "UB\x07ND"]),
+       place=st.sampled_from([None, "", "Cao Bằng", "Bà Rịa - Vũng Tàu", "🙂", "x" * 100]),
+       head=st.sampled_from([None, "CHỦ TỊCH", "GIÁM ĐỐC ►", "\x07"]))
+def test_any_header_guess_unit_writes_is_a_valid_registry_entry(tmp_path_factory, header, parent, code, place, head):
+    unit = guess_unit({"header": header, "parent_header": parent, "code": code, "place": place, "head_title": head})
     path = tmp_path_factory.mktemp("units") / "units.yaml"
     path.write_text(yaml.safe_dump({"name": "Đơn vị", "units": [unit]}, allow_unicode=True), encoding="utf-8")
     registry = load_registry(path)

@@ -21,6 +21,7 @@ from functools import lru_cache
 from .. import resources
 from ..layout import default_layout
 from ..metrics import text_width_twips
+from ..model import clean_text
 from ..vocabulary import (DATE_ANYWHERE, DATE_READ, QUOC_HIEU, QUOC_HIEU_PATTERN, SO_READ, TIEU_NGU,
                           TIEU_NGU_PATTERN, is_caps, type_codes_by_name)
 from .blocks import SEPARATOR, Block
@@ -402,7 +403,8 @@ def strip_national(line: str) -> str:
                 i = j
                 continue
         i += 1
-    return " ".join(w for w, k in zip(words, keep) if k)
+    kept = " ".join(w for w, k in zip(words, keep) if k)
+    return kept if kept == line.strip() else strip_national(kept)  # what is left may end in "CỘNG" again
 
 
 def _read_so(pieces, kinds, facts: HeaderFacts) -> None:
@@ -562,6 +564,27 @@ def place_of_name(name: str) -> str | None:
     return found.group("place").strip() if found else None
 
 
+def printable(text: str) -> str:
+    """``text`` as the registry accepts it: a character the models refuse (a control character, a site's
+    "►" or emoji) is left out; "" when nothing is left or the text is in a legacy encoding."""
+    try:
+        return clean_text(text)
+    except ValueError:
+        kept = "".join(ch for ch in text if _printable_char(ch))
+        try:
+            return clean_text(kept)
+        except ValueError:
+            return ""
+
+
+def _printable_char(ch: str) -> bool:
+    try:
+        clean_text(ch)
+        return True
+    except ValueError:
+        return False
+
+
 def fit_lines(lines: list[str], *, parent: bool = False) -> list[str]:
     """Header lines that fit the issuer column (bold for the cơ quan ban hành, plain for the chủ quản):
     "ỦY BAN NHÂN DÂN TỈNH X" in its two ND30 lines, any other line too wide cut at the word boundary that
@@ -575,7 +598,7 @@ def fit_lines(lines: list[str], *, parent: bool = False) -> list[str]:
 
     out: list[str] = []
     for line in lines:
-        line = re.sub(r"\s+", " ", line).strip()
+        line = printable(line)
         if not line:
             continue
         prefix = next((p for p in COUNCIL_PREFIXES if line.startswith(p + " ")), None)

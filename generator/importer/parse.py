@@ -17,8 +17,8 @@ from ..vocabulary import (ARCHIVE_OFFICE, AUTHORITY, DEPUTY, KINH_GUI, KY_THAY, 
                           THUA_UY_QUYEN, is_caps)
 from ..vocabulary import DIEM as LETTER, KHOAN as ARABIC, MUC as ROMAN, SO_READ as SO
 from .blocks import END_OF_SENTENCE, SEPARATOR, Block
-from .header import (UBND, area_line, find_type_line, fit_lines, issuer_from_name, modern_tones,
-                     place_of_name, province_of, read_header, split_issuer, strip_national, trailing_site_lines,
+from .header import (UBND, area_line, find_type_line, fit_lines, issuer_from_name, modern_tones, place_of_name,
+                     printable, province_of, read_header, split_issuer, strip_national, trailing_site_lines,
                      type_code_of)
 
 REFERENCE = re.compile(
@@ -511,11 +511,12 @@ def guess_unit(issuer: dict) -> dict:
     """A registry entry for an issuer that no registry knows, from what the header says. It always
     validates: header lines that would not fit the issuer column are split where ND30 splits them (or at
     the most even word boundary), the code is a code, the id a slug."""
-    header = [strip_national(h) for h in issuer.get("header") or []]
+    header = [strip_national(printable(h)) for h in issuer.get("header") or []]
     if len(header) == 1 and header[0].startswith("UBND "):  # the issuer's own header spells its name out
         header = [UBND, header[0][len("UBND "):]]
-    header = fit_lines(header)
-    parent = fit_lines([strip_national(h) for h in issuer.get("parent_header") or []], parent=True)
+    header = [h for h in map(strip_national, fit_lines(header)) if h]  # a cut may leave a "CỘNG" on its own
+    parent = [h for h in map(strip_national, fit_lines([strip_national(printable(h)) for h in
+                                                         issuer.get("parent_header") or []], parent=True)) if h]
     joined = " ".join(header)
     kind = "co-quan-chuyen-mon"
     if joined.startswith("ỦY BAN NHÂN DÂN") or (not header and issuer.get("collective") == "ỦY BAN NHÂN DÂN"):
@@ -525,7 +526,7 @@ def guess_unit(issuer: dict) -> dict:
         kind = "cong-an"
     elif "QUÂN SỰ" in joined:
         kind = "quan-su"
-    place = (issuer.get("place") or "").strip()
+    place = printable(issuer.get("place") or "")
     if not place:
         area = re.search(r"(TỈNH|THÀNH PHỐ|HUYỆN|THỊ XÃ|XÃ|PHƯỜNG)\s+(.+)$", " ".join(parent + header))
         place = (province_of(area.group(2)) or area.group(2).title()) if area else "…"
@@ -533,9 +534,11 @@ def guess_unit(issuer: dict) -> dict:
     name = (full[:1] + full[1:].lower()) if header else "Đơn vị ban hành"
     if province_of(place):  # "Ủy ban nhân dân tỉnh Yên Bái": the place keeps its capitals
         name = name.replace(place.lower(), place)
-    code = re.sub(r"[\s/-]", "", issuer.get("code") or "")[:20] or ("UBND" if kind.startswith("ubnd") else "…")
+    code = re.sub(r"[\s/-]", "", printable(issuer.get("code") or ""))[:20] or (
+        "UBND" if kind.startswith("ubnd") else "…")
     unit = {
-        "id": (slugify(joined)[:120].strip("-") or "don-vi-ban-hanh"),
+        # with the chủ quản: "so-tu-phap" alone is the id of a sở in every shipped registry
+        "id": (slugify(" ".join(parent + header))[:120].strip("-") or "don-vi-ban-hanh"),
         "kind": kind,
         "name": name[:300],
         "header": header or ["ỦY BAN NHÂN DÂN", "TỈNH …"],
@@ -545,6 +548,6 @@ def guess_unit(issuer: dict) -> dict:
     if parent:
         unit["parent_header"] = parent
     for key in ("head_title", "deputy_title"):
-        if issuer.get(key):
-            unit[key] = issuer[key][:150]
+        if printable(issuer.get(key) or ""):
+            unit[key] = printable(issuer[key])[:150]
     return unit
