@@ -189,3 +189,24 @@ def test_a_district_plan_is_found_in_its_province_registry_though_its_header_nam
     plan, review = import_plan(path)
     assert plan["document"]["issuer"] == "ubnd-huyen-duc-co"
     assert any("sổ đơn vị tỉnh năm 2021" in item.text for item in review)
+
+
+def test_an_issuer_missing_from_its_province_registry_gets_a_copy_of_it_with_the_issuer_added(tmp_path):
+    source = tmp_path / "tt.txt"
+    header = HEADER.replace("ỦY BAN NHÂN DÂN |", "UBND TỈNH GIA LAI |").replace(
+        "TỈNH GIA LAI | Độc lập", "TRUNG TÂM XÚC TIẾN ĐẦU TƯ | Độc lập").replace("KH-UBND", "KH-TTXT")
+    source.write_text(header + textwrap.dedent("""\
+        I. MỤC ĐÍCH, YÊU CẦU
+        1. Quảng bá tiềm năng.
+        II. NỘI DUNG
+        1. Tổ chức hội nghị.
+        III. TỔ CHỨC THỰC HIỆN
+        1. Các sở, ban, ngành, UBND các huyện, thị xã, thành phố
+        Xây dựng kế hoạch cụ thể hóa; báo cáo kết quả năm trước ngày 15/12/2021 về Trung tâm (qua Sở Nội vụ).
+        """) + SIGNATURE.replace("TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", "GIÁM ĐỐC"), encoding="utf-8")
+    imported, result = saved(source, tmp_path / "kh.yaml")
+    loaded = load_plan(result.plan)
+    assert result.units is not None and len(loaded.registry.units) > 40  # the province's units, and the issuer
+    assert " ".join(loaded.registry.unit(loaded.plan.document.issuer).header) == "TRUNG TÂM XÚC TIẾN ĐẦU TƯ"
+    assert imported.plan["cascade"]["issuers"][-1] == "ubnd-huyen"
+    assert any("không tìm thấy đơn vị ban hành" in w for w in result.warnings)

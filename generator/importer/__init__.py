@@ -136,6 +136,9 @@ def _own_registry() -> UnitsRegistry:
 def _with_unit(registry: UnitsRegistry | None, unit: dict) -> tuple[UnitsRegistry, dict]:
     """``registry`` with the issuer ``unit`` added, and the YAML data of that registry to write."""
     registry = registry or _own_registry()
+    base, number = unit["id"], 2
+    while unit["id"] in registry.units:  # never replace a unit of the copied registry
+        unit["id"], number = f"{base}-{number}", number + 1
     units = {**registry.units, unit["id"]: Unit.model_validate(unit)}
     data = {"name": "Đơn vị ban hành (nhập từ văn bản)", "units": [unit]}
     if registry.path is not None:
