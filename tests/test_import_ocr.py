@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytesseract
 import pytest

@@ -15,7 +15,8 @@ Measured on the seed plan's scan (7 A4 pages, Tesseract 5.3, tessdata "fast" vie
 - page segmentation: psm 3 (automatic) ≈ psm 4 ≈ psm 6 in words; psm 3 keeps the header's two columns in
   separate blocks, so it is used;
 - OMP_THREAD_LIMIT=1: 3 s a page instead of 14 s (Tesseract's OpenMP threads fight over two cores);
-- ``--user-words`` and turning the dictionaries off change nothing with the LSTM engine (same words).
+- ``--user-words`` and turning the dictionaries off change nothing with the LSTM engine (same words);
+- a degraded copy (turned 0.8°, blurred, noisy, JPEG at quality 60): 98.4 % at 200 dpi, 98.3 % at 300.
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ import os
 import re
 import unicodedata
 import warnings
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -106,13 +109,15 @@ def _read(image, number: int, dpi: float, path: Path) -> Page:
     return Page(number, image.width * scale, image.height * scale, words, scanned=True)
 
 
-def _read_all(jobs: list, path: Path) -> list[Page]:
-    """Pages read side by side, one Tesseract process a core (each limited to one thread)."""
-    workers = max(1, min(len(jobs), os.cpu_count() or 1))
-    if workers == 1:
-        return [_read(*job, path) for job in jobs]
+def _read_all(jobs: Iterator[tuple], path: Path) -> list[Page]:
+    """Pages read side by side, one Tesseract process a core (each limited to one thread); only as many page
+    images are made at a time as are read at a time."""
+    workers = os.cpu_count() or 1
+    pages: list[Page] = []
     with ThreadPoolExecutor(workers) as pool:
-        return list(pool.map(lambda job: _read(*job, path), jobs))
+        while batch := list(islice(jobs, workers)):
+            pages += pool.map(lambda job: _read(*job, path), batch)
+    return pages
 
 
 # ---------------------------------------------------------------- PDF pages and image files
@@ -134,8 +139,8 @@ def ocr_pdf_pages(path: Path, numbers: list[int]) -> list[Page]:
         document = pypdfium2.PdfDocument(str(path))
     except (pypdfium2.PdfiumError, OSError, ValueError):
         raise InputError("không mở được tệp PDF để đọc bản quét (tệp hỏng hoặc có mật khẩu)", Location(path)) from None
-    try:
-        jobs = []
+    def rendered() -> Iterator[tuple]:
+        # pdfium is not thread-safe: pages are rendered here, in turn, and only read side by side
         for number in numbers:
             if not 1 <= number <= len(document):
                 raise InputError(f"tệp PDF không có trang {number}", Location(path))
@@ -148,8 +153,10 @@ def ocr_pdf_pages(path: Path, numbers: list[int]) -> list[Page]:
                 image = page.render(scale=PDF_DPI / 72, grayscale=True).to_pil().convert("L")
             except pypdfium2.PdfiumError:
                 raise InputError(f"không vẽ được trang {number} của tệp PDF (tệp hỏng)", Location(path)) from None
-            jobs.append((image, number, PDF_DPI))
-        return _read_all(jobs, path)
+            yield image, number, PDF_DPI
+
+    try:
+        return _read_all(rendered(), path)
     finally:
         document.close()
 
@@ -167,17 +174,14 @@ def _dpi(image) -> float:
     return dpi
 
 
-def _page_image(image, path: Path, number: int):
-    """A frame ready to read, grey, near READ_DPI, and the resolution it is at."""
+def _page_image(image, pillow, number: int) -> tuple:
+    """A frame ready to read, grey, near READ_DPI, and the resolution it is at (``pillow``: PIL.Image)."""
     dpi = _dpi(image)
     grey = image.convert("L")
     if dpi > READ_DPI * 1.2:
-        # deferred with Pillow (imported in ocr_image)
-        from PIL import Image
-
         factor = READ_DPI / dpi
         grey = grey.resize((max(1, round(grey.width * factor)), max(1, round(grey.height * factor))),
-                           Image.Resampling.LANCZOS)
+                           pillow.Resampling.LANCZOS)
         dpi = dpi * grey.width / image.width
     return grey, number, dpi
 
@@ -192,35 +196,48 @@ def ocr_image(path: Path, first_page: int = 1) -> list[Page]:
         _tesseract()
     except InputError as error:
         raise _located(error, path) from None
+    return _read_all(_frames(path, first_page), path)
+
+
+def _frames(path: Path, first_page: int) -> Iterator[tuple]:
+    """The frames of an image file, checked and prepared one by one; only a broken or hostile file (not
+    Tesseract) is reported as such."""
     # deferred: Pillow is needed only for a scan
     from PIL import Image, UnidentifiedImageError
 
     broken = InputError("không đọc được tệp ảnh (tệp hỏng, chưa tải xong, hoặc không phải ảnh): hãy quét "
                         "hoặc tải lại", Location(path))
-    jobs = []
-    try:
-        with warnings.catch_warnings():
-            # Pillow only warns between its limit and twice it; any image over ours is refused below
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                frames = getattr(image, "n_frames", 1)
-                if frames > MAX_PAGES:
-                    raise InputError(f"tệp ảnh có {frames} trang, vanban đọc tối đa {MAX_PAGES} trang",
-                                     Location(path))
-                for frame in range(frames):
+    bomb = InputError("ảnh quá lớn (có thể là ảnh độc hại «bom giải nén»): hãy quét ở 300 dpi", Location(path))
+    failures = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError)
+    with warnings.catch_warnings():
+        # Pillow only warns between its limit and twice it; an image over our own limit is refused below
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(path)
+            frames = getattr(image, "n_frames", 1)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise bomb from None
+        except failures:
+            raise broken from None
+    with image:
+        if frames > MAX_PAGES:
+            raise InputError(f"tệp ảnh có {frames} trang, vanban đọc tối đa {MAX_PAGES} trang", Location(path))
+        for frame in range(frames):
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                try:
                     image.seek(frame)
                     if image.width * image.height > MAX_PIXELS:
                         raise InputError(f"ảnh quá lớn ({image.width} × {image.height} điểm ảnh, tối đa "
                                          f"{MAX_PIXELS // 1_000_000} triệu điểm ảnh một trang): hãy quét ở 300 dpi",
                                          Location(path))
                     image.load()
-                    jobs.append(_page_image(image, path, first_page + frame))
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise InputError("ảnh quá lớn (có thể là ảnh độc hại «bom giải nén»): hãy quét ở 300 dpi",
-                         Location(path)) from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-        raise broken from None
-    return _read_all(jobs, path)
+                    prepared = _page_image(image, Image, first_page + frame)
+                except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+                    raise bomb from None
+                except failures:
+                    raise broken from None
+            yield prepared
 
 
 # ---------------------------------------------------------------- the review list
