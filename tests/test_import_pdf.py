@@ -259,6 +259,14 @@ def test_layout_of_ocr_like_pages():
     assert [(b.page, b.line) for b in body] == [(1, 5), (2, 3), (3, 2)]  # lines as printed, furniture counted
 
 
+def test_a_small_raised_number_read_by_ocr_is_a_word_not_a_footnote_mark():
+    words = typeset("báo cáo định kỳ 06 tháng,", LEFT, 60)
+    mark = Word("01", words[-1].x1 + 3.5, words[-1].x1 + 12, 60 - 3, 60 + 8, confidence=70.0)  # "01 năm", read small
+    words += [mark] + typeset("năm", mark.x1 + 3.5, 60)
+    blocks = blocks_from_pages([Page(1, 595.0, 842.0, words, scanned=True)])
+    assert "01" in blocks[0].text.split() and "⁰" not in blocks[0].text
+
+
 def test_centred_title_over_two_lines_is_one_block():
     words = (typeset("KẾ HOẠCH", None, 140, bold=True)
              + typeset("Triển khai công tác dân vận năm 2021 chủ đề Đẩy mạnh", LEFT + 7, 158, right=RIGHT - 7, bold=True)

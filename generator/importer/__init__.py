@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from ..encodings import read_text_file
-from ..errors import InputError, Location
+from ..errors import InputError, InputErrors, Location
 from ..loading import UnitsRegistry, default_kinds, load_plan, load_registry
 from ..model import Unit
 from ..ooxml.document import open_docx
@@ -25,11 +25,12 @@ from ..yamlio import load as load_yaml
 from . import registries
 from .blocks import from_docx, from_text
 from .pages import blocks_from_pages
+from .ocr import IMAGE_SUFFIXES, low_confidence, ocr_image, ocr_pdf_pages
 from .pdftext import read_pages
 from .parse import Parser, guess_unit, match_unit
 from .proposal import Review, propose
 
-SUFFIXES = (".docx", ".pdf", ".txt", ".md")
+SUFFIXES = (".docx", ".pdf", *IMAGE_SUFFIXES, ".txt", ".md")
 
 
 @dataclass
@@ -68,11 +69,25 @@ def read_blocks(source: Path):
         return from_docx(open_docx(source)), [], True
     if suffix == ".pdf":
         pages = read_pages(source)
-        if all(page.scanned for page in pages):
-            raise InputError("tệp PDF không có lớp chữ (bản quét): vanban chưa đọc được ảnh quét", Location(source))
-        return blocks_from_pages(pages), [], True
+        scanned = [page.number for page in pages if page.scanned]
+        if not scanned:
+            return blocks_from_pages(pages), [], True
+        read = {page.number: page for page in ocr_pdf_pages(source, scanned)}
+        pages = [read.get(page.number, page) for page in pages]
+        numbers = ", ".join(str(n) for n in scanned) if len(scanned) < len(pages) else "mọi trang"
+        review = [Review(f"tệp PDF là bản quét ({numbers}): chữ được nhận dạng (OCR); hãy so với bản quét")]
+        # a scan shows no fonts: bold is not known, so headings are told by their wording
+        return blocks_from_pages(pages), review + _unsure(read.values()), len(scanned) < len(pages)
+    if suffix in IMAGE_SUFFIXES:
+        pages = ocr_image(source)
+        review = [Review("ảnh quét: chữ được nhận dạng (OCR); hãy so với bản quét")]
+        return blocks_from_pages(pages), review + _unsure(pages), False
     text, notes = read_text_file(source)
     return from_text(text), [Review(n) for n in notes], False
+
+
+def _unsure(pages) -> list[Review]:
+    return [Review(line) for line in low_confidence(list(pages))]
 
 
 def import_plan(source: Path, *, units: Path | None = None, issuer: str | None = None) -> ImportedPlan:
@@ -211,7 +226,14 @@ def save(imported: ImportedPlan, out: Path, source_name: str, *, force: bool = F
         if own is not None:
             trial_units.write_text(registry_text, encoding="utf-8")
         trial.write_text(_plan_text(imported, trial, source_name, trial_units), encoding="utf-8")
-        load_plan(trial)  # what we write must be valid plan data
+        try:
+            load_plan(trial)  # what we write must be valid plan data
+        except InputError as problem:
+            # the trial file is gone with its folder: name the document read, not a temporary path
+            problems = problem.errors if isinstance(problem, InputErrors) else [problem]
+            raise InputErrors([InputError(f"đọc được văn bản nhưng dữ liệu ghi ra chưa hợp lệ: {p.message}",
+                                          Location(source_name), hint="không có tệp nào được ghi; hãy báo cho nhóm "
+                                          "phát triển kèm văn bản này") for p in problems]) from None
     if own is not None:
         write_atomic(own, registry_text.encode("utf-8"))
     write_atomic(out, _plan_text(imported, out, source_name, own or given).encode("utf-8"))

@@ -306,6 +306,8 @@ def _usual_gap(lines: list[_Line]) -> float | None:
 def _superscript(word: Word, line: list[Word]) -> bool:
     if not FOOTNOTE_MARK.match(word.text):
         return False
+    if word.confidence is not None and not word.text.startswith("("):
+        return False  # OCR boxes of digits ("01 năm") sit lower and smaller than accented letters: only ⁽¹⁾ counts
     heights = statistics.median(_height(w) for w in line)
     base = statistics.median(w.bottom for w in line)
     return _height(word) < 0.8 * heights and word.bottom < base - 0.15 * heights
