@@ -8,12 +8,14 @@ import textwrap
 
 import pytest
 import yaml
+from PIL import Image
 
 from generator.cli import main
 from generator.loading import load_plan
 from generator.pipeline import cascade, import_plan, render_plan, save_import
 
 from conftest import ROOT, SEED_PLAN, SEED_TEXT, UNITS
+from test_import_ocr import requires_tesseract
 
 PLAN_2026 = ROOT / "data" / "gia-lai-2025" / "ke-hoach-dan-van-2026.yaml"
 
@@ -47,6 +49,28 @@ def test_vanban_cascade_runs_unchanged_on_the_imported_seed_and_makes_a_plan_for
     imported_units = {e.unit for e in cascade(result.plan, tmp_path / "again", workers=1).entries}
     hand_units = {e.unit for e in cascade(SEED_PLAN, tmp_path / "hand", workers=1).entries}
     assert imported_units == hand_units and len(hand_units) > 30
+
+
+def test_the_seed_pdf_and_its_scan_import_and_cascade_with_no_edit(seed_pdf, seed_scan, tmp_path):
+    """`vanban import ke-hoach.pdf -o kh.yaml && vanban cascade kh.yaml -o out/`, as the issue asks."""
+    hand_units = {e.unit for e in cascade(SEED_PLAN, tmp_path / "hand", workers=1).entries}
+    assert main(["import", str(seed_pdf), "-o", str(tmp_path / "kh.yaml")]) == 0
+    assert main(["cascade", str(tmp_path / "kh.yaml"), "-o", str(tmp_path / "out")]) == 0
+    assert {e.unit for e in cascade(tmp_path / "kh.yaml", tmp_path / "again", workers=1).entries} == hand_units
+
+
+@requires_tesseract
+def test_the_seed_scan_as_an_image_only_pdf_imports_and_cascades_with_no_edit(seed_scan, tmp_path):
+    images = [Image.open(path) for path in seed_scan]
+    scan = tmp_path / "ban-quet.pdf"
+    images[0].save(scan, save_all=True, append_images=images[1:], resolution=300)
+    imported, result = saved(scan, tmp_path / "kh.yaml")
+    expected = hand_written(SEED_PLAN)
+    assert imported.plan["cascade"]["issuers"] == expected["issuers"]
+    assert imported.plan["cascade"]["consolidator"] == expected["consolidator"]
+    assert periods_of(imported.plan["cascade"]) == periods_of(expected)
+    assert any("bản quét" in w for w in result.warnings) and any(w.startswith("trang ") for w in result.warnings)
+    assert main(["cascade", str(result.plan), "-o", str(tmp_path / "out")]) == 0
 
 
 def test_the_named_units_own_task_comes_from_its_item_of_to_chuc_thuc_hien(seed_output, tmp_path):
