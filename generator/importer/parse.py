@@ -17,16 +17,10 @@ from ..vocabulary import (ARCHIVE_OFFICE, AUTHORITY, DEPUTY, KINH_GUI, KY_THAY, 
                           THUA_UY_QUYEN, is_caps)
 from ..vocabulary import DIEM as LETTER, KHOAN as ARABIC, MUC as ROMAN, SO_READ as SO
 from .blocks import END_OF_SENTENCE, SEPARATOR, Block
-from .header import (UBND, area_line, find_type_line, fit_lines, issuer_from_name, modern_tones, place_of_name,
+from .header import (UBND, area_line, find_type_line, fit_lines, issuer_from_name, place_of_name,
                      printable, province_of, read_header, split_issuer, strip_national, trailing_site_lines,
                      type_code_of)
 
-REFERENCE = re.compile(
-    r"(?P<type>Kế hoạch(?: phối hợp)?|Chương trình(?: phối hợp)?|Chỉ thị|Quyết định|Kết luận|Nghị quyết|Thông tri|"
-    r"Quy định|Công văn|Hướng dẫn|Nghị định|Thông tư)\s+số\s+(?P<number>[\w/.-]+?)\s*,?\s*ngày\s+"
-    r"(?P<date>\d{1,2}/\d{1,2}/\d{4})")
-DEADLINE = re.compile(r"trước ngày\s+(?P<date>\d{1,2}/\d{1,2}/\d{4})")
-ORGANISATION = re.compile(r"tổ chức thực hiện", re.I)
 APPENDIX = re.compile(r"Phụ lục(\s+[IVXLC\d]+)?\.?", re.I)  # the heading line of a Phụ lục
 TOTAL_ROW = re.compile(r"^(tổng|cộng)\b", re.I)
 FIGURE = re.compile(r"^-?\d{1,3}([.,]?\d{3})*([.,]\d+)?%?$")
@@ -39,7 +33,6 @@ class Imported:
     document: dict
     issuer: dict  # the issuing unit as read from the header, for a registry entry
     warnings: list[str] = field(default_factory=list)
-    suggestions: dict = field(default_factory=dict)
 
 
 def sentence_case(text: str) -> str:
@@ -106,7 +99,7 @@ class Parser:
             document["appendix"] = self.appendix
         issuer.update(titles)
         self._after_footer(issuer, signer)
-        return Imported(document, issuer, self.warnings, self._suggestions(body, sections))
+        return Imported(document, issuer, self.warnings)
 
     # ------------------------------------------------------------ header
     def _header(self, blocks: list[Block]):
@@ -428,26 +421,6 @@ class Parser:
                                  "phần còn lại đã giữ làm đoạn kết")
         return appendix
 
-    # ------------------------------------------------------------ hints for the cascade
-    def _suggestions(self, body: list[Block], sections: list[dict]) -> dict:
-        text = "\n".join(b.plain for b in body)
-        references, seen = [], set()
-        for match in REFERENCE.finditer(text):
-            key = (match.group("type"), match.group("number"))
-            if key not in seen:
-                seen.add(key)
-                references.append({"type": match.group("type"), "number": match.group("number"),
-                                   "date": match.group("date")})
-        deadlines = []
-        for match in DEADLINE.finditer(text):
-            before = text[max(0, match.start() - 40):match.start()]
-            deadlines.append({"date": match.group("date"), "context": " ".join(before.split()[-6:])})
-        organisation = []
-        for section in sections:
-            if ORGANISATION.search(section.get("title", "")):
-                organisation = [item.get("title") or item.get("text", "")[:80] for item in section.get("items", [])]
-        return {"review": True, "references": references, "deadlines": deadlines, "organisation": organisation}
-
 
 def _strip_final_mark(opening: list[str], sections: list[dict], closing: list[str]) -> None:
     """Drop the "./." after the last sentence: vanban adds it again when it renders."""
@@ -481,21 +454,6 @@ def match_unit(issuer: dict, registry: UnitsRegistry) -> str | None:
         if slugify(" ".join(unit.header)) == wanted:
             return unit.id
     return None
-
-
-def units_named(text: str, registry: UnitsRegistry) -> list[str]:
-    """Units and unit kinds a "Tổ chức thực hiện" heading speaks of, for a person to confirm."""
-    words = f"-{slugify(text)}-"
-    found = []
-    for kind_id, kind in registry.kinds.items():
-        names = [kind.plural or ""] + list(kind.keywords)
-        if any(name and f"-{slugify(name)}-" in words for name in names):
-            found.append(kind_id)
-    for unit in registry.units.values():
-        names = [unit.name, unit.short_name or ""]
-        if any(name and f"-{slugify(name)}-" in words for name in names):
-            found.append(unit.id)
-    return found
 
 
 def _title_goes_on(previous: Block, block: Block) -> bool:
