@@ -17,6 +17,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
 
 from .. import resources
 from ..layout import default_layout
@@ -45,19 +48,64 @@ def _key(text: str) -> str:
 
 QH_KEY, TN_KEY = _key(QUOC_HIEU), _key(TIEU_NGU)
 
-# the 63 provinces and cities before 1/7/2025 and the new names after it: to rejoin a cut place name and to
-# tell, from a date line alone, the province of an "ỦY BAN NHÂN DÂN" without its second line
-CITIES = frozenset({"Hà Nội", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Hồ Chí Minh", "Huế"})
-PROVINCES = CITIES | frozenset({
-    "An Giang", "Bà Rịa - Vũng Tàu", "Bắc Giang", "Bắc Kạn", "Bạc Liêu", "Bắc Ninh", "Bến Tre", "Bình Định",
-    "Bình Dương", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Đắk Lắk", "Đắk Nông", "Điện Biên",
-    "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam", "Hà Tĩnh", "Hải Dương", "Hậu Giang", "Hòa Bình",
-    "Hưng Yên", "Khánh Hòa", "Kiên Giang", "Kon Tum", "Lai Châu", "Lâm Đồng", "Lạng Sơn", "Lào Cai", "Long An",
-    "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận", "Phú Thọ", "Phú Yên", "Quảng Bình", "Quảng Nam",
-    "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sóc Trăng", "Sơn La", "Tây Ninh", "Thái Bình", "Thái Nguyên",
-    "Thanh Hóa", "Thừa Thiên Huế", "Tiền Giang", "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái"})
-_PROVINCE_KEYS = {_key(p): p for p in PROVINCES}
-AREA_WORDS = r"tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|đặc khu"
+
+class _HeaderWords(BaseModel):
+    """generator/data/import-header.yaml: the word lists the header zone is read against."""
+    model_config = ConfigDict(extra="forbid")
+
+    # the 63 provinces and cities before 1/7/2025 and the new names after it (the cities' header line says
+    # "THÀNH PHỐ …", the others' "TỈNH …"): to rejoin a cut place name and to tell, from a date line alone,
+    # the province of an "ỦY BAN NHÂN DÂN" without its second line
+    cities: list[str]
+    provinces: list[str]
+    area_words: list[str]  # "tỉnh", "thị xã", "đặc khu": before a place name
+    sub_unit_starts: list[str]  # "SỞ", "CHI CỤC": an issuer line that starts one is the cơ quan ban hành
+    agency_words: list[str]  # names of sở, ban, ngành before 2025 the 2025 registries no longer print
+    site_labels: dict[str, Literal["number", "type", "issuer", "signer", "date"] | None]  # label → its fact
+    site_buttons: list[str]  # a site's buttons and tabs
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    """What is built once from the word lists."""
+    cities: frozenset[str]
+    provinces: dict[str, str]  # _key of a name → the name
+    areas: str  # the area words as a regex alternation
+    sub_unit_start: re.Pattern
+    good_cut: re.Pattern
+    meta: re.Pattern
+    meta_any: re.Pattern
+    noise: re.Pattern
+
+
+def _words() -> _HeaderWords:
+    return resources.data_model(_HeaderWords, "import-header.yaml")
+
+
+def _alternation(phrases) -> str:
+    return "|".join(map(re.escape, phrases))
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    words = _words()
+    areas = _alternation(words.area_words)
+    labels = _alternation(sorted(words.site_labels, key=len, reverse=True))
+    return _Patterns(
+        cities=frozenset(words.cities),
+        provinces={_key(p): p for p in words.cities + words.provinces},
+        areas=areas,
+        sub_unit_start=re.compile(rf"^({_alternation(words.sub_unit_starts)})\b"),
+        # ND30's samples cut before "VÀ" or the area ("SỞ NÔNG NGHIỆP" / "VÀ PHÁT TRIỂN NÔNG THÔN")
+        good_cut=re.compile(rf"^(VÀ|{areas.upper()})\b"),
+        # "Số hiệu: 58/KH-UBND", "Ngày ban hành: 30/03/2020": a site's fact sheet
+        meta=re.compile(rf"^(?P<label>{labels})\s*:\s*(?P<value>.*)$", re.I),
+        meta_any=re.compile(rf"(?:^|(?<=\s))(?P<label>{labels})\s*:", re.I),  # "Số hiệu: … Loại văn bản: …"
+        # a site's buttons and tabs alone on a line
+        noise=re.compile(rf"^({_alternation(words.site_buttons)})\s*[.:]?$", re.I),
+    )
+
+
 UBND = "ỦY BAN NHÂN DÂN"
 COUNCIL_PREFIXES = (UBND, "HỘI ĐỒNG NHÂN DÂN")
 
@@ -67,26 +115,18 @@ def province_of(place: str | None) -> str | None:
     if not place:
         return None
     bare = re.sub(r"^(tp\.?|thành phố|tỉnh)\s+", "", place.strip(), flags=re.I)
-    return _PROVINCE_KEYS.get(_key(bare))
+    return _patterns().provinces.get(_key(bare))
 
 
 def area_line(province: str) -> str:
-    return f"{'THÀNH PHỐ' if province in CITIES else 'TỈNH'} {province.upper()}"
-
-
-# words of the names of sở, ban, ngành before 2025 (Nghị định 24/2014/NĐ-CP, 107/2020/NĐ-CP) that the 2025
-# registries no longer print
-_AGENCY_WORDS = ("ỦY BAN NHÂN DÂN HỘI ĐỒNG SỞ NỘI VỤ TƯ PHÁP KẾ HOẠCH VÀ ĐẦU TƯ TÀI CHÍNH CÔNG THƯƠNG NÔNG NGHIỆP "
-                 "PHÁT TRIỂN THÔN GIAO THÔNG VẬN TẢI XÂY DỰNG NGUYÊN MÔI TRƯỜNG THÔNG TIN TRUYỀN LAO ĐỘNG THƯƠNG "
-                 "BINH XÃ HỘI VĂN HÓA THỂ THAO DU LỊCH KHOA HỌC CÔNG NGHỆ GIÁO DỤC ĐÀO TẠO Y TẾ THANH TRA PHÒNG "
-                 "NGOẠI DÂN TỘC BAN QUẢN LÝ KHU KINH CÔNG AN BỘ CHỈ HUY QUÂN SỰ BIÊN TỈNH THÀNH PHỐ HUYỆN QUẬN THỊ "
-                 "PHƯỜNG TRẤN CHI CỤC TRUNG TÂM ĐẠO CHỐNG THIÊN TAI TÌM KIẾM CỨU NẠN AN TOÀN")
+    return f"{'THÀNH PHỐ' if province in _patterns().cities else 'TỈNH'} {province.upper()}"
 
 
 @lru_cache(maxsize=1)
 def known_words() -> frozenset[str]:
     """Words of the shipped registries' header lines (capitals): to rejoin a name a copy cut mid-word."""
-    words = set(_key(w) for p in PROVINCES for w in p.split()) | {_key(w) for w in _AGENCY_WORDS.split()}
+    lists = _words()
+    words = {_key(w) for name in lists.cities + lists.provinces + lists.agency_words for w in name.split()}
     for path in sorted(resources.national().glob("*.yaml")) + sorted(resources.datasets().glob("*/units.yaml")):
         for line in re.findall(r"^\s+- ([^\s:a-zà-ỹđ][^:\n]*)$", path.read_text(encoding="utf-8"), re.M):
             if is_caps(line):
@@ -97,27 +137,7 @@ def known_words() -> frozenset[str]:
 
 # ---------------------------------------------------------------- the website around the document
 
-# "Số hiệu: 58/KH-UBND", "Ngày ban hành: 30/03/2020": a site's fact sheet, with the fact each label gives
-_META_LABELS = {
-    "số hiệu": "number", "ký hiệu": "number", "loại văn bản": "type", "nơi ban hành": "issuer",
-    "cơ quan ban hành": "issuer", "người ký": "signer", "ngày ban hành": "date", "ngày ký": "date",
-    "ngày hiệu lực": None, "ngày có hiệu lực": None, "ngày hết hiệu lực": None, "ngày công báo": None,
-    "số công báo": None, "tình trạng": None, "tình trạng hiệu lực": None, "hiệu lực": None, "lĩnh vực": None,
-    "lĩnh vực, ngành": None, "ngày đăng": None, "cập nhật": None, "ngày cập nhật": None, "nguồn": None,
-    "chức vụ": None, "chức danh": None, "trích yếu": None, "áp dụng": None, "phạm vi": None, "lượt xem": None,
-    "số ký hiệu": "number", "số văn bản": "number", "ngày văn bản": "date", "thể loại": "type",
-    "đơn vị ban hành": "issuer", "người ký duyệt": "signer", "chức vụ người ký": None, "ngày đăng công báo": None,
-    "tình trạng văn bản": None, "nguồn thu thập": None, "ngành": None, "cơ quan": "issuer",
-}
-_LABELS = "|".join(sorted(map(re.escape, _META_LABELS), key=len, reverse=True))
-META = re.compile(rf"^(?P<label>{_LABELS})\s*:\s*(?P<value>.*)$", re.I)
-_META_ANY = re.compile(rf"(?:^|(?<=\s))(?P<label>{_LABELS})\s*:", re.I)  # "Số hiệu: … Loại văn bản: …" on one line
-# a site's buttons, tabs and breadcrumbs
-_NOISE = re.compile(
-    r"^(tải về|tải văn bản|tải file|download|mục lục|mục lục văn bản|in|in văn bản|chia sẻ|theo dõi|lưu văn bản|"
-    r"văn bản gốc|văn bản liên quan|văn bản tiếng anh|thuộc tính|nội dung|tiếng anh|lược đồ|đã biết|"
-    r"đang cập nhật|còn hiệu lực|hết hiệu lực|chưa có hiệu lực|xem thêm|trang chủ|văn bản pháp luật|"
-    r"bản in|so sánh|báo lỗi|góp ý|hỏi đáp)\s*[.:]?$", re.I)
+# a site's breadcrumbs (its fact-sheet labels and buttons: generator/data/import-header.yaml)
 _BREADCRUMB = re.compile(r"\s[>»›]\s|^trang chủ\b", re.I)
 
 
@@ -127,8 +147,14 @@ def _page_title(text: str) -> bool:
     return bool(re.match(rf"^(?:{names})\s+(?:số\s+)?\d+\s*/\s*\S", text, re.I))
 
 
+def _label_line(text: str) -> re.Match | None:
+    """"Số hiệu: 58/KH-UBND", "Ngày ban hành:": a line of a site's fact sheet."""
+    return _patterns().meta.match(text)
+
+
 def is_site_line(text: str) -> bool:
-    return bool(META.match(text) or _NOISE.match(text) or _BREADCRUMB.search(text) or _page_title(text))
+    return bool(_label_line(text) or _patterns().noise.match(text) or _BREADCRUMB.search(text)
+                or _page_title(text))
 
 
 def site_lines(blocks: list[Block]) -> tuple[list[int], dict[str, str]]:
@@ -139,9 +165,9 @@ def site_lines(blocks: list[Block]) -> tuple[list[int], dict[str, str]]:
     index = 0
     while index < len(blocks):
         text = blocks[index].plain
-        if META.match(text):
+        if _label_line(text):
             taken.append(index)
-            labels = list(_META_ANY.finditer(text))
+            labels = list(_patterns().meta_any.finditer(text))
             for at, label in enumerate(labels):
                 value = text[label.end():labels[at + 1].start() if at + 1 < len(labels) else len(text)].strip()
                 if not value and at + 1 == len(labels) and index + 1 < len(blocks) \
@@ -149,7 +175,7 @@ def site_lines(blocks: list[Block]) -> tuple[list[int], dict[str, str]]:
                     index += 1
                     taken.append(index)
                     value = blocks[index].plain
-                fact = _META_LABELS[label.group("label").lower()]
+                fact = _words().site_labels[label.group("label").lower()]
                 if fact and value and fact not in facts:
                     facts[fact] = value
         elif is_site_line(text):
@@ -159,7 +185,7 @@ def site_lines(blocks: list[Block]) -> tuple[list[int], dict[str, str]]:
 
 
 def _value_like(text: str) -> bool:
-    return len(text) <= 120 and not META.match(text) and not QUOC_HIEU_PATTERN.search(text) and not (
+    return len(text) <= 120 and not _label_line(text) and not QUOC_HIEU_PATTERN.search(text) and not (
         is_caps(text) and _key(text) in {_key(n) for n in type_codes_by_name()})
 
 
@@ -169,13 +195,13 @@ def trailing_site_lines(blocks: list[Block]) -> int:
     labels = 0
     while end > 0:
         text = blocks[end - 1].plain
-        if META.match(text):
+        if _label_line(text):
             labels += 1
             end -= 1
         elif is_site_line(text):
             end -= 1
-        elif end >= 2 and META.match(blocks[end - 2].plain) and not META.match(blocks[end - 2].plain).group(
-                "value").strip() and _value_like(text):
+        elif end >= 2 and (label := _label_line(blocks[end - 2].plain)) \
+                and not label.group("value").strip() and _value_like(text):
             labels += 1
             end -= 2
         else:
@@ -223,7 +249,6 @@ _SO_START = re.compile(r"^s[ốo](\s*:|\s+\d|\s*$)", re.I)
 # a date line without its place ("ngày 30 tháng 3 năm 2020" on its own)
 _BARE_DATE = re.compile(r"ngày\s*(?P<day>\d{1,2})\s*tháng\s*(?P<month>\d{1,2})\s*năm\s*(?P<year>\d{4})", re.I)
 _DATE_START = re.compile(r"ngày\s*[\d.…_]*\s*(tháng\s*[\d.…_]*\s*)?$", re.I)
-SUB_UNIT_START = re.compile(r"^(SỞ|BAN|PHÒNG|VĂN PHÒNG|THANH TRA|CHI CỤC|TRUNG TÂM|CÔNG AN|BỘ CHỈ HUY)\b")
 
 
 @dataclass
@@ -535,7 +560,7 @@ def split_issuer(lines: list[Block], from_docx: bool) -> tuple[list[str], list[s
     texts = [b.text for b in lines]
     if len(texts) == 1 and texts[0].startswith("UBND "):  # the issuer's own header spells its name out
         return [], [UBND, texts[0][len("UBND "):]]
-    sub = next((k for k in range(1, len(texts)) if SUB_UNIT_START.match(texts[k])), None)
+    sub = next((k for k in range(1, len(texts)) if _patterns().sub_unit_start.match(texts[k])), None)
     if sub is not None:
         return texts[:sub], texts[sub:]
     if len(texts) >= 2 and texts[0].startswith("UBND "):
@@ -551,16 +576,16 @@ def issuer_from_name(name: str) -> tuple[list[str], list[str]]:
     council = re.match(r"^(?:ủy ban nhân dân|ubnd)\s+(?P<area>.+)$", name, re.I)
     if council:
         return [], [UBND, council.group("area").upper()]
-    if re.match(rf"^(?:{AREA_WORDS})\s+\S", name, re.I):
+    if re.match(rf"^(?:{_patterns().areas})\s+\S", name, re.I):
         return [], [UBND, name.upper()]
-    unit = re.match(rf"^(?P<unit>.+?)\s+(?P<area>(?:{AREA_WORDS})\s+.+)$", name, re.I)
-    if unit and SUB_UNIT_START.match(unit.group("unit").upper()):
+    unit = re.match(rf"^(?P<unit>.+?)\s+(?P<area>(?:{_patterns().areas})\s+.+)$", name, re.I)
+    if unit and _patterns().sub_unit_start.match(unit.group("unit").upper()):
         return [f"UBND {unit.group('area').upper()}"], [unit.group("unit").upper()]
     return [], [name.upper()]
 
 
 def place_of_name(name: str) -> str | None:
-    found = re.search(rf"(?:{AREA_WORDS})\s+(?P<place>.+)$", modern_tones(name.strip(" .;")), re.I)
+    found = re.search(rf"(?:{_patterns().areas})\s+(?P<place>.+)$", modern_tones(name.strip(" .;")), re.I)
     return found.group("place").strip() if found else None
 
 
@@ -611,9 +636,6 @@ def fit_lines(lines: list[str], *, parent: bool = False) -> list[str]:
     return out
 
 
-_GOOD_CUT = re.compile(rf"^(VÀ|{AREA_WORDS.upper()})\b")
-
-
 def _cut_to_fit(line: str, fits) -> list[str]:
     words = line.split()
     if len(words) == 1:  # a single word wider than the column: cut it where it must be
@@ -625,7 +647,7 @@ def _cut_to_fit(line: str, fits) -> list[str]:
     for at in range(1, len(words)):
         left, right = " ".join(words[:at]), " ".join(words[at:])
         # ND30's samples cut before "VÀ" or the area ("SỞ NÔNG NGHIỆP" / "VÀ PHÁT TRIỂN NÔNG THÔN")
-        score = abs(len(left) - len(right)) - (12 if _GOOD_CUT.match(right) else 0)
+        score = abs(len(left) - len(right)) - (12 if _patterns().good_cut.match(right) else 0)
         if fits(left) and (best is None or score < best[0]):
             best = (score, left, right)
     if best is None:
