@@ -21,7 +21,7 @@ from .importer import ImportedPlan, SavedImport
 from .loading import load_plan
 from .migrate import MigrationReport, migrate_file
 from .model import Document, Indicator, Period, Signer, parse_date
-from .output import EDITED, edited_since_written, write_atomic
+from .output import EDITED, KEPT_HINT, edited_since_written, write_atomic  # KEPT_HINT: for the shells
 from .pdf import convert_many, convert_to_pdf, soffice
 from .produce import produce
 from .reports import consolidated_report, period_of, report_status, unit_items, unit_report, window_notices

@@ -58,7 +58,7 @@ def scan_pages(seed_scan) -> list[Page]:
 @pytest.fixture(scope="session")
 def docx_import(seed_output):
     blocks = from_docx(open_docx(seed_output))
-    return blocks, Parser(blocks, from_docx=True).parse()
+    return blocks, Parser(blocks, formatted=True).parse()
 
 
 # ---------------------------------------------------------------- the seed scan
@@ -73,7 +73,7 @@ def test_seed_scan_imports_with_its_words_and_header(scan_pages, docx_import):
     blocks = blocks_from_pages(scan_pages)
     expected_blocks, expected = docx_import
     assert _in_order(_words(expected_blocks), _words(blocks)) >= 0.97
-    imported = Parser(blocks, from_docx=False).parse()
+    imported = Parser(blocks, formatted=False).parse()
     document = imported.document
     assert imported.issuer["header"] == ["ỦY BAN NHÂN DÂN", "TỈNH GIA LAI"]
     assert document["type"] == "KH" and imported.issuer["code"] == "UBND"  # ký hiệu KH-UBND

@@ -28,11 +28,11 @@ from generator.pipeline import render_plan
 
 
 def import_pdf(path: Path):
-    return Parser(blocks_from_pages(read_pages(path)), from_docx=True).parse()
+    return Parser(blocks_from_pages(read_pages(path)), formatted=True).parse()
 
 
 def import_docx(path: Path):
-    return Parser(from_docx(open_docx(path)), from_docx=True).parse()
+    return Parser(from_docx(open_docx(path)), formatted=True).parse()
 
 
 def texts(value) -> list[str]:
@@ -195,7 +195,7 @@ def test_table_in_the_body_kept_as_paragraphs():
               Block("I. NỘI DUNG", bold=True), Block("1. Kiểm tra các đơn vị", bold=True),
               Block("Đơn vị | Thời gian", rows=[["Đơn vị", "Thời gian"], ["Sở Nội vụ", "Quý II"]]),
               Block("Nơi nhận:", bold=True, italic=True), Block("- Lưu: VT.")]
-    imported = Parser(blocks, from_docx=True).parse()
+    imported = Parser(blocks, formatted=True).parse()
     item = imported.document["sections"][0]["items"][0]
     assert item["paragraphs"] == ["Đơn vị | Thời gian", "Sở Nội vụ | Quý II"]
     assert any("bảng trong phần nội dung" in w for w in imported.warnings)

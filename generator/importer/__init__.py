@@ -94,7 +94,7 @@ def import_plan(source: Path, *, units: Path | None = None, issuer: str | None =
     """A received plan as plan data and its review list: the one import both shells use."""
     source = Path(source)
     blocks, review, formatted = read_blocks(source)
-    imported = Parser(blocks, from_docx=formatted).parse()
+    imported = Parser(blocks, formatted=formatted).parse()
     review += [Review(w) for w in imported.warnings]
     registry, units_name, unit_id = _registry(imported, units, issuer, review)
     own = None

@@ -367,7 +367,7 @@ def _next_free(kinds, index: int, step: int = 1, reach: int = 2):
     return None
 
 
-def read_header(blocks: list[Block], *, from_docx: bool) -> HeaderFacts:
+def read_header(blocks: list[Block], *, formatted: bool) -> HeaderFacts:
     facts = HeaderFacts()
     site, facts.site = site_lines(blocks)
     if site:
@@ -399,7 +399,7 @@ def read_header(blocks: list[Block], *, from_docx: bool) -> HeaderFacts:
             facts.warnings.append(f"phần tiêu đề có mảnh của Quốc hiệu «{text}» không ghép lại được; đã bỏ mảnh đó")
         if not kept:
             continue
-        if is_caps(kept) and (not from_docx or piece.column == 0):
+        if is_caps(kept) and (not formatted or piece.column == 0):
             issuer.append(replace(piece, text=modern_tones(kept)))
         else:
             facts.stray.append(piece)
@@ -555,7 +555,7 @@ def _rejoin_words(lines: list[Block]) -> list[Block]:
 
 # ---------------------------------------------------------------- the issuer
 
-def split_issuer(lines: list[Block], from_docx: bool) -> tuple[list[str], list[str]]:
+def split_issuer(lines: list[Block], formatted: bool) -> tuple[list[str], list[str]]:
     """Issuer lines → (cơ quan chủ quản, cơ quan ban hành)."""
     texts = [b.text for b in lines]
     if len(texts) == 1 and texts[0].startswith("UBND "):  # the issuer's own header spells its name out
@@ -565,7 +565,7 @@ def split_issuer(lines: list[Block], from_docx: bool) -> tuple[list[str], list[s
         return texts[:sub], texts[sub:]
     if len(texts) >= 2 and texts[0].startswith("UBND "):
         return texts[:1], texts[1:]
-    if len(lines) >= 2 and from_docx and not lines[0].bold and lines[1].bold:
+    if len(lines) >= 2 and formatted and not lines[0].bold and lines[1].bold:
         return texts[:1], texts[1:]
     return [], texts
 

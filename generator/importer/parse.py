@@ -47,17 +47,19 @@ def _strip_end_mark(text: str) -> str:
     return re.sub(r"\s*\.?/\.\s*$", ".", text.rstrip())
 
 
-def _is_title(block: Block, rest: str, from_docx: bool) -> bool:
+def _is_title(block: Block, rest: str, formatted: bool) -> bool:
     """A numbered line is a heading when it is bold, or (in plain text) short and without a full stop."""
-    if from_docx:
+    if formatted:
         return block.bold
     return not rest.rstrip().endswith(END_OF_SENTENCE) and len(rest) < 300
 
 
 class Parser:
-    def __init__(self, blocks: list[Block], *, from_docx: bool):
+    def __init__(self, blocks: list[Block], *, formatted: bool):
+        """``formatted``: the blocks' bold, italic and centring are known (Word, a PDF's text layer), so a bold
+        numbered line is a heading; from plain text or OCR, headings are told by their wording."""
         self.blocks = [b for b in blocks if b.text and not SEPARATOR.match(b.plain)]
-        self.from_docx = from_docx
+        self.formatted = formatted
         self.warnings: list[str] = []
         self.stray: list[str] = []  # header lines not understood: kept at the start of the content
         self.trailing: list[str] = []  # footer lines not understood: kept at the end of the content
@@ -103,7 +105,7 @@ class Parser:
 
     # ------------------------------------------------------------ header
     def _header(self, blocks: list[Block]):
-        facts = read_header(blocks, from_docx=self.from_docx)
+        facts = read_header(blocks, formatted=self.formatted)
         self.site, self.site_lines, self.site_taken = facts.site, facts.site_lines, []
         self.warnings += facts.warnings
         for block in facts.stray:
@@ -129,7 +131,7 @@ class Parser:
             except ValueError:
                 pass
         issuer_lines = facts.issuer
-        parent, lines = split_issuer(issuer_lines, self.from_docx)
+        parent, lines = split_issuer(issuer_lines, self.formatted)
         if not lines and not parent and site.get("issuer"):
             parent, lines = issuer_from_name(site["issuer"])
             self.site_taken.append(f"tên cơ quan ban hành ({site['issuer']})")
@@ -152,7 +154,7 @@ class Parser:
                 parent = [f"UBND {area}"]
             else:
                 lines = [UBND, area]
-        if not self.from_docx:
+        if not self.formatted:
             # a text copy's line breaks are the site's wrapping ("ỦY BAN NHÂN DÂN TỈNH BÀ RỊA -" / "VŨNG TÀU"):
             # the name is cut again where ND30 cuts it
             lines = fit_lines([" ".join(lines)] if lines else [])
@@ -194,7 +196,7 @@ class Parser:
         if not blocks:
             return "", blocks
         taken = [blocks[0]]
-        if self.from_docx and blocks[0].centred:
+        if self.formatted and blocks[0].centred:
             for block in blocks[1:]:
                 if not block.centred or KINH_GUI.match(block.plain) or block.table is not None:
                     break
@@ -206,7 +208,7 @@ class Parser:
                         or KINH_GUI.match(block.plain) or block.plain.upper().startswith("CĂN CỨ"):
                     break
                 taken.append(block)
-        elif not self.from_docx:
+        elif not self.formatted:
             # a web copy cuts a long trích yếu where the site's column ended: the very next line (no blank line,
             # no rule between) goes on with the same phrase
             for block in blocks[1:]:
@@ -267,7 +269,7 @@ class Parser:
             node: dict = {}
             if depth == 0:
                 node["title"] = sentence_case(rest)
-            elif _is_title(block, rest, self.from_docx):
+            elif _is_title(block, rest, self.formatted):
                 node["title"] = rest
             else:
                 node["text"] = rest
