@@ -19,13 +19,14 @@ PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 LAYERS: list[tuple[str, ...]] = [
     ("errors", "output", "ooxml", "resources", "data"),
     ("inline", "vietnamese", "metrics", "yamlio", "encodings", "vocabulary"),
-    ("model", "validation", "layout"),
+    ("model", "validation", "layout", "store"),
     ("loading", "units", "migrate", "signature", "template_styles"),
     ("derive", "cascade", "results", "reports", "reminders"),
     ("render", "fastrender", "check", "importer", "pdf"),
     ("produce",),
     ("batch",),
     ("pipeline",),
+    ("workplace",),
     ("cli", "cli_vi", "web"),
 ]
 DEVELOPER_TOOLS = "buildtools"  # may import anything; nothing imports them
