@@ -47,6 +47,22 @@ system-deps:
 	else \
 	  echo "CẢNH BÁO: thiếu LibreOffice/poppler/Liberation fonts/Tesseract và không có quyền cài; các kiểm thử cần chúng sẽ được bỏ qua"; \
 	fi
+	@# PostgreSQL for the store's tests: Debian's server, a local cluster, role and database vanban_test
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 \
+	  || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    postgresql >/dev/null) || echo "CẢNH BÁO: không cài được postgresql; các kiểm thử PostgreSQL sẽ được bỏ qua"; \
+	  pgver=$$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1); \
+	  if [ -n "$$pgver" ]; then cd /tmp; \
+	    pg_lsclusters -h 2>/dev/null | grep -q "^$$pgver main" || pg_createcluster -e UTF8 $$pgver main >/dev/null; \
+	    pg_lsclusters -h | grep -q "^$$pgver main .* online" || pg_ctlcluster $$pgver main start \
+	    || echo "CẢNH BÁO: không khởi động được PostgreSQL; các kiểm thử PostgreSQL sẽ được bỏ qua"; \
+	    runuser -u postgres -- psql -qtAc "SELECT 1 FROM pg_roles WHERE rolname = 'vanban'" 2>/dev/null | grep -q 1 \
+	    || runuser -u postgres -- psql -qc "CREATE ROLE vanban LOGIN PASSWORD 'vanban'" >/dev/null 2>&1; \
+	    runuser -u postgres -- psql -qtAc "SELECT 1 FROM pg_database WHERE datname = 'vanban_test'" 2>/dev/null \
+	    | grep -q 1 || runuser -u postgres -- createdb -O vanban -E UTF8 vanban_test >/dev/null 2>&1; \
+	  fi; \
+	fi
 
 demo: install
 	@echo "Tạo kế hoạch mẫu (Kế hoạch công tác dân vận năm 2021 của UBND tỉnh Gia Lai)…"
@@ -64,7 +80,11 @@ demo: install
 
 test: install-test
 	@echo "Chạy bộ kiểm thử…"
-	@$(BIN)/pytest
+	@pg=postgresql+psycopg://vanban:vanban@localhost/vanban_test; \
+	if [ -z "$$VANBAN_TEST_POSTGRES_URL" ] && command -v psql >/dev/null 2>&1 \
+	    && PGPASSWORD=vanban PGCONNECT_TIMEOUT=3 psql -qtAc "SELECT 1" -h localhost -U vanban vanban_test >/dev/null 2>&1; then \
+	  export VANBAN_TEST_POSTGRES_URL=$$pg; fi; \
+	$(BIN)/pytest
 
 # Speed and memory against plain docxtpl, the national batch, PDF (see bench/bench.py); prints ratios.
 bench: install system-deps

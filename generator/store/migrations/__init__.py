@@ -1,0 +1,1 @@
+"""Alembic migrations of the workplace store (run by generator.store.connect)."""
