@@ -39,6 +39,7 @@ def test_the_seed_plan_as_received_proposes_the_cascade_written_by_hand(seed_out
     assert proposed["issuers"] == expected["issuers"]
     assert proposed["consolidator"] == expected["consolidator"] == "so-noi-vu"
     assert periods_of(proposed) == periods_of(expected)
+    assert proposed["last_item"] == expected["last_item"] == "so-ket-tong-ket"  # units' own tasks come before it
     assert yaml.safe_load(result.plan.read_text(encoding="utf-8"))["units"] == "gia-lai-2021/units"
     assert any("sổ đơn vị tỉnh năm 2021" in w for w in result.warnings)
 

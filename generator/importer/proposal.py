@@ -41,6 +41,7 @@ class _Wording(BaseModel):
     lead: list[str]
     support: list[str]
     deadline: list[str]
+    last_item: list[str] = []
     periods: list[PeriodWords]
     methods: list[str] = []
 
@@ -217,7 +218,24 @@ def propose(document: dict, registry: UnitsRegistry, issuer: str) -> Proposal:
     review.append(_guess(f"nơi nhận báo cáo các kỳ ghi «{send_to}» (suy ra từ đơn vị ban hành và đơn vị tổng hợp)",
                          ("cascade", "periods")))
     cascade = {"issuers": issuers, "consolidator": consolidator, "periods": periods}
+    last = _last_item(sections, words)
+    if last:
+        cascade["last_item"] = last
+        review.append(_guess("khoản sơ kết, tổng kết đứng cuối phần nội dung của kế hoạch mỗi đơn vị (nhiệm vụ riêng "
+                             "của đơn vị xếp trước khoản này)", ("cascade", "last_item")))
     return Proposal(cascade, review)
+
+
+def _last_item(sections: list[dict], words: _Wording) -> str | None:
+    """The content section's last item when it is the sơ kết, tổng kết: it stays last in every sub-plan."""
+    content = next((s for s in sections if s.get("id") == CONTENT_ID), None)
+    if not content or not content.get("items") or not words.last_item:
+        return None
+    last = content["items"][-1]
+    if not _phrases(words.last_item).match(_plain(last.get("title") or last.get("text") or "")):
+        return None
+    content["items"][-1] = last = {"id": last.get("id") or "so-ket-tong-ket", **last}
+    return last["id"]
 
 
 def _issuers(items, names: UnitNames, words: _Wording, review: list[Review], where: tuple):
