@@ -6,6 +6,7 @@ printed in Vietnamese with their location; ``--debug`` shows the Python tracebac
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -16,7 +17,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from . import pipeline
+from . import accounts, pipeline
 from .cli_vi import (
     ARGUMENTS_PANEL,
     COMMANDS_PANEL,
@@ -319,15 +320,114 @@ def units_migrate(
                    "[không tìm thấy]).", err=True)
 
 
+users_app = typer.Typer(cls=VietnameseGroup, no_args_is_help=True,
+                        help="Tài khoản đăng nhập trang web: quản trị viên và tài khoản của từng đơn vị.")
+app.add_typer(users_app, name="users", rich_help_panel=COMMANDS_PANEL)
+StateOption = Annotated[Path | None, typer.Option(
+    "--state", metavar="THƯ_MỤC", help="Thư mục dữ liệu của trang web (cơ sở dữ liệu, tệp); mặc định: biến "
+    "VANBAN_STATE_DIR hoặc ~/.local/share/vanban.", rich_help_panel=OPTIONS_PANEL, show_default=False)]
+PasswordStdinOption = Annotated[bool, typer.Option(
+    "--password-stdin", metavar="", help="Đọc mật khẩu từ dòng đầu của đầu vào chuẩn (cho kịch bản), không hỏi.",
+    rich_help_panel=OPTIONS_PANEL)]
+UsernameArgument = Annotated[str, typer.Argument(metavar="TÊN", help="Tên đăng nhập.", rich_help_panel=ARGUMENTS_PANEL,
+                                                 show_default=False)]
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = typer.prompt("Mật khẩu (ít nhất 10 ký tự)", hide_input=True)
+    if typer.prompt("Nhập lại mật khẩu", hide_input=True) != first:
+        raise InputError("hai lần nhập mật khẩu không khớp")
+    return first
+
+
+@users_app.command("add", cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
+def users_add(
+    username: UsernameArgument,
+    admin: Annotated[bool, typer.Option("--admin", metavar="", help="Tài khoản quản trị (Văn phòng, Sở Nội vụ): "
+                                        "mở được mọi đơn vị.", rich_help_panel=OPTIONS_PANEL)] = False,
+    unit: Annotated[str | None, typer.Option("--unit", metavar="MÃ_ĐƠN_VỊ", help="Tài khoản của một đơn vị, ví dụ "
+                                             "so-tu-phap.", rich_help_panel=OPTIONS_PANEL)] = None,
+    name: Annotated[str | None, typer.Option("--name", metavar="HỌ_TÊN", help="Tên hiển thị trên trang.",
+                                             rich_help_panel=OPTIONS_PANEL)] = None,
+    password_stdin: PasswordStdinOption = False,
+    state: StateOption = None,
+) -> None:
+    """Tạo tài khoản (hỏi mật khẩu hai lần, không hiện chữ)."""
+    db = accounts.open_store(state)
+    user = accounts.add_user(db, username, _password(password_stdin), admin=admin, unit_id=unit, display_name=name)
+    typer.echo(f"Đã tạo tài khoản {accounts.describe(user)}")
+
+
+@users_app.command("list", cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
+def users_list(state: StateOption = None) -> None:
+    """Liệt kê các tài khoản."""
+    found = accounts.list_users(accounts.open_store(state))
+    for user in found:
+        typer.echo(accounts.describe(user))
+    typer.echo(f"{len(found)} tài khoản", err=True)
+
+
+@users_app.command("invite", cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
+def users_invite(
+    unit: Annotated[list[str] | None, typer.Option("--unit", metavar="MÃ", help="Đơn vị được mời (nêu nhiều lần "
+                                                   "để mời nhiều đơn vị).", rich_help_panel=OPTIONS_PANEL)] = None,
+    plan: Annotated[Path | None, typer.Option("--plan", metavar="KẾ_HOẠCH.yaml", help="Kế hoạch: kiểm tra đơn vị "
+                                              "và lấy tên đơn vị.", rich_help_panel=OPTIONS_PANEL)] = None,
+    all_units: Annotated[bool, typer.Option("--all-units", metavar="", help="Mời mọi đơn vị phải cụ thể hóa kế "
+                                            "hoạch (cần --plan).", rich_help_panel=OPTIONS_PANEL)] = False,
+    hours: Annotated[int, typer.Option("--hours", metavar="GIỜ", help="Đường dẫn dùng được trong bao nhiêu giờ.",
+                                       rich_help_panel=OPTIONS_PANEL)] = 72,
+    url: Annotated[str | None, typer.Option("--url", metavar="ĐỊA_CHỈ", help="Địa chỉ trang web mà các đơn vị mở "
+                                            "(mặc định: biến VANBAN_PUBLIC_URL hoặc http://127.0.0.1:8000).",
+                                            rich_help_panel=OPTIONS_PANEL, show_default=False)] = None,
+    csv: Annotated[Path | None, typer.Option("--csv", metavar="TỆP.csv", help="Ghi thêm danh sách đường dẫn ra tệp "
+                                             "CSV để trộn thư.", rich_help_panel=OPTIONS_PANEL)] = None,
+    state: StateOption = None,
+) -> None:
+    """In đường dẫn mời dùng một lần cho từng đơn vị: đơn vị mở đường dẫn để tự đặt tên đăng nhập và mật khẩu."""
+    units = accounts.choose_units(unit or [], plan, all_units)
+    links = accounts.invite_units(accounts.open_store(state), units, hours=hours, base_url=url)
+    for link in links:
+        typer.echo(f"{link.unit_name} — {link.url}")
+    typer.echo(f"{len(links)} đường dẫn mời, dùng được đến {accounts.expires(links[-1])}" if links else "", err=True)
+    if csv is not None:
+        typer.echo(f"Đã ghi {accounts.write_links_csv(links, csv)}")
+
+
+@users_app.command("passwd", cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
+def users_passwd(username: UsernameArgument, password_stdin: PasswordStdinOption = False,
+                 state: StateOption = None) -> None:
+    """Đặt mật khẩu mới cho một tài khoản (các phiên đăng nhập bằng mật khẩu cũ kết thúc)."""
+    db = accounts.open_store(state)
+    accounts.find_user(db, username)
+    user = accounts.change_password(db, username, _password(password_stdin))
+    typer.echo(f"Đã đặt mật khẩu mới cho {user.username}")
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
 @app.command(cls=VietnameseCommand, rich_help_panel=COMMANDS_PANEL)
 def serve(
     host: Annotated[str, typer.Option("--host", metavar="ĐỊA_CHỈ", help="Địa chỉ lắng nghe (0.0.0.0 để máy khác "
-                                      "trong cơ quan truy cập được).", rich_help_panel=OPTIONS_PANEL)] = "127.0.0.1",
+                                      "trong cơ quan truy cập được; khi đó phải đăng nhập).",
+                                      rich_help_panel=OPTIONS_PANEL)] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", metavar="CỔNG", help="Cổng.", rich_help_panel=OPTIONS_PANEL)] = 8000,
+    state: StateOption = None,
 ) -> None:
     """Mở trang web cho văn thư: chọn kế hoạch, đơn vị, tải kế hoạch, báo cáo, kiểm tra văn bản."""
     import uvicorn  # heavy (with FastAPI behind it): loaded only by `vanban serve`, never by the other commands
 
+    # the app is built by uvicorn from its name: the settings reach it through the environment
+    os.environ["VANBAN_REQUIRE_LOGIN"] = "0" if host.strip("[]") in LOOPBACK else "1"
+    if state is not None:
+        os.environ[accounts.STATE_ENV] = str(state.resolve())
+    if os.environ["VANBAN_REQUIRE_LOGIN"] == "1":
+        typer.echo("Máy khác truy cập được: mọi trang cần đăng nhập.")
+        if not accounts.has_admin(accounts.open_store(state)):
+            typer.echo("Chưa có tài khoản quản trị: hãy tạo bằng «vanban users add TÊN --admin».", err=True)
     typer.echo(f"vanban đang chạy tại http://{host}:{port} — nhấn Ctrl+C để dừng.")
     # uvicorn builds the app from its name, so the other commands never load the web app and FastAPI
     uvicorn.run("generator.web:create_app", factory=True, host=host, port=port, log_level="warning")

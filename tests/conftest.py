@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from docx import Document
+from fastapi.testclient import TestClient
 
 from generator.ooxml.reading import FormatResolver, body_paragraphs, paragraph_text
 from generator.pdf import convert_to_pdf
@@ -51,6 +54,28 @@ class DocxFacts:
 
         return [self.resolver.run_format(paragraph, r) for r in runs(paragraph)
                 if "".join(t.text or "" for t in r.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"))]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _web_state_folder(tmp_path_factory):
+    """The web app's database and session key go to a temporary folder, never to ~/.local/share/vanban."""
+    before = os.environ.get("VANBAN_STATE_DIR")
+    os.environ["VANBAN_STATE_DIR"] = str(tmp_path_factory.mktemp("vanban-state"))
+    yield
+    if before is None:
+        os.environ.pop("VANBAN_STATE_DIR", None)
+    else:
+        os.environ["VANBAN_STATE_DIR"] = before
+
+
+def web_client(app) -> TestClient:
+    """A TestClient that acts as a browser on the app's own pages: every request carries the session's CSRF
+    token (from the <meta name="csrf-token"> of a page) and the app's own Origin."""
+    client = TestClient(app)
+    page = client.get("/login")  # open even when login is required
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page.text).group(1)
+    client.headers.update({"X-CSRF-Token": token, "Origin": "http://testserver"})
+    return client
 
 
 @pytest.fixture(scope="session")

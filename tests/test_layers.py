@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("produce",),
     ("batch",),
     ("pipeline",),
-    ("workplace",),
+    ("workplace", "accounts"),
     ("cli", "cli_vi", "web"),
 ]
 DEVELOPER_TOOLS = "buildtools"  # may import anything; nothing imports them

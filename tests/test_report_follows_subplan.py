@@ -28,7 +28,7 @@ from generator.model import Document
 from generator.pipeline import consolidate, results_templates, unit_reports
 from generator.web import Settings, create_app
 
-from conftest import ROOT, SEED_PLAN, DocxFacts
+from conftest import ROOT, SEED_PLAN, DocxFacts, web_client
 
 PLAN_2026 = ROOT / "data" / "gia-lai-2025" / "ke-hoach-dan-van-2026.yaml"
 UNITS = [(SEED_PLAN, "so-tu-phap"), (SEED_PLAN, "ubnd-huyen-chu-se"), (PLAN_2026, "ubnd-xa-ia-o")]
@@ -191,7 +191,7 @@ def test_a_workbook_answer_follows_its_item_id_when_the_plan_was_renumbered(tmp_
 
 
 def test_a_form_result_for_a_number_the_units_plan_lacks_is_refused_with_its_field(tmp_path):
-    client = TestClient(create_app(Settings(work_dir=tmp_path / "web")))
+    client = web_client(create_app(Settings(work_dir=tmp_path / "web")))
     beyond = len(plan_items(SEED_PLAN, "so-tu-phap")) + 1
     response = client.post("/plans/gia-lai-2021--ke-hoach-dan-van-2021/units/so-tu-phap/report",
                            params={"period": "6-thang"}, data={"format": "docx", f"result.{beyond}": "Thêm."})

@@ -6,12 +6,11 @@ import io
 import zipfile
 
 import pytest
-from fastapi.testclient import TestClient
 
 from generator.check import check_docx
 from generator.web import Settings, create_app
 
-from conftest import SEED_TEXT, requires_soffice
+from conftest import SEED_TEXT, requires_soffice, web_client
 
 PLAN = "gia-lai-2021--ke-hoach-dan-van-2021"
 UNIT = f"/plans/{PLAN}/units/ubnd-huyen-chu-se"
@@ -19,7 +18,7 @@ UNIT = f"/plans/{PLAN}/units/ubnd-huyen-chu-se"
 
 @pytest.fixture
 def client(tmp_path):
-    return TestClient(create_app(Settings(work_dir=tmp_path / "web", max_upload=2 * 1024 * 1024)))
+    return web_client(create_app(Settings(work_dir=tmp_path / "web", max_upload=2 * 1024 * 1024)))
 
 
 def test_the_home_page_lists_the_shipped_plans_in_vietnamese(client):

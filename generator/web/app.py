@@ -8,7 +8,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import ExitCode, VanbanError
-from . import batch, check, plans, reports, units
+from . import auth, batch, check, plans, reports, units
 from .common import HERE, Settings, Web
 
 ROUTERS = (plans.router, units.router, reports.router, batch.router, check.router)
@@ -17,11 +17,13 @@ HTTP_MESSAGES = {404: "không có trang này", 405: "thao tác không được p
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     web = Web(settings or Settings())
-    app = FastAPI(title="vanban", docs_url=None, redoc_url=None, openapi_url=None)
+    # every route: a user when login is required, the unit of the URL, the CSRF check (web/auth.py)
+    app = FastAPI(title="vanban", docs_url=None, redoc_url=None, openapi_url=None, dependencies=auth.GUARDS)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for router in ROUTERS:
         app.include_router(router)
     _handle_errors(app, web)
+    auth.install(app, web)  # after the error pages: its refusals have their own
     app.state.web = web
     app.state.settings = web.settings
     app.state.jobs = web.jobs

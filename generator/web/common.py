@@ -15,9 +15,10 @@ from fastapi import Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from .. import inline, pipeline, resources
+from .. import accounts, inline, pipeline, resources
 from ..vietnamese import short_date
 from ..errors import InputError, VanbanError
+from ..store.db import Store
 
 HERE = resources.web_assets()
 DATA = resources.datasets()  # the shipped plans and registries: the one place the web app looks for them
@@ -32,6 +33,11 @@ class Settings:
     work_dir: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "vanban-web")
     max_upload: int = int(float(os.environ.get("VANBAN_MAX_UPLOAD_MB", "10")) * 1024 * 1024)
     upload_hours: float = 24  # uploaded plans are removed after this long
+    # the workplace: database, files and session key (VANBAN_STATE_DIR, else ~/.local/share/vanban)
+    state_dir: Path = field(default_factory=accounts.default_state_dir)
+    # every page needs a logged-in user (set by `vanban serve` when it listens beyond loopback)
+    require_login: bool = field(default_factory=lambda: os.environ.get("VANBAN_REQUIRE_LOGIN", "") == "1")
+    https_only: bool = field(default_factory=lambda: os.environ.get("VANBAN_HTTPS_ONLY", "") == "1")  # Secure cookie
 
 
 @dataclass
@@ -112,6 +118,7 @@ class Web:
         self.pages.env.filters["date"] = short_date  # 10/5/2021, as the documents write it
         self.jobs: dict[str, Job] = {}
         self.lock = threading.Lock()
+        self.store: Store = accounts.open_store(settings.state_dir)  # users, plans, submissions
 
     def page(self, request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
         return self.pages.TemplateResponse(

@@ -28,7 +28,8 @@ document.addEventListener("DOMContentLoaded", () => {
       event.preventDefault();
       const status = document.querySelector("#tien-do");
       const bar = document.querySelector("#thanh-tien-do");
-      const response = await fetch(start.action, { method: "POST", headers: { Accept: "application/json" } });
+      const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
+      const response = await fetch(start.action, { method: "POST", headers: { Accept: "application/json", "X-CSRF-Token": csrf } });
       const job = await response.json();
       status.textContent = "Đang tạo…";
       const poll = async () => {
