@@ -8,10 +8,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import ExitCode, VanbanError
-from . import auth, batch, check, plans, reports, units
+from . import auth, batch, check, plans, reports, units, workplace
 from .common import HERE, Settings, Web
 
-ROUTERS = (plans.router, units.router, reports.router, batch.router, check.router)
+ROUTERS = (plans.router, units.router, reports.router, batch.router, check.router, workplace.router)
 HTTP_MESSAGES = {404: "không có trang này", 405: "thao tác không được phép"}
 
 
