@@ -458,6 +458,27 @@ def test_the_queue_limits_jobs_per_user_and_in_total(db, admin):
             jobs.job(s, "khong-co")
 
 
+def test_a_double_click_queues_one_job(db, admin):
+    outcomes: list[str] = []
+    start = threading.Barrier(4)
+
+    def click() -> None:
+        start.wait()
+        try:
+            with db.session() as s:
+                jobs.enqueue(s, s.get(User, admin.id), "cascade", {"plan": 1})
+            outcomes.append("queued")
+        except InputError:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=click) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["queued", "refused", "refused", "refused"]
+
+
 def test_claim_next_takes_the_oldest_and_finishes_or_fails(db, admin):
     with db.session() as s:
         made = [jobs.enqueue(s, admin, "cascade", {"n": n}, per_user=10).id for n in range(3)]

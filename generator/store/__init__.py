@@ -2,7 +2,8 @@
 
 ``connect(folder=…)`` gives a :class:`Store`; the functions of ``accounts``, ``audit``, ``plans``, ``reports``
 and ``jobs`` take a ``Session`` from ``Store.session()`` first and raise ``InputError`` (Vietnamese) for
-anything a user did wrong. The API is described in the README ("The workplace store").
+anything a user did wrong. Every change to ``models.py`` needs an Alembic revision in ``migrations/versions/``
+(tests/test_store.py compares the two).
 """
 
 from __future__ import annotations

@@ -9,13 +9,22 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from ..errors import InputError
 from .models import Job, User, utcnow
 
 UNFINISHED = ("queued", "running")
+_ENQUEUE_LOCK = 1_762_018  # PostgreSQL advisory lock: two enqueues count the waiting jobs one after the other
+
+
+def _one_enqueue_at_a_time(s: Session) -> None:
+    """Held until the session commits, so a double click cannot slip two jobs past the limits."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ENQUEUE_LOCK})
+    else:  # an UPDATE that changes nothing still takes SQLite's write lock
+        s.execute(text("UPDATE jobs SET status = status WHERE 1 = 0"))
 
 
 def _owner_filter(owner: User | None):
@@ -25,6 +34,7 @@ def _owner_filter(owner: User | None):
 def enqueue(s: Session, owner: User | None, kind: str, params: dict[str, Any], *, per_user: int = 1,
             total: int = 20) -> Job:
     """A queued job, refused when the owner already has ``per_user`` unfinished jobs or ``total`` wait."""
+    _one_enqueue_at_a_time(s)
     mine = s.scalar(select(func.count()).select_from(Job).where(Job.status.in_(UNFINISHED), _owner_filter(owner)))
     if mine >= per_user:
         raise InputError(f"bạn đang có {mine} việc chờ hoặc đang chạy; hãy đợi việc đó xong rồi gửi tiếp")
