@@ -428,3 +428,15 @@ def test_users_invite_all_units_of_a_plan_with_a_csv_for_the_mail_merge(tmp_path
     link = next(r for r in rows if r[0] == "so-tu-phap")[2].removeprefix("http://127.0.0.1:8000")
     assert _redeem(client, link, "tuphap").status_code == 303 and client.get(OTHER).status_code == 200
     assert len(entries(app, "user.invite")) == 40
+
+
+def test_serve_beyond_loopback_requires_login(tmp_path, capsys, monkeypatch):
+    started = []
+    monkeypatch.setattr("uvicorn.run", lambda *args, **kwargs: started.append(kwargs))
+    monkeypatch.delenv("VANBAN_REQUIRE_LOGIN", raising=False)
+    monkeypatch.setenv(accounts.STATE_ENV, str(tmp_path / "before"))
+    assert main(["serve", "--host", "0.0.0.0", "--state", str(tmp_path / "state")]) == 0
+    out = capsys.readouterr()
+    assert "mọi trang cần đăng nhập" in out.out and "vanban users add TÊN --admin" in out.err
+    assert started and Settings().require_login and Settings().state_dir == (tmp_path / "state").resolve()
+    assert main(["serve"]) == 0 and not Settings().require_login

@@ -29,6 +29,7 @@ from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.middleware.sessions import SessionMiddleware
 
 from .. import accounts
@@ -98,7 +99,7 @@ def install(app: FastAPI, web: Web) -> None:
     app.include_router(router)
     app.state.login_throttle = Throttle()
     web.pages.env.globals["csrf_token"] = csrf_token
-    web.pages.env.globals["current_user"] = current_user
+    web.pages.env.globals["current_user"] = _page_user
 
     @app.exception_handler(LoginRequired)
     async def on_login_required(request: Request, exc: LoginRequired):
@@ -137,6 +138,14 @@ def current_user(request: Request) -> User | None:
             request.session.clear()
     cached.append(user)
     return user
+
+
+def _page_user(request: Request) -> User | None:
+    """The account line of a page: none when the database cannot say (an error page must still show)."""
+    try:
+        return current_user(request)
+    except SQLAlchemyError:
+        return None
 
 
 def log_in(request: Request, user: User) -> None:
@@ -278,6 +287,9 @@ class Throttle:
 
     def failed(self, *keys: str) -> None:
         with self.lock:
+            if len(self.failures) > 10_000:  # many names tried: forget those with no recent failure
+                for key in [k for k in self.failures if not self._recent(k)]:
+                    del self.failures[key]
             for key in keys:
                 self._recent(key).append(self.clock())
 
