@@ -464,8 +464,11 @@ def correct(store, plan, form, user) -> PlanInfo:
     sections = data["document"].get("sections") or []
     content = next((sec for sec in sections if sec.get("id") == CONTENT_ID), None)
     columns = [c.id for c in view.columns]
-    if content is not None and any(key.startswith(("mark.", "everyone.")) for key in form.keys()):
+    sent = {str(key).split(".")[1] for key in form.keys() if str(key).startswith(("mark.", "everyone."))}
+    if content is not None:
         for position, item in enumerate(content.get("items") or [], 1):
+            if str(position) not in sent:  # a row the form did not show: left as it is
+                continue
             if _value(form, f"everyone.{position}"):
                 item.pop("assign", None)
                 continue
