@@ -22,6 +22,9 @@ from .errors import InputError, Location
 TCVN3_SYMBOLS = set("¡¢£¤¥¦§¨©ª¬®µ¶·¸¹»¼½¾")
 TCVN3_STRONG = set("¡¢£¤¥¦¨ª¬µ¶¸¹»¼½¾")  # one is enough: genuine Vietnamese text has no use for them
 LEGACY_LETTERS = set("ÆÇËÎÏÐÑÖ×ØÛÜÞßäåæçëîïñöøûüþ")
+# Any of them: a text without one cannot be legacy-font text (the quick test before counting; model
+# validation runs it on every text of a plan)
+_LEGACY_ANY = re.compile("[" + re.escape("".join(sorted(TCVN3_SYMBOLS | LEGACY_LETTERS))) + "]")
 # Letters of Vietnamese Unicode text outside Latin-1: a legacy-font text (read as Latin-1) never has them.
 VIETNAMESE_ONLY = re.compile(r"[ăđơưĂĐƠƯ\u1ea0-\u1ef9]")
 
@@ -49,6 +52,8 @@ def legacy_encoding(text: str) -> str | None:
 def legacy_fragment(text: str) -> tuple[str, str] | None:
     """("tcvn3" | "vni", the fragment) when ``text``, or a run of three or more words pasted into it,
     reads like a legacy-font text: a VNI phrase copied into a Unicode sentence is caught too."""
+    if not _LEGACY_ANY.search(text):
+        return None
     found = legacy_encoding(text)
     if found:
         return found, text

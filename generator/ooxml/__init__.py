@@ -9,6 +9,8 @@ twips (1/20 pt) or half-points, the units OOXML stores.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from xml.sax.saxutils import escape as _escape
 
 # The one namespace map of vanban: every prefix a .docx part uses that vanban reads or writes.
@@ -50,6 +52,7 @@ def esc(text: str) -> str:
     return _escape(text, {'"': "&quot;"})
 
 
+@lru_cache(maxsize=None)  # a few dozen tags, looked up tens of thousands of times per checked document
 def qn(tag: str) -> str:
     """``w:p`` → ``{namespace}p`` for lxml lookups (any prefix of :data:`NS`)."""
     prefix, local = tag.split(":")
