@@ -58,6 +58,10 @@ class VanbanError(Exception):
         self.location = location
         self.hint = hint
 
+    def __reduce__(self):
+        # whole, across processes (the web app's workers): Exception would pickle the message alone
+        return (self.__class__, (self.message, self.location, self.hint))
+
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}" if self.location else self.message
         if self.hint:
@@ -77,6 +81,9 @@ class InputErrors(InputError):
     def __init__(self, errors: list[InputError]):
         self.errors = errors
         super().__init__(f"{len(errors)} lỗi trong dữ liệu đầu vào")
+
+    def __reduce__(self):
+        return (self.__class__, (self.errors,))
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)
