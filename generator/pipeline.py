@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from . import importer, resources
+from . import importer, resources, yamlio
 from . import units as units_
 from .batch import BatchResult, SubplanJob, UnitReportJob, run_batch
 from .cascade.subplan import issuing_units, load_context, subplan
@@ -27,6 +27,7 @@ from .produce import produce
 from .reports import consolidated_report, period_of, report_status, unit_items, unit_report, window_notices
 from .reminders import reminder
 from .results import Question, Results, form_questions, from_form
+from .results import form as form_input
 from .results.files import FoundResults, load_results
 from .results.workbook import FILLED, build_workbook, read_workbook
 from .results.workbook import has_data as workbook_has_data
@@ -309,10 +310,7 @@ def receive_plan(data: bytes, suffix: str, folder: Path, *, registry: Path | Non
     target = Path(folder) / "plan.yaml"
     review: list[str] = []
     if suffix in (".yaml", ".yml"):
-        try:
-            content = yaml.safe_load(data.decode("utf-8-sig"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise InputError(f"tệp YAML không hợp lệ: {exc}") from None
+        content = yamlio.load_bytes(data, "tải lên").data  # bounded: an upload may be an alias bomb
         if not isinstance(content, dict) or "document" not in content:
             raise InputError("tệp YAML không phải dữ liệu kế hoạch (thiếu mục document)")
         if registry is None:
@@ -398,16 +396,23 @@ def _field(fields, name: str) -> str:
     return str(fields.get(name) or "").strip()
 
 
+SUBPLAN_FORM_ROLES = ("head", "deputy", "acting")  # the signers the sub-plan form offers
+
+
 def edits_from_form(fields) -> UnitEdits:
     """A secretary's edits of her unit's draft from the web form's fields."""
-    number = _field(fields, "number")
-    if number and not number.isdigit():
-        raise InputError("số văn bản phải là số nguyên dương")
+    number, date, role = _field(fields, "number"), _field(fields, "date"), _field(fields, "signer_role")
+    if number and not (form_input.whole_number(number, form_input.NUMBER_DIGITS) and int(number) > 0):
+        raise InputError(f"số văn bản phải là số nguyên dương, tối đa {form_input.NUMBER_DIGITS} chữ số")
+    if date and (problem := form_input.date_problem(date)):
+        raise InputError(f"ngày ban hành: {problem}")
+    if role and role not in SUBPLAN_FORM_ROLES:
+        raise InputError("hãy chọn người ký trong danh sách (cấp trưởng, cấp phó ký thay hoặc quyền cấp trưởng)")
     return UnitEdits(
         signer_name=_field(fields, "signer_name") or None,
-        signer_role=_field(fields, "signer_role") or None,
+        signer_role=role or None,
         number=int(number) if number else None,
-        date=_field(fields, "date") or None,
+        date=date or None,
         extra_recipients=tuple(line.strip() for line in str(fields.get("extra_recipients") or "").splitlines()
                                if line.strip()),
     )

@@ -44,6 +44,17 @@ def _decimal_int(loader, node):
 
 _Loader.add_constructor("tag:yaml.org,2002:int", _decimal_int)
 
+# A plan, a registry, a results or an overrides file comes from a user's hands, over the web too: YAML's
+# anchors and aliases (&a, *a) let a few kilobytes stand for billions of nodes once followed ("billion
+# laughs"; 27 KB took 55 s and 2.6 GB). The largest file vanban ships (a province's registry) has about
+# 5,000 nodes; a registry of 3,000 units about 60,000.
+MAX_NODES = 200_000  # nodes of the document with every alias followed
+MAX_DEPTH = 100  # mappings and lists inside each other
+TOO_MANY = (f"tệp có hơn {MAX_NODES:,} phần tử".replace(",", ".") + " khi mở các bí danh YAML (&tên, *tên); vanban "
+            "không đọc tệp như vậy (nghi là tệp độc hại)")
+TOO_BIG = f"tệp có hơn {MAX_NODES:,} phần tử".replace(",", ".") + "; vanban không đọc tệp lớn như vậy"
+TOO_DEEP = f"các mục lồng nhau quá sâu (hơn {MAX_DEPTH} tầng); vanban không đọc tệp như vậy"
+
 
 @dataclass
 class YamlDocument:
@@ -88,6 +99,7 @@ _YAML_PROBLEMS = [
      "trong ngoặc kép, dấu «\\» phải viết thành «\\\\» (hoặc đặt giá trị trong nháy đơn '…')"),
     (re.compile(r"expected alphabetic or numeric character|found undefined alias|cannot start any token"),
      "ký tự đầu giá trị (như * & @ ` ! % |) có nghĩa riêng trong YAML; hãy đặt cả giá trị trong ngoặc kép"),
+    (re.compile(r"exceeded maximum nesting depth"), TOO_DEEP),
     (re.compile(r"found unhashable key|while parsing a flow"), "cú pháp YAML không hợp lệ ở đây"),
     (re.compile(r"special characters are not allowed|unacceptable character|control characters are not allowed"),
      "có ký tự điều khiển không in được (thường do chép từ phần mềm khác); hãy xóa ký tự đó"),
@@ -125,6 +137,11 @@ def read_text(path: Path) -> str:
         raise InputError("không tìm thấy tệp", Location(path)) from None
     except OSError as exc:
         raise InputError(f"không đọc được tệp ({exc.strerror})", Location(path)) from None
+    return decode(raw, path)
+
+
+def decode(raw: bytes, path: Path | str) -> str:
+    """UTF-8 text (a byte-order mark dropped), or an :class:`InputError` with the line of the first bad byte."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -136,12 +153,83 @@ def read_text(path: Path) -> str:
 def load(path: Path) -> YamlDocument:
     """Parse ``path``; syntax errors and duplicate keys become :class:`InputError` with a line."""
     path = Path(path)
-    text = read_text(path)
+    return parse(read_text(path), path)
+
+
+def load_bytes(data: bytes, name: Path | str) -> YamlDocument:
+    """:func:`load` for bytes already in hand (an upload); ``name`` is what messages call the file."""
+    return parse(decode(data, name), name)
+
+
+def _bounded_events(text: str, path: Path | str) -> None:
+    """Refuse a document with more than MAX_NODES nodes before any is built, or nested deeper than MAX_DEPTH.
+    Events stream past one at a time: memory stays flat however large the file."""
+    loader = _Loader(text)
+    nodes = depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.CollectionStartEvent)):
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise InputError(TOO_BIG, Location(path, event.start_mark.line + 1))
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise InputError(TOO_DEEP, Location(path, event.start_mark.line + 1))
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    finally:
+        loader.dispose()
+
+
+def _bounded_aliases(root: yaml.Node, path: Path | str) -> None:
+    """Refuse a node graph whose aliases, followed, make more than MAX_NODES nodes or nest deeper than
+    MAX_DEPTH (or that contains itself). Each node is measured once and its subtree's size and height are
+    remembered, so a bomb is measured without being expanded."""
+    measured: dict[int, tuple[int, int]] = {}  # id(node) → (nodes, height) of its subtree, aliases followed
+    open_: set[int] = set()
+
+    def measure(node: yaml.Node, level: int) -> tuple[int, int]:
+        key = id(node)
+        if key in open_:
+            raise InputError("bí danh YAML (*tên) trỏ vào chính mục chứa nó; vanban không đọc tệp như vậy",
+                             Location(path, node.start_mark.line + 1))
+        if key not in measured:
+            if level > MAX_DEPTH:
+                raise InputError(TOO_DEEP, Location(path, node.start_mark.line + 1))
+            open_.add(key)
+            if isinstance(node, yaml.MappingNode):
+                children = [part for pair in node.value for part in pair]
+            elif isinstance(node, yaml.SequenceNode):
+                children = node.value
+            else:
+                children = []
+            total, height = 1, 1
+            for child in children:
+                nodes, below = measure(child, level + 1)
+                total, height = total + nodes, max(height, below + 1)
+                if total > MAX_NODES:  # the smallest subtree too large: its line is where the bomb is built
+                    raise InputError(TOO_MANY, Location(path, node.start_mark.line + 1))
+            open_.discard(key)
+            measured[key] = total, height
+        nodes, height = measured[key]
+        if level + height > MAX_DEPTH + 1:
+            raise InputError(TOO_DEEP, Location(path, node.start_mark.line + 1))
+        return nodes, height
+
+    measure(root, 1)
+
+
+def parse(text: str, path: Path | str) -> YamlDocument:
+    """Parse YAML ``text`` read from ``path`` (named in messages), bounded in nodes, aliases and depth."""
     loader = _Loader(text)
     try:
+        _bounded_events(text, path)
         node = loader.get_single_node()
         if node is None:
             raise InputError("tệp rỗng", Location(path, 1))
+        _bounded_aliases(node, path)
         doc = YamlDocument(path, None)
         _record(node, (), doc)
         doc.data = loader.construct_document(node)

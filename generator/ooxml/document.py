@@ -23,7 +23,7 @@ from lxml import etree
 
 from ..errors import InputError, Location
 from . import qn
-from .package import too_large_unpacked
+from .package import unpack_problem
 from .reading import FormatResolver, ParagraphFormat, RunFormat
 
 TEXTBOX = qn("w:txbxContent")
@@ -45,9 +45,10 @@ def open_docx(source: Path | bytes, name: str | Path | None = None):
     except OSError as exc:
         raise InputError(f"không đọc được tệp ({exc.strerror})", Location(label)) from None
     try:
-        if too_large_unpacked(data):
-            raise InputError("tệp .docx quá lớn khi giải nén (nghi là tệp độc hại), không mở", Location(label))
-        return Document(io.BytesIO(data))
+        problem = unpack_problem(data)
+        if problem:
+            raise InputError(f"tệp .docx {problem} (nghi là tệp độc hại), không mở", Location(label))
+        return Document(io.BytesIO(data))  # the very bytes the guard inflated
     except InputError:
         raise
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError):

@@ -18,19 +18,119 @@ from dataclasses import dataclass
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 # A .docx or .xlsx from a user's hands is opened only if it unpacks to a sane size: a real document of
-# hundreds of pages is a few MB; a zip bomb claims gigabytes from a few kilobytes.
+# hundreds of pages is a few MB; a zip bomb claims gigabytes from a few kilobytes, or claims a few bytes
+# and inflates to gigabytes (Python's zipfile inflates a member's whole compressed data in one call before
+# cutting it to the declared size: 1 MB of deflated zeros became 1 GB). So the guard inflates every member
+# itself, a chunk at a time, and stops as soon as a member gives more than it declared or the whole more
+# than MAX_UNCOMPRESSED; python-docx and openpyxl only ever get bytes that passed it.
 MAX_ENTRIES = 2000
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_NAME = 512  # characters of a member's name (Word's longest are about 40)
+CHUNK = 64 * 1024
+_END_OF_DIRECTORY = b"PK\x05\x06"
+_LOCAL_HEADER = b"PK\x03\x04"
+
+
+def unpack_problem(source) -> str | None:
+    """Why the zip ``source`` (path, bytes or binary file) must not be opened, in Vietnamese words that follow
+    "tệp .docx …", or None when it is sane. Raises ``zipfile.BadZipFile`` when it is not a readable zip."""
+    data = _bytes_of(source)
+    # the entry count of the end record, before zipfile builds an object for every entry it lists
+    end = data.rfind(_END_OF_DIRECTORY, max(0, len(data) - 22 - 65535))
+    if end >= 0 and end + 22 <= len(data):
+        listed = struct.unpack_from("<H", data, end + 10)[0]
+        if MAX_ENTRIES < listed < 0xFFFF:
+            return f"có hơn {MAX_ENTRIES} phần"
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        infos = package.infolist()
+    if len(infos) > MAX_ENTRIES:
+        return f"có hơn {MAX_ENTRIES} phần"
+    too_large = f"quá lớn khi giải nén (hơn {MAX_UNCOMPRESSED // (1024 * 1024)} MB)"
+    if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED:
+        return too_large
+    spans: list[tuple[int, int]] = []
+    total = 0
+    for info in infos:
+        if len(info.filename) > MAX_NAME:
+            return "có phần mang tên dài bất thường"
+        if info.flag_bits & 0x1:
+            return "có phần được mã hóa"
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            return "dùng kiểu nén Word và Excel không dùng"
+        start, stop = _member_span(data, info)
+        spans.append((info.header_offset, stop))
+        allowed = min(info.file_size, MAX_UNCOMPRESSED - total)
+        inflated = _inflated_size(data, start, stop, info.compress_type, allowed + 1)
+        if inflated > MAX_UNCOMPRESSED - total:
+            return too_large
+        if inflated != info.file_size:
+            return "khai báo sai kích thước khi giải nén"
+        total += inflated
+    spans.sort()
+    if any(later[0] < earlier[1] for earlier, later in zip(spans, spans[1:])):
+        return "có các phần chồng lên nhau"
+    return None
 
 
 def too_large_unpacked(source) -> bool:
-    """Whether the zip ``source`` (path, bytes or file) would unpack beyond the limits above.
-    Raises ``zipfile.BadZipFile`` when it is not a zip at all."""
-    if isinstance(source, (bytes, bytearray)):
-        source = io.BytesIO(source)
-    with zipfile.ZipFile(source) as package:
-        infos = package.infolist()
-    return len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_UNCOMPRESSED
+    """Whether the zip ``source`` fails :func:`unpack_problem`. Raises ``zipfile.BadZipFile`` when it is not
+    a zip at all."""
+    return unpack_problem(source) is not None
+
+
+def _bytes_of(source) -> bytes:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source)
+    if hasattr(source, "read"):
+        return source.read()
+    with open(source, "rb") as file:
+        return file.read()
+
+
+def _member_span(data: bytes, info: zipfile.ZipInfo) -> tuple[int, int]:
+    """Where the compressed bytes of ``info`` start and stop, from its local header."""
+    offset = info.header_offset
+    header = data[offset:offset + 30]
+    if len(header) < 30 or not header.startswith(_LOCAL_HEADER):
+        raise zipfile.BadZipFile("bad local header")
+    name_length, extra_length = struct.unpack_from("<HH", header, 26)
+    start = offset + 30 + name_length + extra_length
+    stop = start + info.compress_size
+    if stop > len(data):
+        raise zipfile.BadZipFile("member beyond the end")
+    return start, stop
+
+
+def _inflated_size(data: bytes, start: int, stop: int, method: int, limit: int) -> int:
+    """The bytes the member at ``data[start:stop]`` really inflates to, counted a chunk at a time and given up
+    as soon as the count reaches ``limit`` (never more than CHUNK bytes held at once)."""
+    if method == zipfile.ZIP_STORED:
+        return stop - start
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    view = memoryview(data)
+    count = 0
+    try:
+        for position in range(start, stop, CHUNK):
+            pending = view[position:min(position + CHUNK, stop)]
+            while pending and not inflater.eof:
+                count += len(inflater.decompress(pending, CHUNK))
+                if count >= limit:
+                    return count
+                pending = inflater.unconsumed_tail
+            if inflater.eof:
+                break
+        while not inflater.eof:
+            piece = inflater.decompress(b"", CHUNK)
+            if not piece:
+                break
+            count += len(piece)
+            if count >= limit:
+                return count
+    except zlib.error:
+        raise zipfile.BadZipFile("bad deflate data") from None
+    return count
+
+
 _APPLICATION = re.compile(r"<Application>([^<]*)</Application>")
 _LAST_MODIFIED_BY = re.compile(r"<cp:lastModifiedBy>([^<]*)</cp:lastModifiedBy>")
 

@@ -21,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..errors import InputError, InputErrors, Location
 from ..model import Indicator, Period, parse_date
-from ..ooxml.package import normalise_package, too_large_unpacked
+from ..ooxml.package import normalise_package, unpack_problem
 from ..vietnamese import short_date
 from .model import Results, check_results, no_such_item
 from .questions import PER_ITEM, questions, table
@@ -198,11 +198,14 @@ def _item_number(key: str) -> int | None:
 
 # ---------------------------------------------------------------- reading back
 
-def _open(path: Path):
+def _open(path: Path, **options):
+    """The workbook at ``path``, read once: openpyxl gets the very bytes the zip guard inflated."""
     try:
-        if too_large_unpacked(path):
-            raise InputError("tệp Excel quá lớn khi giải nén (nghi là tệp độc hại), không mở", Location(path))
-        return load_workbook(path, data_only=True)
+        data = Path(path).read_bytes()
+        problem = unpack_problem(data)
+        if problem:
+            raise InputError(f"tệp Excel {problem} (nghi là tệp độc hại), không mở", Location(path))
+        return load_workbook(io.BytesIO(data), **({"data_only": True} | options))
     except InputError:
         raise
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
@@ -350,7 +353,7 @@ def _put(data: dict, key: str, value) -> str | None:
 def recorded_window(path: Path) -> tuple[dt.date, dt.date] | None:
     """The data window the workbook was made for (hidden sheet, B5), or None (no window, not readable)."""
     try:
-        value = load_workbook(path, read_only=True)[META]["B5"].value
+        value = _open(Path(path), read_only=True)[META]["B5"].value
         start, end = (dt.date.fromisoformat(part) for part in str(value).split("/"))
     except Exception:  # an older workbook, or one the reading has already refused with its own message
         return None

@@ -10,6 +10,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..errors import ExitCode, VanbanError
 from . import auth, batch, check, plans, reports, units, workplace
 from .common import HERE, Settings, Web
+from .guards import install_guards
 
 ROUTERS = (plans.router, units.router, reports.router, batch.router, check.router, workplace.router)
 HTTP_MESSAGES = {404: "không có trang này", 405: "thao tác không được phép"}
@@ -23,6 +24,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     _handle_errors(app, web)
+    install_guards(app, web)  # body size while it streams in, security headers, error texts (web/guards.py)
     auth.install(app, web)  # after the error pages: its refusals have their own
     app.state.web = web
     app.state.settings = web.settings

@@ -14,23 +14,27 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from .. import pipeline
 from ..errors import VanbanError
 from .common import Job, Web, current, download, fail, wants_json
+from .guards import public
 
 router = APIRouter()
 
 
-def run_job(job: Job, path: Path) -> None:
+def run_job(job: Job, path: Path, names: dict[str, str] | None = None) -> None:
+    names = names or {}  # unit id → the unit's name, as the progress line and the failures show it
+
     def progress(done: int, total: int, outcome) -> None:
         job.done, job.total = done, total
-        job.message = f"Đã tạo {done}/{total}: {outcome.unit}"
+        job.message = f"Đã tạo {done}/{total}: {names.get(outcome.unit, outcome.unit)}"
 
     try:
         result = pipeline.cascade(path, job.folder / "out", make_zip=True, progress=progress, workers=1)
         job.zip_path = result.zip_path
         job.status = "xong" if not result.failures else "lỗi"
         job.message = (f"Xong: {len(result.entries)} kế hoạch." if not result.failures else
-                       "Có đơn vị lỗi: " + "; ".join(f"{f.unit}: {f.reason}" for f in result.failures[:5]))
+                       "Có đơn vị lỗi: " + "; ".join(f"{names.get(f.unit, f.unit)}: {public(f.reason)}"
+                                                     for f in result.failures[:5]))
     except VanbanError as exc:
-        job.status, job.message = "lỗi", str(exc)
+        job.status, job.message = "lỗi", public(str(exc))
     except Exception:  # noqa: BLE001 - shown as a message, never as a stack trace
         job.status, job.message = "lỗi", "lỗi không lường trước khi tạo cả loạt"
 
@@ -49,7 +53,8 @@ def start_cascade(request: Request, plan_id: str, web: Web = Depends(current)):
               Path(tempfile.mkdtemp(prefix="vanban-job-", dir=web.settings.work_dir)))
     with web.lock:
         web.jobs[job.id] = job
-    threading.Thread(target=run_job, args=(job, path), daemon=True).start()
+    names = {unit_id: summary["loaded"].registry.unit(unit_id).name for unit_id in summary["units"]}
+    threading.Thread(target=run_job, args=(job, path, names), daemon=True).start()
     if wants_json(request):
         return JSONResponse({"id": job.id})
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)

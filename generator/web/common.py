@@ -14,11 +14,13 @@ from pathlib import Path
 from fastapi import Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from .. import accounts, inline, pipeline, resources
 from ..vietnamese import short_date
 from ..errors import InputError, VanbanError
 from ..store.db import Store
+from .guards import public
 
 HERE = resources.web_assets()
 DATA = resources.datasets()  # the shipped plans and registries: the one place the web app looks for them
@@ -55,6 +57,16 @@ def fail(message: str) -> InputError:
     return InputError(message)
 
 
+def registry_name(path: Path) -> str:
+    """The registry's own top-level «name:» ("Tỉnh Gia Lai (2021)"), read without parsing the whole file."""
+    try:
+        found = re.search(r"^name:[ \t]*(.+?)[ \t]*$", path.read_text(encoding="utf-8"), re.M)
+    except (OSError, UnicodeDecodeError):
+        found = None
+    name = found.group(1).strip("'\"") if found else ""
+    return name or f"Sổ đơn vị {path.parent.name}"
+
+
 class Plans:
     """The plans a user may pick: those shipped in the data folder and those uploaded in this session."""
 
@@ -88,7 +100,7 @@ class Plans:
         raise fail("không có kế hoạch này (kế hoạch tải lên chỉ được giữ trong một ngày)")
 
     def registries(self) -> list[dict]:
-        out = [{"id": f"{p.parent.name}--{p.stem}", "name": f"{p.parent.name}: {p.stem}", "path": p}
+        out = [{"id": f"{p.parent.name}--{p.stem}", "name": registry_name(p), "path": p}
                for p in sorted(self.settings.data_dir.glob("*/units.yaml"))]
         out += [{"id": f"vn-2025--{e['id']}", "name": f"{e['name']} (từ 01/7/2025)", "path": e["path"]}
                 for e in pipeline.national_registries()]
@@ -125,6 +137,7 @@ class Web:
             request, template, {"max_mb": self.settings.max_upload // (1024 * 1024), **context}, status_code=status)
 
     def error(self, request: Request, message: str, status: int) -> Response:
+        message = public(message)  # file names only, no field paths, no English role names
         if wants_json(request):
             return JSONResponse({"error": message}, status_code=status)
         return self.page(request, "error.html", status, message=message)
@@ -163,7 +176,7 @@ def wants_json(request: Request) -> bool:
 
 async def read_upload(upload: UploadFile | None, settings: Settings, suffixes: tuple[str, ...]) -> tuple[bytes, str]:
     """The bytes of an upload, refused when too large or of the wrong type; the suffix it declared."""
-    if upload is None or not upload.filename:
+    if not isinstance(upload, StarletteUpload) or not upload.filename:  # a text field in its place: no file
         raise fail("chưa chọn tệp")
     suffix = Path(upload.filename).suffix.lower()
     if suffix not in suffixes:
