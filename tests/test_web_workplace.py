@@ -279,3 +279,17 @@ def test_a_restart_loses_nothing(flow, state):
     chuse = _login(again, "chuse")
     page = chuse.get(f"/don-vi/ke-hoach/{flow['plan_id']}/{B}")
     assert "Đã ban hành" in page.text and CITATION in page.text
+
+
+def test_the_admin_uploads_the_seed_word_document(state, seed_output):
+    app = _app(state)
+    admin = _login(app, "vanphong")
+    assert 'href="/van-phong"' in admin.get("/don-vi").text  # the navigation link, for an administrator
+    uploaded = _post(admin, "/van-phong/ke-hoach", {"registry": ""},
+                     files={"file": ("ke-hoach.docx", seed_output.read_bytes(), "application/octet-stream")})
+    assert uploaded.status_code == 200
+    assert "điều cần xem lại" in uploaded.text and "40 đơn vị phải cụ thể hóa" in uploaded.text
+    office = admin.get("/van-phong")
+    assert "Đang soát, chưa ban hành" in office.text
+    unit = _login(app, "tuphap")
+    assert 'href="/van-phong"' not in unit.get("/don-vi").text
