@@ -4,6 +4,8 @@ call these."""
 from __future__ import annotations
 
 import tempfile
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -236,11 +238,49 @@ def apply_edits(document, edits: UnitEdits | None):
     return validate_fields(Document, data)
 
 
+# Plans loaded for the shells, kept while none of their files changed: the web app serves many documents
+# of one plan, and loading a plan with its registry and profiles costs far more than deriving one document.
+_LOADED: OrderedDict[Path, tuple[tuple, tuple]] = OrderedDict()
+_LOADED_MAX = 16
+_LOADED_LOCK = threading.Lock()
+
+
+def _files_of(context) -> tuple:
+    """What a loaded plan was built from (plan, registry, profiles, overrides), as (path, mtime, size)."""
+    loaded, spec = context.loaded, context.cascade
+    paths = [loaded.path, loaded.registry.path]
+    if spec.profiles:
+        paths.append(loaded.path.parent / spec.profiles)
+    if context.overrides is not None and context.overrides.is_dir():
+        paths += sorted(context.overrides.glob("*.yaml"))
+    return tuple(_identity(path) for path in paths)
+
+
+def _identity(path: Path) -> tuple:
+    try:
+        status = Path(path).stat()
+    except OSError:
+        return (str(path), None, None)
+    return (str(path), status.st_mtime_ns, status.st_size)
+
+
 def unit_documents(plan_path: Path):
-    """The plan, its cascade context and its issuing units (for choosing a unit)."""
-    loaded = load_plan(plan_path)
+    """The plan, its cascade context and its issuing units (for choosing a unit). Kept in memory while
+    none of the plan's files changed; callers must not change what they get."""
+    path = Path(plan_path).resolve()
+    with _LOADED_LOCK:
+        hit = _LOADED.get(path)
+    if hit is not None and _files_of(hit[1][1]) == hit[0]:
+        return hit[1]
+    loaded = load_plan(path)
     context = load_context(loaded)
-    return loaded, context, issuing_units(context)
+    found = (loaded, context, issuing_units(context))
+    with _LOADED_LOCK:
+        _LOADED[path] = (_files_of(context), found)
+        _LOADED.move_to_end(path)
+        while len(_LOADED) > _LOADED_MAX:
+            _LOADED.popitem(last=False)
+    return found
 
 
 def unit_subplan(plan_path: Path, unit_id: str, edits: UnitEdits | None = None):
@@ -278,6 +318,21 @@ def make_document(document, registry, *, pdf: bool = False) -> Made:
                 raise ConversionError(converted.error or "không tạo được PDF")
             pdf_bytes = converted.pdf.read_bytes()
     return Made(data, report, pdf_bytes)
+
+
+def make_subplan(plan_path: Path, unit_id: str, edits: UnitEdits | None = None, *, pdf: bool = False) -> Made:
+    """A unit's sub-plan with its secretary's edits, rendered, checked (and converted), in memory. Plain
+    arguments in and bytes out, so a worker process can run it."""
+    loaded, document = unit_subplan(plan_path, unit_id, edits)
+    return make_document(document, loaded.registry, pdf=pdf)
+
+
+def make_unit_report(plan_path: Path, unit_id: str, period_id: str, *, fields: dict | None = None,
+                     workbook: bytes | None = None, pdf: bool = False) -> Made:
+    """A unit's report for the period from its form fields or its workbook, rendered and checked in memory."""
+    results = unit_results(plan_path, unit_id, period_id, fields=fields, workbook=workbook)
+    loaded, document = unit_report_document(plan_path, unit_id, period_id, results)
+    return make_document(document, loaded.registry, pdf=pdf)
 
 
 # ---------------------------------------------------------------- for the shells (CLI and web app)
@@ -431,8 +486,8 @@ class ReportForm:
 
 
 def report_form(plan_path: Path, period_id: str, unit_id: str) -> ReportForm:
-    context = load_context(load_plan(plan_path))
-    if unit_id not in issuing_units(context):
+    _, context, units = unit_documents(plan_path)
+    if unit_id not in units:
         raise InputError(f"đơn vị «{unit_id}» không phải báo cáo kế hoạch này")
     period = period_of(context, period_id)
     items = unit_items(context, unit_id)

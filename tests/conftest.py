@@ -61,6 +61,9 @@ def _web_state_folder(tmp_path_factory):
     """The web app's database and session key go to a temporary folder, never to ~/.local/share/vanban."""
     before = os.environ.get("VANBAN_STATE_DIR")
     os.environ["VANBAN_STATE_DIR"] = str(tmp_path_factory.mktemp("vanban-state"))
+    # documents rendered in the app's thread pool: one worker-process test (test_web_workers.py) covers the
+    # process pool; spawning pools for every app of the suite would only add seconds
+    os.environ.setdefault("VANBAN_WORKERS", "0")
     yield
     if before is None:
         os.environ.pop("VANBAN_STATE_DIR", None)

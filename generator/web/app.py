@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -19,7 +20,8 @@ HTTP_MESSAGES = {404: "không có trang này", 405: "thao tác không được p
 def create_app(settings: Settings | None = None) -> FastAPI:
     web = Web(settings or Settings())
     # every route: a user when login is required, the unit of the URL, the CSRF check (web/auth.py)
-    app = FastAPI(title="vanban", docs_url=None, redoc_url=None, openapi_url=None, dependencies=auth.GUARDS)
+    app = FastAPI(title="vanban", docs_url=None, redoc_url=None, openapi_url=None, dependencies=auth.GUARDS,
+                  lifespan=_lifespan(web))
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for router in ROUTERS:
         app.include_router(router)
@@ -32,6 +34,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def _lifespan(web: Web):
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        web.workers.close()  # the worker processes end with the server
+
+    return lifespan
+
+
 def _handle_errors(app: FastAPI, web: Web) -> None:
     """Every failure becomes a Vietnamese page (or JSON for scripts), never a stack trace."""
 
@@ -39,10 +50,7 @@ def _handle_errors(app: FastAPI, web: Web) -> None:
     async def on_vanban_error(request: Request, exc: VanbanError):
         return web.error(request, str(exc), 400 if exc.exit_code == ExitCode.BAD_INPUT else 500)
 
-    @app.exception_handler(RequestValidationError)
-    async def on_bad_request(request: Request, exc: RequestValidationError):
-        fields = ", ".join(str(e["loc"][-1]) for e in exc.errors())
-        return web.error(request, f"dữ liệu gửi lên không hợp lệ (trường: {fields})", 422)
+    # a form field missing or malformed: answered by web/guards.py (no field names shown)
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException):

@@ -19,6 +19,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from .. import accounts, inline, pipeline, resources
 from ..vietnamese import short_date
 from ..errors import InputError, VanbanError
+from .workers import Workers, default_processes
 from ..store.db import Store
 from .guards import public
 
@@ -40,6 +41,8 @@ class Settings:
     # every page needs a logged-in user (set by `vanban serve` when it listens beyond loopback)
     require_login: bool = field(default_factory=lambda: os.environ.get("VANBAN_REQUIRE_LOGIN", "") == "1")
     https_only: bool = field(default_factory=lambda: os.environ.get("VANBAN_HTTPS_ONLY", "") == "1")  # Secure cookie
+    # worker processes for rendering and checking (VANBAN_WORKERS, default one per core; 0: in a thread)
+    workers: int = field(default_factory=default_processes)
 
 
 @dataclass
@@ -131,6 +134,7 @@ class Web:
         self.jobs: dict[str, Job] = {}
         self.lock = threading.Lock()
         self.store: Store = accounts.open_store(settings.state_dir)  # users, plans, submissions
+        self.workers = Workers(settings.workers)  # CPU work off the event loop (web/workers.py)
 
     def page(self, request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
         return self.pages.TemplateResponse(

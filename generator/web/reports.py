@@ -40,11 +40,12 @@ async def download_report(request: Request, plan_id: str, unit_id: str, period: 
     form = await request.form()
     fmt = str(form.get("format") or "docx")
     upload = form.get("workbook")
+    data = None
     if upload is not None and getattr(upload, "filename", ""):
         data, _ = await read_upload(upload, web.settings, (".xlsx",))
-        results = pipeline.unit_results(path, unit_id, chosen.id, workbook=data)
-    else:
-        results = pipeline.unit_results(path, unit_id, chosen.id, fields=form)
-    loaded, document = pipeline.unit_report_document(path, unit_id, chosen.id, results)
-    made = pipeline.make_document(document, loaded.registry, pdf=fmt == "pdf")
+
+    # reading the workbook, deriving, rendering, checking: in a worker process, the event loop stays free
+    fields = None if data is not None else {key: value for key, value in form.items() if isinstance(value, str)}
+    made = await web.workers.run(pipeline.make_unit_report, path, unit_id, chosen.id, fields=fields, workbook=data,
+                                 pdf=fmt == "pdf")
     return deliver(made, f"{unit_id}-bao-cao-{chosen.id}", fmt)

@@ -25,6 +25,8 @@ async def download_subplan(request: Request, plan_id: str, unit_id: str, web: We
     path, _, _ = web.unit_context(plan_id, unit_id)
     form = await request.form()
     fmt = str(form.get("format") or "docx")
-    loaded, document = pipeline.unit_subplan(path, unit_id, pipeline.edits_from_form(form))
-    made = pipeline.make_document(document, loaded.registry, pdf=fmt in ("pdf", "preview"))
+
+    edits = pipeline.edits_from_form(form)
+    # derive, render, check (and PDF) in a worker process: the event loop stays free
+    made = await web.workers.run(pipeline.make_subplan, path, unit_id, edits, pdf=fmt in ("pdf", "preview"))
     return deliver(made, f"{unit_id}-ke-hoach", fmt)
