@@ -30,14 +30,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     auth.install(app, web)  # after the error pages: its refusals have their own
     app.state.web = web
     app.state.settings = web.settings
-    app.state.jobs = web.jobs
     return app
 
 
 def _lifespan(web: Web):
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        web.runner.start()  # jobs a stopped server left behind run again
         yield
+        web.runner.stop()
         web.workers.close()  # the worker processes end with the server
 
     return lifespan

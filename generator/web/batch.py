@@ -1,42 +1,17 @@
-"""The whole cascade of a plan as one zip: started in a thread, its progress followed, then downloaded once."""
+"""The whole cascade of a plan as one zip: queued in the database (web/jobs.py), its progress followed, then
+downloaded — as often as needed, by the user who asked for it."""
 
 from __future__ import annotations
-
-import secrets
-import shutil
-import tempfile
-import threading
-from pathlib import Path
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
-from .. import pipeline
-from ..errors import VanbanError
-from .common import Job, Web, current, download, fail, wants_json
-from .guards import public
+from ..store import jobs as queue
+from .auth import current_user
+from .common import ID, Web, current, download, fail, wants_json
 
 router = APIRouter()
-
-
-def run_job(job: Job, path: Path, names: dict[str, str] | None = None) -> None:
-    names = names or {}  # unit id → the unit's name, as the progress line and the failures show it
-
-    def progress(done: int, total: int, outcome) -> None:
-        job.done, job.total = done, total
-        job.message = f"Đã tạo {done}/{total}: {names.get(outcome.unit, outcome.unit)}"
-
-    try:
-        result = pipeline.cascade(path, job.folder / "out", make_zip=True, progress=progress, workers=1)
-        job.zip_path = result.zip_path
-        job.status = "xong" if not result.failures else "lỗi"
-        job.message = (f"Xong: {len(result.entries)} kế hoạch." if not result.failures else
-                       "Có đơn vị lỗi: " + "; ".join(f"{names.get(f.unit, f.unit)}: {public(f.reason)}"
-                                                     for f in result.failures[:5]))
-    except VanbanError as exc:
-        job.status, job.message = "lỗi", public(str(exc))
-    except Exception:  # noqa: BLE001 - shown as a message, never as a stack trace
-        job.status, job.message = "lỗi", "lỗi không lường trước khi tạo cả loạt"
+SHOWN = {"queued": "đang chờ", "running": "đang chạy", "done": "xong", "failed": "lỗi"}
 
 
 @router.get("/plans/{plan_id}/cascade", response_class=HTMLResponse)
@@ -49,33 +24,45 @@ def cascade_page(request: Request, plan_id: str, web: Web = Depends(current)):
 def start_cascade(request: Request, plan_id: str, web: Web = Depends(current)):
     path = web.plans.path(plan_id)
     summary = web.plan_summary(plan_id, path)
-    job = Job(secrets.token_hex(8), len(summary["units"]),
-              Path(tempfile.mkdtemp(prefix="vanban-job-", dir=web.settings.work_dir)))
-    with web.lock:
-        web.jobs[job.id] = job
     names = {unit_id: summary["loaded"].registry.unit(unit_id).name for unit_id in summary["units"]}
-    threading.Thread(target=run_job, args=(job, path, names), daemon=True).start()
+    # refused with a Vietnamese message when this user already has a job waiting, or the queue is full
+    job_id = web.runner.enqueue(current_user(request), path, names, len(summary["units"]),
+                                zip_name=f"{summary['loaded'].slug}-cascade.zip")
     if wants_json(request):
-        return JSONResponse({"id": job.id})
-    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+        return JSONResponse({"id": job_id})
+    return RedirectResponse(f"/jobs/{job_id}", status_code=303)
+
+
+def _own_job(request: Request, web: Web, job_id: str):
+    """The job, refused unless the one asking started it (or is an administrator)."""
+    if not ID.match(job_id):
+        raise fail("không có việc này")
+    user = current_user(request)
+    with web.store.session() as s:
+        try:
+            job = queue.job(s, job_id)
+        except Exception:  # noqa: BLE001 - an unknown id reads the same as another user's job
+            job = None
+        if job is None or not (job.owner_id == (user.id if user else None) or (user and user.role == "admin")):
+            raise fail("không có việc này")
+        return job
 
 
 @router.get("/jobs/{job_id}")
 def job_state(request: Request, job_id: str, web: Web = Depends(current)):
-    job = web.find_job(job_id)
+    job = _own_job(request, web, job_id)
+    progress = web.runner.progress(job)
+    state = {"id": job.id, "done": progress.done, "total": progress.total, "status": SHOWN[job.status],
+             "message": progress.message}
     if wants_json(request):
-        return JSONResponse({"id": job.id, "done": job.done, "total": job.total, "status": job.status,
-                             "message": job.message})
-    return web.page(request, "job.html", job=job)
+        return JSONResponse(state)
+    return web.page(request, "job.html", job=state)
 
 
 @router.get("/jobs/{job_id}/download")
-def job_download(job_id: str, web: Web = Depends(current)):
-    job = web.find_job(job_id)
-    if job.zip_path is None or not job.zip_path.is_file():
+def job_download(request: Request, job_id: str, web: Web = Depends(current)):
+    job = _own_job(request, web, job_id)
+    if job.status != "done" or not job.result_sha:
         raise fail("tệp nén chưa sẵn sàng")
-    data = job.zip_path.read_bytes()
-    with web.lock:
-        web.jobs.pop(job_id, None)
-    shutil.rmtree(job.folder, ignore_errors=True)  # the job's folder goes once its result is delivered
-    return download(data, job.zip_path.name, "application/zip")
+    return download(web.store.files.get(job.result_sha), (job.params or {}).get("zip_name") or "ca-loat.zip",
+                    "application/zip")

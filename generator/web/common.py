@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from .. import accounts, inline, pipeline, resources
 from ..vietnamese import short_date
 from ..errors import InputError, VanbanError
+from .jobs import Runner
 from .workers import Workers, default_processes
 from ..store.db import Store
 from .guards import public
@@ -43,17 +43,6 @@ class Settings:
     https_only: bool = field(default_factory=lambda: os.environ.get("VANBAN_HTTPS_ONLY", "") == "1")  # Secure cookie
     # worker processes for rendering and checking (VANBAN_WORKERS, default one per core; 0: in a thread)
     workers: int = field(default_factory=default_processes)
-
-
-@dataclass
-class Job:
-    id: str
-    total: int
-    folder: Path
-    done: int = 0
-    status: str = "đang chạy"
-    message: str = "Đang chuẩn bị…"
-    zip_path: Path | None = None
 
 
 def fail(message: str) -> InputError:
@@ -131,10 +120,9 @@ class Web:
         self.pages = Jinja2Templates(directory=HERE / "templates")
         self.pages.env.filters["plain"] = inline.plain  # plan texts carry *nghiêng* markup: shown as words
         self.pages.env.filters["date"] = short_date  # 10/5/2021, as the documents write it
-        self.jobs: dict[str, Job] = {}
-        self.lock = threading.Lock()
         self.store: Store = accounts.open_store(settings.state_dir)  # users, plans, submissions
         self.workers = Workers(settings.workers)  # CPU work off the event loop (web/workers.py)
+        self.runner = Runner(self)  # the queue of long jobs, kept in the store (web/jobs.py)
 
     def page(self, request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
         return self.pages.TemplateResponse(
@@ -162,11 +150,6 @@ class Web:
         if unit_id not in summary["units"]:
             raise fail("đơn vị này không phải xây dựng kế hoạch cụ thể hóa của kế hoạch này")
         return path, summary, summary["loaded"].registry.unit(unit_id)
-
-    def find_job(self, job_id: str) -> Job:
-        if not ID.match(job_id) or job_id not in self.jobs:
-            raise fail("không có việc này (có thể đã tải xong và được dọn)")
-        return self.jobs[job_id]
 
 
 def current(request: Request) -> Web:
