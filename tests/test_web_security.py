@@ -21,7 +21,7 @@ from generator.ooxml import package
 from generator.ooxml.document import open_docx
 from generator.results import workbook as results_workbook
 from generator.results.form import date_problem
-from generator.web import Settings, batch as web_batch, create_app
+from generator.web import Settings, create_app, jobs as web_jobs
 from generator.web.guards import body_limit, public, security_headers
 
 from conftest import SEED_PLAN, web_client
@@ -383,16 +383,19 @@ def test_the_batch_progress_names_units_not_ids(monkeypatch, tmp_path):
     class Result:
         zip_path, entries, failures = None, [], [Failure()]
 
+    seen = {}
+
     def cascade(path, out, *, make_zip, progress, workers):
         progress(1, 2, Outcome())
-        job.seen = job.message
+        seen["progress"] = (tmp_path / "progress.json").read_text(encoding="utf-8")
         return Result()
 
-    monkeypatch.setattr(web_batch.pipeline, "cascade", cascade)
-    job = web_batch.Job("j", 2, tmp_path)
-    web_batch.run_job(job, SEED_PLAN, {"ubnd-huyen-chu-se": "Ủy ban nhân dân huyện Chư Sê", "so-tu-phap": "Sở Tư pháp"})
-    assert job.seen == "Đã tạo 1/2: Ủy ban nhân dân huyện Chư Sê"
-    assert job.message == "Có đơn vị lỗi: Sở Tư pháp: tệp y.docx: lỗi" and job.status == "lỗi"
+    monkeypatch.setattr(web_jobs.pipeline, "cascade", cascade)
+    summary = web_jobs.make_cascade(str(SEED_PLAN), str(tmp_path),
+                                    {"ubnd-huyen-chu-se": "Ủy ban nhân dân huyện Chư Sê", "so-tu-phap": "Sở Tư pháp"})
+    assert "Đã tạo 1/2: Ủy ban nhân dân huyện Chư Sê" in seen["progress"]
+    assert summary["failures"] == ["Sở Tư pháp: tệp /tmp/x/y.docx: lỗi"]  # the server shows it through public()
+    assert public(summary["failures"][0]) == "Sở Tư pháp: tệp y.docx: lỗi"
 
 
 def test_the_report_signer_may_be_a_deputy_signing_for_the_head(client):
