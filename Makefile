@@ -76,7 +76,10 @@ demo: install
 	@$(BIN)/vanban results-template $(PLAN) --period 6-thang -o out/mau-so-excel-6-thang
 	@echo "Cụ thể hóa Kế hoạch dân vận năm 2026 của tỉnh Gia Lai mới (135 xã, phường)…"
 	@$(BIN)/vanban cascade $(PLAN_2026) -o out/gia-lai-2026 --zip
-	@echo "Xong: các văn bản ở thư mục out/."
+	@echo "Tạo cơ sở dữ liệu của trang web (SQLite, ở out/trang-web) và liệt kê tài khoản…"
+	@$(BIN)/vanban users list --state out/trang-web
+	@echo "Xong: các văn bản ở thư mục out/. Trang web: tạo tài khoản quản trị bằng"
+	@echo "  $(BIN)/vanban users add TÊN --admin --state out/trang-web   rồi   $(BIN)/vanban serve --state out/trang-web"
 
 test: install-test
 	@echo "Chạy bộ kiểm thử…"
@@ -86,10 +89,12 @@ test: install-test
 	  export VANBAN_TEST_POSTGRES_URL=$$pg; fi; \
 	$(BIN)/pytest
 
-# Speed and memory against plain docxtpl, the national batch, PDF (see bench/bench.py); prints ratios.
+# Speed and memory against plain docxtpl, the national batch, PDF, importing (bench/bench.py), and the web
+# app under load over loopback (bench/load.py); prints ratios and the targets met.
 bench: install system-deps
 	@if command -v soffice >/dev/null 2>&1; then $(BIN)/python bench/bench.py --pdf; \
 	else $(BIN)/python bench/bench.py; fi
+	@$(BIN)/python bench/load.py
 
 # Rebuild the .docx templates and the font metrics from their sources (for developers).
 templates: install
