@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from contextlib import contextmanager
 import threading
 import uuid
 from dataclasses import dataclass
@@ -59,22 +60,29 @@ def cheap_argon2(monkeypatch):
     monkeypatch.delenv(store.ENVIRONMENT_URL, raising=False)
 
 
-@pytest.fixture(params=BACKENDS)
-def backend(request, tmp_path):
-    if request.param == "sqlite":
-        yield Backend("sqlite", f"sqlite:///{tmp_path / 'vanban.db'}", tmp_path)
-        return
+@contextmanager
+def postgres_schema():
+    """The address of a fresh schema of the test database, dropped afterwards."""
     schema = f"test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_URL)
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
     try:
-        yield Backend("postgresql", url.render_as_string(hide_password=False), tmp_path)
+        yield url.render_as_string(hide_password=False)
     finally:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, tmp_path):
+    if request.param == "sqlite":
+        yield Backend("sqlite", f"sqlite:///{tmp_path / 'vanban.db'}", tmp_path)
+        return
+    with postgres_schema() as url:
+        yield Backend("postgresql", url, tmp_path)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ its resubmission, the consolidated report from the database; a new app on the sa
 from __future__ import annotations
 
 import io
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -15,11 +16,12 @@ from docx import Document
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from generator import pipeline, workplace
+from generator import pipeline, store, workplace
 from generator.store import accounts
 from generator.web import Settings, create_app
 
 from conftest import SEED_PLAN
+from test_store import BACKENDS, postgres_schema
 
 PASSWORD = "mat-khau-du-dai-2021"
 A, B = "so-tu-phap", "ubnd-huyen-chu-se"
@@ -56,9 +58,19 @@ def _post(client: TestClient, path: str, data=None, files=None, **kwargs):
     return client.post(path, data={**(data or {}), "csrf": client.csrf}, files=files, **kwargs)
 
 
-@pytest.fixture(scope="module")
-def state(tmp_path_factory):
-    return tmp_path_factory.mktemp("workplace-web")
+@pytest.fixture(scope="module", params=BACKENDS)
+def state(request, tmp_path_factory):
+    """The web app's state folder; its database SQLite in it, or a fresh PostgreSQL schema (the same flow)."""
+    folder = tmp_path_factory.mktemp(f"workplace-web-{request.param}")
+    if request.param == "sqlite":
+        yield folder
+        return
+    with postgres_schema() as url:
+        os.environ[store.ENVIRONMENT_URL] = url
+        try:
+            yield folder
+        finally:
+            os.environ.pop(store.ENVIRONMENT_URL, None)
 
 
 @pytest.fixture(scope="module")
