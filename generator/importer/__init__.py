@@ -136,8 +136,8 @@ def _registry(imported, units: Path | None, issuer: str | None, review: list[Rev
     if issuer is not None and issuer not in chosen.registry.units:
         raise InputError(f"đơn vị «{issuer}» không có trong {chosen.why}")
     unit_id = issuer or chosen.unit
-    review.append(Review(f"đã dùng {chosen.why} ({chosen.name}) để nhận ra các đơn vị; nếu không đúng, chạy lại "
-                         "với --units", ("units",), guess=True))
+    review.append(Review(f"đã dùng {chosen.why} ({chosen.name}) để nhận ra các đơn vị; nếu không đúng, hãy "
+                         "chọn sổ đơn vị khác (lệnh vanban import: tùy chọn --units)", ("units",), guess=True))
     if unit_id is None:
         review.append(Review(f"không tìm thấy đơn vị ban hành trong {chosen.why}; đã chép sổ đó thành sổ đơn vị "
                              "riêng viết kèm kế hoạch và thêm đơn vị ban hành vào cuối"))
