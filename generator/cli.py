@@ -443,12 +443,26 @@ def check(
     fix: Annotated[bool, typer.Option("--fix", metavar="", help="Sửa các lỗi sửa được an toàn (phông, cỡ chữ, lề, "
                                       "số 0 trong ngày tháng, gạch nối Tiêu ngữ) và ghi ra tệp -o.",
                                       rich_help_panel=OPTIONS_PANEL)] = False,
+    comments: Annotated[bool, typer.Option("--comments", metavar="", help="Ghi bản sao có ghi chú (comment) của "
+                                           "Word tại từng lỗi ra tệp -o; tệp gốc giữ nguyên.",
+                                           rich_help_panel=OPTIONS_PANEL)] = False,
     out: Annotated[Path | None, typer.Option("--out", "-o", metavar="TỆP_MỚI.docx",
-                                             help="Tệp ghi bản đã sửa (dùng với --fix).",
+                                             help="Tệp ghi bản đã sửa (--fix) hoặc bản có ghi chú (--comments).",
                                              rich_help_panel=OPTIONS_PANEL)] = None,
+    force: Annotated[bool, typer.Option("--force", metavar="", help="Ghi đè tệp -o đã có (dùng với --comments).",
+                                        rich_help_panel=OPTIONS_PANEL)] = False,
 ) -> None:
     """Kiểm tra thể thức văn bản .docx theo Nghị định 30/2020/NĐ-CP; mã thoát 1 nếu có lỗi."""
-    if fix:
+    if fix and comments:
+        raise InputError("--fix và --comments không dùng cùng lúc: hãy sửa trước, rồi kiểm tra bản đã sửa")
+    if comments:
+        if out is None or len(files) != 1:
+            raise InputError("--comments cần đúng một tệp và tùy chọn -o TỆP_MỚI.docx")
+        commented = pipeline.comment_file(files[0], out, force=force)
+        reports = [commented.report]
+        if not as_json:
+            typer.echo(f"Đã ghi {out} ({commented.comments} ghi chú)")
+    elif fix:
         if out is None or len(files) != 1:
             raise InputError("--fix cần đúng một tệp và tùy chọn -o TỆP_MỚI.docx")
         if out.resolve() == files[0].resolve():

@@ -17,6 +17,7 @@ from . import units as units_
 from .batch import BatchResult, SubplanJob, UnitReportJob, run_batch
 from .cascade.subplan import issuing_units, load_context, subplan
 from .check import DocumentReport, check_docx
+from .check.comments import Commented, comment_document
 from .check.fixes import fix_document
 from .errors import ConversionError, InputError, Location
 from .importer import ImportedPlan, SavedImport
@@ -71,6 +72,23 @@ def fix_file(path: Path, target: Path) -> Fixed:
     data, changes, report = fix_document(Path(path), Path(target))
     write_atomic(Path(target), data)
     return Fixed(Path(target), changes, report)
+
+
+def comment_file(source: Path | bytes, target: Path | None = None, *, name: str | None = None,
+                 force: bool = False) -> Commented:
+    """A copy of the .docx ``source`` (a path, or an upload's bytes named ``name``) with each ND30 finding as
+    a Word comment on what it concerns; written atomically to ``target`` when given, never over the source
+    and over an existing file only with ``force``."""
+    if target is not None:
+        target = Path(target)
+        if not isinstance(source, bytes) and target.resolve() == Path(source).resolve():
+            raise InputError("tệp có ghi chú (-o) phải khác tệp gốc để giữ nguyên bản gốc", Location(target))
+        if target.exists() and not force:
+            raise InputError("tệp đã có; thêm --force để ghi đè", Location(target))
+    commented = comment_document(source if isinstance(source, bytes) else Path(source), name)
+    if target is not None:
+        write_atomic(target, commented.data)
+    return commented
 
 
 def cascade(plan_path: Path, out_dir: Path, *, units: list[str] | None = None, workers: int | None = None,

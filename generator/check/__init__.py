@@ -11,17 +11,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..ooxml.document import header_parts, open_docx, resolver_of, sections, stored_page_count
-from .anatomy import anatomy_of
-from .catalogue import UNOBSERVABLE, VIOLATED, Outcome, Rule, catalogue, unobservable
+from .anatomy import Anatomy, anatomy_of, normal
+from .catalogue import UNOBSERVABLE, VIOLATED, Outcome, Rule, Violation, catalogue, unobservable
 from .inspections import INSPECTIONS, Subject
 
-__all__ = ["DocumentReport", "RuleResult", "check_docx", "check_document", "open_docx", "subject_of"]
+__all__ = ["DocumentReport", "RuleResult", "check_docx", "check_document", "check_subject", "locate", "open_docx",
+           "subject_of"]
 
 
 @dataclass(frozen=True)
 class RuleResult:
     rule: Rule
     outcome: Outcome
+    places: tuple[int | None, ...] = ()  # per violation: the anatomy line it is about (None: the whole document)
+
+    def place(self, index: int) -> int | None:
+        return self.places[index] if index < len(self.places) else None
 
     @property
     def failed(self) -> bool:
@@ -64,14 +69,39 @@ def subject_of(document) -> Subject:
                    stored_page_count(document))
 
 
-def check_document(document, path: Path | str = "") -> DocumentReport:
-    subject = subject_of(document)
+# where a violation that names no line is about: the element its rule inspects (by the rule id's first part)
+_PARTS = {"quoc-hieu": "quoc_hieu", "tieu-ngu": "tieu_ngu", "co-quan": "issuer", "so": "so", "ngay": "date",
+          "ten-loai": "ten_loai", "trich-yeu": "trich_yeu", "kinh-gui": "kinh_gui", "noi-dung": "content",
+          "chu-ky": "authority", "noi-nhan": "noi_nhan_label"}
+
+
+def locate(anatomy: Anatomy, rule: Rule, violation: Violation) -> int | None:
+    """The line (its ``order``) a violation is about: the one the inspection named, else the line with its
+    text, else the first line of the element its rule inspects; None for the whole document (page, margins)."""
+    if violation.order is not None:
+        return violation.order
+    text = normal(violation.text)
+    if text:
+        found = next((line.order for line in anatomy.lines if line.text == text), None)
+        if found is not None:
+            return found
+    part = getattr(anatomy, _PARTS.get(rule.id.split(".")[0], ""), None)
+    first = part[0] if isinstance(part, list) and part else part
+    return first.order if first is not None and not isinstance(first, list) else None
+
+
+def check_subject(subject: Subject, path: Path | str = "") -> DocumentReport:
     results = []
     for rule in catalogue():
         inspect = INSPECTIONS.get(rule.id)
         outcome = inspect(subject, rule) if inspect else unobservable("chưa có bước kiểm tra cho quy tắc này")
-        results.append(RuleResult(rule, outcome))
+        places = tuple(locate(subject.anatomy, rule, v) for v in outcome.violations)
+        results.append(RuleResult(rule, outcome, places))
     return DocumentReport(Path(path), results)
+
+
+def check_document(document, path: Path | str = "") -> DocumentReport:
+    return check_subject(subject_of(document), path)
 
 
 def check_docx(source: Path | bytes, name: str | Path | None = None) -> DocumentReport:

@@ -69,7 +69,8 @@ def as_dict(report: DocumentReport) -> dict:
                 "hint": r.rule.hint,
                 "reason": r.outcome.reason,
                 "violations": [
-                    {"text": v.text, "detail": v.detail, "line": v.order} for v in r.outcome.violations
+                    # line: the line it is about (check.locate), None when about the whole document
+                    {"text": v.text, "detail": v.detail, "line": r.place(i)} for i, v in enumerate(r.outcome.violations)
                 ],
             }
             for r in report.results

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from .. import pipeline
-from .common import Web, current, read_upload
+from ..vietnamese import slugify
+from .common import DOCX, Web, current, download, read_upload
 
 router = APIRouter()
 
@@ -31,3 +32,19 @@ async def check_upload(request: Request, web: Web = Depends(current)):
             groups.setdefault(result.rule.element, []).append(result)
     return web.page(request, "check.html", report=report, name=name, groups=list(groups.items()),
                     errors=report.errors, warnings=report.warnings, unseen=report.unobservable)
+
+
+def commented_copy(data: bytes, name: str) -> bytes:
+    """The uploaded .docx with each finding as a Word comment (in a worker process: module level)."""
+    return pipeline.comment_file(data, name=name).data
+
+
+@router.post("/check/comments")
+async def check_comments(request: Request, web: Web = Depends(current)) -> Response:
+    """The uploaded document back, each finding a Word comment on the text it concerns."""
+    form = await request.form()
+    upload = form.get("file")
+    data, _ = await read_upload(upload, web.settings, (".docx",))
+    name = Path(upload.filename).name
+    commented = await web.workers.run(commented_copy, data, name)
+    return download(commented, f"{slugify(Path(name).stem) or 'van-ban'}-da-kiem-tra.docx", DOCX)
