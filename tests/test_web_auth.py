@@ -248,7 +248,8 @@ def test_an_invitation_makes_a_unit_account_once_and_logs_it_in(app, client):
     assert page.status_code == 200 and "chỉ dùng được một lần" in page.text
     assert _redeem(client, path, "tuphap", again="khac-hoan-toan").status_code == 400
     done = _redeem(client, path, "tuphap")
-    assert done.status_code == 303 and client.get(OTHER).status_code == 200 and client.get(OWN).status_code == 403
+    assert done.status_code == 303 and done.headers["location"] == "/don-vi"  # straight to the unit's documents
+    assert client.get(OTHER).status_code == 200 and client.get(OWN).status_code == 403
     fresh = TestClient(app, follow_redirects=False)
     assert fresh.get(path).status_code == 410 and "đã được dùng" in message(fresh.get(path))
     again = _redeem(fresh, path, "tuphap2")

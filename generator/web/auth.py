@@ -388,4 +388,5 @@ async def redeem_invitation(request: Request, token: str, web: Web = Depends(cur
     except InputError as error:
         return web.page(request, "invite.html", 400, token=token, username=username, message=str(error))
     log_in(request, user)
-    return RedirectResponse("/", status_code=303)
+    # straight to the unit's own documents (an administrator invited as such: to the Văn phòng's page)
+    return RedirectResponse("/van-phong" if user.role == "admin" else "/don-vi", status_code=303)
