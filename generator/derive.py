@@ -123,8 +123,8 @@ def kinh_gui_lines(doc: Document, registry: UnitsRegistry) -> list[str]:
 
 
 def issuer_rule_twips(name_lines: list[str], layout: Layout) -> int:
-    """The rule under the issuer's name: a fraction (1/3–1/2) of the last name line."""
-    width = text_width_twips(name_lines[-1], layout.sizes.ban_hanh, bold=True)
+    """The rule under the issuer's name: a fraction (1/3–1/2) of its longest line, as the checker measures it."""
+    width = max(text_width_twips(line, layout.sizes.ban_hanh, bold=True) for line in name_lines)
     return round(width * layout.rules.issuer_fraction)
 
 

@@ -14,9 +14,10 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..metrics import text_width_twips, wrap_lines
-from ..ooxml.document import (DEFAULT_TEXT_WIDTH, CellRef, body_paragraphs, drawn_lines, following_paragraphs,
-                              resolver_of, run_text, sections, text_outside_drawings, textbox_texts, underlined)
-from ..ooxml.reading import FormatResolver, ParagraphFormat, RunFormat
+from ..ooxml.document import (DEFAULT_TEXT_WIDTH, CellRef, DrawnShape, ParagraphView, body_paragraphs, drawn_shapes,
+                              following_paragraphs, resolver_of, run_text, sections, text_outside_drawings,
+                              textbox_texts, underlined)
+from ..ooxml.reading import ParagraphFormat, RunFormat
 from ..vocabulary import (CONG_VAN, DATE_LINE, KINH_GUI_WORDS, NOI_NHAN, QUOC_HIEU_PATTERN, SO_LINE,
                           TIEU_NGU_PATTERN, is_caps, is_section_heading, type_codes_by_name)
 
@@ -41,6 +42,7 @@ class Line:
     split: bool = False  # a piece of a paragraph that holds other pieces (tab layout)
     runs: list = field(default_factory=list)  # the w:r elements this line's text comes from
     column: int = 0  # 0 for the first tab-separated piece of a visual line, 1 for the next…
+    tabbed: bool = False  # its visual line holds tabs: Tab-indented, or laid out in tab columns
 
     @property
     def sizes(self) -> set[float | None]:
@@ -58,6 +60,21 @@ class Line:
         size = size_pt or next(iter(s for s in self.sizes if s), 13)
         return text_width_twips(self.text, size, bold=self.all("bold") if bold is None else bold,
                                 italic=self.all("italic"))
+
+
+@dataclass(frozen=True)
+class _Box:
+    """Where a paragraph stands on the first pages, estimated: twips from the top of the text area and from
+    its left edge (the paragraph's column: its cell, or the text area)."""
+
+    top: int
+    text_top: int  # after its space before
+    text_bottom: int  # under its last line of text
+    bottom: int
+    left: int
+    right: int
+    line_height: int
+    view: ParagraphView
 
 
 @dataclass(frozen=True)
@@ -104,21 +121,25 @@ def _column_numbers(segments: list[list]) -> list[int]:
     return [i - shift for i in range(len(segments))]
 
 
-def _lines(document, resolver: FormatResolver, body_width: int) -> list[Line]:
-    """Every paragraph of the body as lines: one per paragraph, or one per tab- or break-separated piece."""
+def _lines(views: list[ParagraphView]) -> list[Line]:
+    """Every paragraph of the body as lines: one per paragraph, or one per tab- or break-separated piece.
+    The number Word displays for an automatically numbered paragraph starts its first line's text."""
     lines: list[Line] = []
-    for view in body_paragraphs(document, resolver, body_width):
-        segments = [(segment, len(line) > 1 or len(view.lines) > 1, column)
+    for view in views:
+        segments = [(segment, len(line) > 1 or len(view.lines) > 1, column, len(line) > 1)
                     for line in view.lines for segment, column in zip(line, _column_numbers(line))]
         emitted = False
-        for segment, split, column in segments:
+        for segment, split, column, tabbed in segments:
             text = normal("".join(t for t, _, _ in segment))
+            if text and view.label and not emitted:
+                text = normal(f"{view.label.strip()} {text}")
             if text or not emitted:
                 if not text and split:
                     continue
                 runs = list(dict.fromkeys(r for _, _, r in segment))
                 pieces = [(t, f) for t, f, _ in segment]
-                lines.append(Line(len(lines), view.element, text, pieces, view.fmt, view.cell, split, runs, column))
+                lines.append(Line(len(lines), view.element, text, pieces, view.fmt, view.cell, split, runs, column,
+                                  tabbed))
                 emitted = True
     return lines
 
@@ -132,8 +153,12 @@ class Anatomist:
         # the first section holds the header, the content and the signature; a Phụ lục may follow in another
         first = next(iter(sections(document)), None)
         self.body_width = first.text_width if first is not None else DEFAULT_TEXT_WIDTH
-        lines = _lines(document, self.resolver, self.body_width)
+        self.first_section = first
+        self.views = list(body_paragraphs(document, self.resolver, self.body_width))
+        lines = _lines(self.views)
         self.anatomy = Anatomy(lines, self.body_width, normal(" ".join(textbox_texts(document))))
+        self._boxes: dict[int, _Box] | None = None
+        self._placed: list[tuple[DrawnShape, list[float], float]] | None = None
 
     def build(self) -> Anatomy:
         a = self.anatomy
@@ -271,6 +296,135 @@ class Anatomist:
         a.content = [l for l in a.lines[begin + 1:end] if l.text and not (l.cell and l.cell.table in footer_tables)
                      and "_" * 5 not in l.text]
 
+    # -- where paragraphs and drawn shapes stand on the first page
+    LAID_OUT = 150  # paragraphs laid out: the header, the title and the first page of content
+
+    def _layout(self) -> dict[int, _Box]:
+        """Every paragraph of the first pages as a box, stacked as Word stacks them: paragraph after
+        paragraph, the cells of a table row side by side, the row as tall as its tallest cell."""
+        if self._boxes is not None:
+            return self._boxes
+        boxes: dict[int, _Box] = {}
+        y, row, row_top, cells = 0, None, 0, {}
+        for view in self.views[:self.LAID_OUT]:
+            key = (view.cell.table, view.cell.row) if view.cell else None
+            if key != row:
+                if row is not None:
+                    y = max([row_top, *cells.values()])
+                row, row_top, cells = key, y, {}
+            left, width = (view.cell.left, view.cell.content_width) if view.cell else (0, self.body_width)
+            fmt = view.fmt
+            sizes = [f.size_pt for line in view.lines for segment in line for t, f, _ in segment if t.strip() and f.size_pt]
+            size = max(sizes) if sizes else self.resolver.mark_format(view.element).size_pt or 10
+            natural = round(size * 20 * 1.15)
+            if fmt.line and fmt.line_rule == "exact":
+                height = fmt.line
+            elif fmt.line and fmt.line_rule == "atLeast":
+                height = max(fmt.line, natural)
+            else:
+                height = round(natural * (fmt.line or 240) / 240)
+            room = max(width - max(fmt.left or 0, 0) - max(fmt.right or 0, 0), 1000)
+            count = 0
+            for visual in view.lines:
+                text = normal(" ".join("".join(t for t, _, _ in segment) for segment in visual))
+                count += (len(wrap_lines(text, room, size)) or 1) if text else 1
+            top = cells.get(view.cell.column, row_top) if view.cell else y
+            text_top = top + max(fmt.before or 0, 0)
+            text_bottom = text_top + count * height
+            bottom = text_bottom + max(fmt.after or 0, 0)
+            boxes[id(view.element)] = _Box(top, text_top, text_bottom, bottom, left + max(fmt.left or 0, 0),
+                                           left + width - max(fmt.right or 0, 0), height, view)
+            if view.cell:
+                cells[view.cell.column] = bottom
+            else:
+                y = bottom
+        self._boxes = boxes
+        return boxes
+
+    def _shapes(self) -> list[tuple[DrawnShape, list[float], float]]:
+        """The drawn shapes of the first pages: each with the places its centre may have across the page (more
+        than one when the file leaves room for reading) and its height on the page."""
+        if self._placed is not None:
+            return self._placed
+        section = self.first_section
+        left_margin = (section.margin("left") if section else None) or 1701
+        top_margin = (section.margin("top") if section else None) or 1134
+        page_width = self.body_width + left_margin + ((section.margin("right") if section else None) or 850)
+        placed = []
+        for box in self._layout().values():
+            for shape in drawn_shapes(box.view.element):
+                cell = box.view.cell
+                column = (cell.left, cell.content_width) if cell else (0, self.body_width)
+                length = shape.length or 0
+                frames = {"column": column, "margin": (0, self.body_width), "page": (-left_margin, page_width),
+                          "character": (box.left, box.right - box.left)}
+                xs: list[float] = []
+                if shape.x_from == "inline":
+                    align = box.view.fmt.align
+                    if align == "center":
+                        xs.append((box.left + box.right) / 2)
+                    elif align in ("right", "end"):
+                        xs.append(box.right - length / 2)
+                    else:
+                        xs.append(box.left + max(box.view.fmt.first_line or 0, 0) + length / 2)
+                else:
+                    origins = [frames[shape.x_from]] if shape.x_from in frames else []
+                    if cell and shape.x_from in ("margin", "page"):
+                        origins.append(column)  # laid out in the table cell, as Word 2013 and later do
+                    for origin, width in origins:
+                        if shape.x_align in ("left", "center", "right"):
+                            xs.append(origin + {"left": length / 2, "center": width / 2,
+                                                "right": width - length / 2}[shape.x_align])
+                        elif shape.x is not None:
+                            xs.append(origin + shape.x + length / 2)
+                y = None if shape.y is None else {
+                    "paragraph": box.top + shape.y, "line": box.text_top + shape.y, "margin": shape.y,
+                    "page": shape.y - top_margin}.get(shape.y_from)
+                if shape.y_from == "inline" or y is None:
+                    y = box.text_top + box.line_height * 0.8  # on its paragraph's first line
+                placed.append((shape, xs, y))
+        self._placed = placed
+        return placed
+
+    def _span(self, line: Line) -> tuple[float, float]:
+        """The stretch across the page a line's column takes: its cell, its tab column, or the text area."""
+        if line.cell:
+            return line.cell.left - 200, line.cell.left + line.cell.content_width + 200
+        if line.split:
+            half = self.body_width / 2
+            return (-10 ** 6, half) if line.column == 0 else (half, 10 ** 6)
+        return -10 ** 6, 10 ** 6
+
+    def _drawn_rule(self, line: Line) -> Rule | None:
+        """A drawn line under ``line``: in its column, lower than its text and above the next text of that
+        column, wherever it is anchored. A line of known length wins over another drawing."""
+        boxes = self._layout()
+        own = boxes.get(id(line.paragraph))
+        if own is None:
+            return None
+        span = self._span(line)
+        low = own.text_bottom - 0.4 * own.line_height
+        high = own.text_bottom + 3 * own.line_height
+        for later in self.anatomy.lines[line.order + 1:line.order + 60]:
+            box = boxes.get(id(later.paragraph))
+            if later.paragraph is line.paragraph or box is None or not later.text or set(later.text) <= {"_", "-", " "}:
+                continue
+            other = self._span(later)
+            if other[0] < span[1] and span[0] < other[1] and box.text_top >= own.text_bottom - own.line_height / 2:
+                high = box.text_top + 0.4 * box.line_height
+                break
+        best = None
+        for shape, xs, y in self._shapes():
+            if not low <= y <= high or (xs and not any(span[0] <= x <= span[1] for x in xs)):
+                continue
+            key = (not (shape.line and shape.length), abs(y - own.text_bottom))
+            if best is None or key < best[0]:
+                best = (key, shape)
+        if best is None:
+            return None
+        shape = best[1]
+        return Rule("shape", shape.length if shape.line else None)
+
     # -- rules
     def _rule_after(self, line: Line) -> Rule | None:
         paragraph = line.paragraph
@@ -278,6 +432,9 @@ class Anatomist:
         if visible and all(underlined(run) for run in visible):
             return Rule("underline", line.width())
         container_width = line.cell.content_width if line.cell else self.body_width
+        drawn = self._drawn_rule(line)
+        if drawn is not None:
+            return drawn
         candidates = following_paragraphs(paragraph, 3)
         for index, candidate in enumerate(candidates):
             text = normal(text_outside_drawings(candidate))
@@ -285,13 +442,6 @@ class Anatomist:
                 break
             if text and set(text) <= {"_", " "} and len(text) >= 3:
                 return Rule("underscores", None)
-            shapes = drawn_lines(candidate)
-            if line.split:
-                # a drawn line in a tab layout belongs to the column it stands over
-                half = self.body_width / 2
-                shapes = [(x, w) for x, w in shapes if x is None or ((x + (w or 0) / 2) < half) == (line.column == 0)]
-            if shapes:
-                return Rule("shape", shapes[0][1])
             fmt = self.resolver.paragraph_format(candidate)
             if fmt.border_bottom and not line.split:
                 length = container_width - max(fmt.left or 0, 0) - max(fmt.right or 0, 0)

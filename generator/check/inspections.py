@@ -319,9 +319,12 @@ def issuer_rule(subject: Subject, rule: Rule) -> Outcome:
     lines = subject.anatomy.issuer
     if not lines:
         return missing(subject, "tên cơ quan ban hành", "ủy ban|ubnd|sở ")
-    last = lines[-1]
-    return rule_length_check(subject.anatomy.rules.get("issuer"), last.width(), rule.params["min_fraction"],
-                             rule.params["max_fraction"], "tên cơ quan ban hành", last.text)
+    # the rule stands under the issuing body's name; on two lines ("ỦY BAN NHÂN DÂN" / "TỈNH GIA LAI") it is
+    # measured against the longer one, as the eye does
+    _, name = _chu_quan_split(lines)
+    longest = max(name or lines, key=lambda l: l.width())
+    return rule_length_check(subject.anatomy.rules.get("issuer"), longest.width(), rule.params["min_fraction"],
+                             rule.params["max_fraction"], "tên cơ quan ban hành", longest.text)
 
 
 # ---------------------------------------------------------------- số, ký hiệu

@@ -22,7 +22,11 @@ V_NS = "urn:schemas-microsoft-com:vml"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 EP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
-NS = {"w": W_NS, "r": R_NS, "wp": WP_NS, "a": A_NS, "v": V_NS, "mc": MC_NS, "ep": EP_NS, "xml": XML_NS}
+WPS_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+PIC_NS = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+O_NS = "urn:schemas-microsoft-com:office:office"
+NS = {"w": W_NS, "r": R_NS, "wp": WP_NS, "a": A_NS, "v": V_NS, "mc": MC_NS, "ep": EP_NS, "xml": XML_NS,
+      "wps": WPS_NS, "pic": PIC_NS, "o": O_NS}
 
 TWIPS_PER_MM = 1440 / 25.4
 TWIPS_PER_PT = 20

@@ -24,7 +24,7 @@ from lxml import etree
 from ..errors import InputError, Location
 from . import qn
 from .package import unpack_problem
-from .reading import FormatResolver, ParagraphFormat, RunFormat
+from .reading import FormatResolver, Numbering, ParagraphFormat, RunFormat
 
 TEXTBOX = qn("w:txbxContent")
 DRAWING_TAGS = (qn("w:drawing"), qn("w:pict"), qn("mc:AlternateContent"))
@@ -206,6 +206,7 @@ class CellRef:
     row: int
     column: int
     content_width: int  # twips available for text
+    left: int = 0  # where the cell's text starts, twips from the left of the text area (estimated)
 
 
 @dataclass(frozen=True)
@@ -216,30 +217,43 @@ class ParagraphView:
     fmt: ParagraphFormat
     lines: list[list[list[Piece]]]
     cell: CellRef | None
+    label: str | None = None  # the number Word displays before it (automatic numbering): "a)", "1.", "II."
 
 
 class _BodyReader:
-    def __init__(self, resolver: FormatResolver, body_width: int):
+    def __init__(self, resolver: FormatResolver, body_width: int, numbering: Numbering | None = None):
         self.resolver = resolver
         self.body_width = body_width
+        self.numbering = numbering
         self.tables = 0
 
     def read(self, container, cell: CellRef | None = None) -> Iterator[ParagraphView]:
         for child in container:
             if child.tag == qn("w:p"):
+                label = self.numbering.label(child) if self.numbering is not None else None
                 yield ParagraphView(child, self.resolver.paragraph_format(child),
-                                    visual_lines(child, self.resolver), cell)
+                                    visual_lines(child, self.resolver), cell, label)
             elif child.tag == qn("w:tbl"):
-                yield from self.table(child)
+                yield from self.table(child, cell)
             elif child.tag == qn("w:sdt"):
                 content = child.find(qn("w:sdtContent"))
                 if content is not None:
                     yield from self.read(content, cell)
 
-    def table(self, table) -> Iterator[ParagraphView]:
+    def table(self, table, within: CellRef | None = None) -> Iterator[ParagraphView]:
         number = self.tables
         self.tables += 1
         grid = [int(c.get(qn("w:w"), 0) or 0) for c in table.iterfind(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")]
+        origin, room = (within.left, within.content_width) if within else (0, self.body_width)
+        indent = table.find(f"{qn('w:tblPr')}/{qn('w:tblInd')}")
+        align = table.find(f"{qn('w:tblPr')}/{qn('w:jc')}")
+        if align is not None and align.get(qn("w:val")) == "center":
+            origin += (room - sum(grid)) // 2
+        elif align is not None and align.get(qn("w:val")) in ("right", "end"):
+            origin += room - sum(grid)
+        elif indent is not None and (indent.get(qn("w:w")) or "").lstrip("-").isdigit() \
+                and indent.get(qn("w:type"), "dxa") == "dxa":
+            origin += int(indent.get(qn("w:w")))
         margins = {side: DEFAULT_CELL_MARGIN for side in ("left", "right")}
         cell_mar = table.find(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}")
         if cell_mar is not None:
@@ -262,14 +276,15 @@ class _BodyReader:
                 if width is None and grid:
                     width = sum(grid[column:column + span])
                 content = (width or self.body_width) - margins["left"] - margins["right"]
-                yield from self.read(tc, CellRef(number, r, column, content))
+                left = origin + sum(grid[:column]) + margins["left"]
+                yield from self.read(tc, CellRef(number, r, column, content, left))
                 column += span
 
 
 def body_paragraphs(document, resolver: FormatResolver, body_width: int) -> Iterator[ParagraphView]:
     """Every paragraph of the body in document order, descending into tables (with their cells' content
-    widths) and content controls."""
-    return _BodyReader(resolver, body_width).read(document.element.body)
+    widths and places) and content controls, each with the number Word displays for it."""
+    return _BodyReader(resolver, body_width, Numbering.for_document(document, resolver)).read(document.element.body)
 
 
 @dataclass(frozen=True)
@@ -342,26 +357,135 @@ def text_outside_drawings(paragraph) -> str:
     return "".join(t.text or "" for t in paragraph.iter(qn("w:t")) if not _in_drawing(t, paragraph))
 
 
-def drawn_lines(paragraph) -> list[tuple[int | None, int | None]]:
-    """Drawn lines anchored in ``paragraph``: (horizontal offset, length) in twips where known.
+# ---------------------------------------------------------------- drawn shapes, where Word places them
 
-    DrawingML anchors and inlines give their extent; VML lines their from/to points; any other drawing
-    counts as a line of unknown place and length."""
+@dataclass(frozen=True)
+class DrawnShape:
+    """A drawing anchored in a paragraph, with the place Word gives it.
+
+    A rule is drawn anywhere: in the empty paragraph under the text, or in the "Số:" paragraph, the date
+    paragraph or a paragraph of the next table row, pushed up by a negative vertical offset. Where it shows
+    is its anchor paragraph plus its offsets, measured from the frame each offset names: horizontally
+    ``column`` (the anchor's cell or text column), ``margin``, ``page``, ``character`` or ``inline``;
+    vertically ``paragraph``, ``line``, ``margin``, ``page`` or ``inline``. Lengths and offsets are twips.
+    """
+
+    paragraph: etree._Element  # the paragraph it is anchored in
+    line: bool  # a horizontal line: a line or connector shape, or a flat rectangle
+    length: int | None  # horizontal extent
+    x: int | None  # its left end from the origin of ``x_from``; None when placed by alignment
+    x_from: str
+    x_align: str | None  # "left", "center", "right" when placed by alignment
+    y: int | None  # from the top of ``y_from``
+    y_from: str
+
+
+_HORIZONTAL_FROM = {"column": "column", "text": "column", "margin": "margin", "page": "page",
+                    "character": "character", "char": "character", "leftMargin": "page",
+                    "left-margin-area": "page", "insideMargin": "margin", "outsideMargin": "margin",
+                    "inner-margin-area": "margin", "outer-margin-area": "margin"}
+_VERTICAL_FROM = {"paragraph": "paragraph", "text": "paragraph", "line": "line", "margin": "margin",
+                  "page": "page", "topMargin": "page", "top-margin-area": "page"}
+_LINE_GEOMETRIES = {"line", "straightConnector1"}
+_VML_UNITS = {"pt": 20.0, "in": 1440.0, "cm": 1440 / 2.54, "mm": 1440 / 25.4, "px": 15.0, "pc": 240.0,
+              "emu": 1 / EMU_PER_TWIP, "": 15.0}
+
+
+def _emu(text: str | None) -> int | None:
+    return int(text) // EMU_PER_TWIP if text is not None and text.strip().lstrip("-").isdigit() else None
+
+
+def _vml_length(text: str | None) -> int | None:
+    """"45pt", "-3.75pt", "1in", "0" → twips (a bare number is in pixels, as VML says)."""
+    match = re.fullmatch(r"\s*(-?\d*\.?\d+)\s*([a-z]*)\s*", text or "")
+    if not match or match.group(2) not in _VML_UNITS:
+        return None
+    return round(float(match.group(1)) * _VML_UNITS[match.group(2)])
+
+
+def _outside(node, paragraph, tags) -> bool:
+    parent = node.getparent()
+    while parent is not None and parent is not paragraph:
+        if parent.tag in tags:
+            return False
+        parent = parent.getparent()
+    return True
+
+
+def _drawingml_shape(paragraph, anchor) -> DrawnShape:
+    extent = anchor.find(qn("wp:extent"))
+    cx = _emu(extent.get("cx")) if extent is not None else None
+    cy = _emu(extent.get("cy")) if extent is not None else None
+    geometry = next((g.get("prst") for g in anchor.iter(qn("a:prstGeom"))), None)
+    rotation = next((int(x.get("rot") or 0) for x in anchor.iter(qn("a:xfrm")) if (x.get("rot") or "0").lstrip("-").isdigit()), 0)
+    shapes = list(anchor.iter(qn("wps:wsp")))
+    connector = any(s.find(qn("wps:cNvCnPr")) is not None for s in shapes)
+    flat = cx is not None and cy is not None and cy * 10 <= cx
+    horizontal = rotation % 10800000 == 0
+    line = bool(shapes) and horizontal and flat and (geometry in _LINE_GEOMETRIES or connector or geometry == "rect")
+    if anchor.tag == qn("wp:inline"):
+        return DrawnShape(paragraph, line, cx, None, "inline", None, None, "inline")
+    if anchor.get("simplePos") in ("1", "true"):
+        simple = anchor.find(qn("wp:simplePos"))
+        return DrawnShape(paragraph, line, cx, _emu(simple.get("x")) if simple is not None else None, "page", None,
+                          _emu(simple.get("y")) if simple is not None else None, "page")
+    placed = []
+    for tag, frames in (("wp:positionH", _HORIZONTAL_FROM), ("wp:positionV", _VERTICAL_FROM)):
+        position = anchor.find(qn(tag))
+        frame = frames.get(position.get("relativeFrom", "")) if position is not None else None
+        offset = position.find(qn("wp:posOffset")) if position is not None else None
+        align = position.find(qn("wp:align")) if position is not None else None
+        placed.append((frame or "unknown", _emu(offset.text) if offset is not None else None,
+                       (align.text or "").strip() if align is not None else None))
+    (x_from, x, x_align), (y_from, y, _) = placed
+    return DrawnShape(paragraph, line, cx, x, x_from, x_align, y, y_from)
+
+
+def _vml_shape(paragraph, node) -> DrawnShape:
+    style = {}
+    for item in (node.get("style") or "").split(";"):
+        key, _, value = item.partition(":")
+        style[key.strip().lower()] = value.strip()
+    absolute = style.get("position") == "absolute"
+    x, y = _vml_length(style.get("margin-left") or style.get("left") or "0"), \
+        _vml_length(style.get("margin-top") or style.get("top") or "0")
+    width, height = _vml_length(style.get("width")), _vml_length(style.get("height"))
+    rotated = (style.get("rotation") or "0").strip() not in ("0", "180", "")
+    if node.tag == qn("v:line"):
+        try:
+            (x1, y1), (x2, y2) = [[_vml_length(v) for v in (node.get(k) or "0,0").split(",")[:2]]
+                                  for k in ("from", "to")]
+            width, height = abs(x2 - x1), abs(y2 - y1)
+            x, y = (x or 0) + min(x1, x2), (y or 0) + min(y1, y2)
+        except (TypeError, ValueError):
+            width = height = None
+        kind = True
+    else:
+        kind = (node.tag == qn("v:rect") or node.get(qn("o:connectortype")) is not None
+                or (node.get("type") or "").lstrip("#") in ("_x0000_t32", "_x0000_t20")
+                or re.fullmatch(r"\s*m\s*0?,\s*0?\s*l\s*21600,\s*0?\s*e\s*", node.get("path") or "") is not None)
+    line = kind and not rotated and width is not None and (height or 0) * 10 <= width
+    if not absolute:
+        return DrawnShape(paragraph, line, width, None, "inline", None, None, "inline")
+    align = style.get("mso-position-horizontal")
+    x_from = _HORIZONTAL_FROM.get(style.get("mso-position-horizontal-relative", "text"), "unknown")
+    y_from = _VERTICAL_FROM.get(style.get("mso-position-vertical-relative", "text"), "unknown")
+    placed = align if align in ("left", "center", "right") else None
+    return DrawnShape(paragraph, line, width, None if placed else x, x_from, placed, y, y_from)
+
+
+def drawn_shapes(paragraph) -> list[DrawnShape]:
+    """The drawings anchored in ``paragraph`` (DrawingML anchors and inlines, VML shapes), each once: the VML
+    fallback of a DrawingML shape is left out, and so is what stands inside text boxes."""
     out = []
     for anchor in paragraph.iter(qn("wp:anchor"), qn("wp:inline")):
-        extent = anchor.find(qn("wp:extent"))
-        length = int(extent.get("cx")) // EMU_PER_TWIP if extent is not None and (extent.get("cx") or "").isdigit() else None
-        offset = anchor.find(f"{qn('wp:positionH')}/{qn('wp:posOffset')}")
-        x = int(offset.text) // EMU_PER_TWIP if offset is not None and (offset.text or "").lstrip("-").isdigit() else None
-        out.append((x, length))
-    if not out:
-        for line in paragraph.iter(qn("v:line")):
-            try:
-                x1 = float(line.get("from", "0,0").split(",")[0].rstrip("pt"))
-                x2 = float(line.get("to", "0,0").split(",")[0].rstrip("pt"))
-                out.append((round(min(x1, x2) * 20), round(abs(x2 - x1) * 20)))
-            except ValueError:
-                out.append((None, None))
-    if not out and any(paragraph.iter(*DRAWING_TAGS)):
-        out.append((None, None))
+        if _outside(anchor, paragraph, (TEXTBOX, qn("mc:Fallback"))):
+            out.append(_drawingml_shape(paragraph, anchor))
+    for node in paragraph.iter(qn("v:line"), qn("v:shape"), qn("v:rect")):
+        if not _outside(node, paragraph, (TEXTBOX,)) or not _outside(node, paragraph, (qn("v:group"),)):
+            continue
+        fallback = next((p for p in node.iterancestors(qn("mc:Fallback"))), None)
+        if fallback is not None and next(fallback.getparent().iter(qn("wp:anchor"), qn("wp:inline")), None) is not None:
+            continue
+        out.append(_vml_shape(paragraph, node))
     return out

@@ -7,6 +7,7 @@ tests and the ND30 checker read formats through :class:`FormatResolver`, never f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -24,6 +25,11 @@ def _flag(element) -> bool | None:
     return element.get(qn("w:val")) in _ON
 
 
+def _number(element, default: int) -> int:
+    value = element.get(qn("w:val")) if element is not None else None
+    return int(value) if value is not None and value.lstrip("-").isdigit() else default
+
+
 @dataclass(frozen=True)
 class RunFormat:
     font: str | None
@@ -33,6 +39,8 @@ class RunFormat:
     color: str | None
     superscript: bool
     caps: bool
+    spacing: int = 0  # twips added to (or, condensed, taken from) every character
+    scale: int = 100  # character width in percent (w:w)
 
 
 @dataclass(frozen=True)
@@ -155,7 +163,19 @@ class FormatResolver:
             color=color.get(qn("w:val")) if color is not None else None,
             superscript=vert is not None and vert.get(qn("w:val")) == "superscript",
             caps=bool(_flag(first("w:caps"))),
+            spacing=_number(first("w:spacing"), 0),
+            scale=_number(first("w:w"), 100),
         )
+
+    def mark_format(self, paragraph) -> RunFormat:
+        """The format of the paragraph mark: what sizes an empty paragraph."""
+        ppr = paragraph.find(qn("w:pPr"))
+        mark = ppr.find(qn("w:rPr")) if ppr is not None else None
+        if mark is None:
+            return self.run_format(paragraph, None)
+        run = etree.Element(qn("w:r"))
+        run.append(etree.fromstring(etree.tostring(mark)))
+        return self.run_format(paragraph, run)
 
     def paragraph_format(self, paragraph) -> ParagraphFormat:
         layers = self._ppr_layers(paragraph)
@@ -247,3 +267,158 @@ def theme_fonts(document) -> dict[str, str]:
     except (etree.XMLSyntaxError, AttributeError, KeyError, ValueError):
         pass
     return {}
+
+
+# ---------------------------------------------------------------- automatic numbering (numbering.xml)
+
+def _roman(number: int) -> str:
+    out = []
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+                           (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        count, number = divmod(number, value)
+        out.append(letters * count)
+    return "".join(out)
+
+
+def _letters(number: int) -> str:
+    """Word's letter numbering: a … z, then aa … zz (the letter repeated)."""
+    if number < 1:
+        return ""
+    return chr(ord("a") + (number - 1) % 26) * ((number - 1) // 26 + 1)
+
+
+def _formatted(number: int, fmt: str) -> str:
+    if fmt == "lowerLetter":
+        return _letters(number)
+    if fmt == "upperLetter":
+        return _letters(number).upper()
+    if fmt == "lowerRoman":
+        return _roman(number)
+    if fmt == "upperRoman":
+        return _roman(number).upper()
+    if fmt == "decimalZero":
+        return f"{number:02d}"
+    if fmt == "none":
+        return ""
+    return str(number)
+
+
+@dataclass(frozen=True)
+class _Level:
+    start: int
+    fmt: str
+    text: str
+    restart: int | None  # restart after a use of a level above this one (1-based); 0: never; None: any
+    legal: bool  # isLgl: the numbers of higher levels shown as decimals
+    suffix: str  # what stands between the number and the text: "\t", " " or ""
+
+
+def _level(lvl) -> _Level:
+    def val(tag: str, default: str | None = None) -> str | None:
+        node = lvl.find(qn(tag))
+        return node.get(qn("w:val"), default) if node is not None else default
+
+    start = val("w:start", "1")
+    restart = val("w:lvlRestart")
+    return _Level(int(start) if start.lstrip("-").isdigit() else 1, val("w:numFmt", "decimal"), val("w:lvlText", ""),
+                  int(restart) if restart and restart.isdigit() else None, lvl.find(qn("w:isLgl")) is not None,
+                  {"space": " ", "nothing": ""}.get(val("w:suff", "tab"), "\t"))
+
+
+class Numbering:
+    """The numbers Word displays for automatically numbered paragraphs (``w:numPr`` → numbering.xml).
+
+    Fed the paragraphs in document order, it keeps Word's counters: one list per abstract numbering shared
+    by the ``w:num`` instances that point at it, a level restarting after a use of a higher level, a
+    ``w:startOverride`` restarting the list where its instance is first used. ``label`` gives the text
+    Word puts before the paragraph ("a)", "1.", "II."), or None for a paragraph without numbering.
+    """
+
+    def __init__(self, numbering_element, resolver: FormatResolver):
+        self.resolver = resolver
+        self.abstract: dict[str, dict[int, _Level]] = {}
+        self.instances: dict[str, tuple[str, dict[int, int], dict[int, _Level]]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        self.started: set[str] = set()
+        if numbering_element is None:
+            return
+        for abstract in numbering_element.iterfind(qn("w:abstractNum")):
+            levels = {}
+            for lvl in abstract.iterfind(qn("w:lvl")):
+                index = lvl.get(qn("w:ilvl"), "0")
+                if index.isdigit():
+                    levels[int(index)] = _level(lvl)
+            self.abstract[abstract.get(qn("w:abstractNumId"))] = levels
+        for num in numbering_element.iterfind(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            starts, redefined = {}, {}
+            for override in num.iterfind(qn("w:lvlOverride")):
+                index = override.get(qn("w:ilvl"), "0")
+                if not index.isdigit():
+                    continue
+                start = override.find(qn("w:startOverride"))
+                if start is not None and (start.get(qn("w:val")) or "").isdigit():
+                    starts[int(index)] = int(start.get(qn("w:val")))
+                lvl = override.find(qn("w:lvl"))
+                if lvl is not None:
+                    redefined[int(index)] = _level(lvl)
+            if ref is not None:
+                self.instances[num.get(qn("w:numId"))] = (ref.get(qn("w:val")), starts, redefined)
+
+    @classmethod
+    def for_document(cls, document, resolver: FormatResolver) -> Numbering:
+        try:
+            element = document.part.numbering_part.element
+        except (KeyError, AttributeError, NotImplementedError):
+            element = None
+        return cls(element, resolver)
+
+    def _reference(self, paragraph) -> tuple[str, int] | None:
+        num_id = level = None
+        for layer in self.resolver._ppr_layers(paragraph):
+            numpr = layer.find(qn("w:numPr"))
+            if numpr is None:
+                continue
+            if num_id is None and numpr.find(qn("w:numId")) is not None:
+                num_id = numpr.find(qn("w:numId")).get(qn("w:val"))
+            if level is None and numpr.find(qn("w:ilvl")) is not None:
+                level = numpr.find(qn("w:ilvl")).get(qn("w:val"))
+        if num_id is None or num_id == "0" or num_id not in self.instances:
+            return None
+        return num_id, int(level) if level and level.isdigit() else 0
+
+    def label(self, paragraph) -> str | None:
+        reference = self._reference(paragraph)
+        if reference is None:
+            return None
+        num_id, level = reference
+        abstract_id, starts, redefined = self.instances[num_id]
+        levels = {**self.abstract.get(abstract_id, {}), **redefined}
+        if level not in levels:
+            return None
+        counters = self.counters.setdefault(abstract_id, {})
+        if num_id not in self.started:
+            self.started.add(num_id)
+            for index, start in starts.items():
+                counters[index] = start - 1
+                for deeper in [k for k in counters if k > index]:
+                    del counters[deeper]
+        counters[level] = counters[level] + 1 if level in counters else levels[level].start
+        for deeper in [k for k in counters if k > level]:
+            restart = levels[deeper].restart if deeper in levels else None
+            if restart != 0 and (restart is None or level < restart):
+                del counters[deeper]
+        this = levels[level]
+        if this.fmt == "bullet":  # a Symbol-font dash shows as "-"; any other bullet as "•"
+            text = this.text.replace("\uf02d", "-")
+            return "".join(c if c.isprintable() and not "\ue000" <= c <= "\uf8ff" else "•" for c in text) + this.suffix
+
+        def number(match) -> str:
+            index = int(match.group(1)) - 1
+            shown = levels.get(index)
+            value = counters.get(index, shown.start if shown else 1)
+            fmt = "decimal" if this.legal and index < level else (shown.fmt if shown else "decimal")
+            return _formatted(value, fmt)
+
+        text = re.sub(r"%([1-9])", number, this.text)
+        return text + this.suffix if text else None
