@@ -21,6 +21,24 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# old tone placement ("hoà", "uỷ", "khoẻ") → the placement ND30's samples use ("hòa", "ủy", "khỏe"): only at
+# the end of a syllable ("hoàn" is the same in both), never after q ("quý" is written one way)
+_OLD_TONE = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])([\u0300\u0301\u0303\u0309\u0323])(?![^\W\d_])")
+
+
+def modern_tones(text: str) -> str:
+    """"CỘNG HOÀ", "UỶ BAN" (old tone placement, NFC or NFD) → "CỘNG HÒA", "ỦY BAN", in NFC."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", _OLD_TONE.sub(r"\1\3\2", decomposed))
+
+
+def letters_only(text: str) -> str:
+    """The bare letters of a text, capitals, without marks or spaces: how a fixed phrase is recognised whatever
+    its tone placement, composition or spacing ("Cộng hoà  xã hội…" → "CONGHOAXAHOI…")."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c)).upper()
+
+
 def upper(text: str) -> str:
     """Upper-case a Vietnamese name for a header line: "Sở Tư pháp" → "SỞ TƯ PHÁP"."""
     return nfc(nfc(text).upper())

@@ -102,6 +102,9 @@ MUC = re.compile(r"^(?P<label>[IVX]{1,4})\.\s+(?P<rest>.+)$")
 KHOAN = re.compile(r"^(?P<label>\d{1,2})\.\s+(?P<rest>.+)$")
 DIEM = re.compile(r"^(?P<label>[a-zđ])\)\s+(?P<rest>.+)$")
 END_MARK = "./."  # after the last sentence of the content
+# the parts of a Quyết định, a Quy chế: "Chương I", "Mục 1", "Điều 3."; khoản and điểm are numbered anew in each
+DIVISION = re.compile(r"^(?:(?P<chuong>chương)\s+[IVXLC\d]+\b|(?P<muc_named>mục)\s+\d+\b|(?P<dieu>điều)\s+\d+[a-zđ]?\s*[.:])",
+                      re.I)
 
 _ROMAN_VALUES = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
                  (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]

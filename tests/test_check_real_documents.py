@@ -134,7 +134,8 @@ def real_document(*, issuer=("ỦY BAN NHÂN DÂN", "TỈNH GIA LAI"), quoc_hieu
         first_body._p.append(drawingml_line(67, 30, -2, h_from="margin", shape_id=3))
     footer_lines = [("KT. CHỦ TỊCH", True), ("PHÓ CHỦ TỊCH", True), ("", False), ("", False), ("", False),
                     ("Nguyễn Văn An", True)]
-    entries = ["- Bộ Nông nghiệp và PTNT (b/c);", "- Các sở, ban, ngành;", "- Lưu: VT, NL."]
+    entries = ["- Như trên;"] * bool(kinh_gui) + ["- Bộ Nông nghiệp và PTNT (b/c);", "- Các sở, ban, ngành;",
+                                                 "- Lưu: VT, NL."]
     if signature == "table":
         footer = doc.add_table(rows=1, cols=2)
         footer.autofit = False
@@ -224,3 +225,172 @@ def test_the_rule_under_a_two_line_agency_name_is_measured_against_its_longer_li
     anchor = next(short.tables[0].rows[1].cells[0]._tc.iter(qn("wp:anchor")))
     anchor.find(qn("wp:extent")).set("cx", str(10 * EMU_PER_MM))
     assert "bằng 23% dòng chữ phía trên" in findings(short)["co-quan.duong-ke"][1][0][1]
+
+
+# ---------------------------------------------------------------- 3: numbering as Word displays it
+
+def numbered(doc, paragraph, num_id: int, level: int = 0):
+    ppr = paragraph._p.get_or_add_pPr()
+    numpr = etree.SubElement(ppr, qn("w:numPr"))
+    etree.SubElement(numpr, qn("w:ilvl")).set(qn("w:val"), str(level))
+    etree.SubElement(numpr, qn("w:numId")).set(qn("w:val"), str(num_id))
+
+
+def add_list(doc, abstract_id: int, levels: list[tuple[str, str, int]], nums: dict[int, dict[int, int]]):
+    """An abstract numbering with its levels (numFmt, lvlText, start) and the instances pointing at it, each with
+    its start overrides."""
+    root = doc.part.numbering_part.element
+    abstract = etree.Element(qn("w:abstractNum"))
+    abstract.set(qn("w:abstractNumId"), str(abstract_id))
+    for index, (fmt, text, start) in enumerate(levels):
+        lvl = etree.SubElement(abstract, qn("w:lvl"))
+        lvl.set(qn("w:ilvl"), str(index))
+        for tag, value in (("w:start", str(start)), ("w:numFmt", fmt), ("w:lvlText", text)):
+            etree.SubElement(lvl, qn(tag)).set(qn("w:val"), value)
+    first_num = root.find(qn("w:num"))
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        root.append(abstract)
+    for num_id, overrides in nums.items():
+        num = etree.SubElement(root, qn("w:num"))
+        num.set(qn("w:numId"), str(num_id))
+        etree.SubElement(num, qn("w:abstractNumId")).set(qn("w:val"), str(abstract_id))
+        for level, start in overrides.items():
+            override = etree.SubElement(num, qn("w:lvlOverride"))
+            override.set(qn("w:ilvl"), str(level))
+            etree.SubElement(override, qn("w:startOverride")).set(qn("w:val"), str(start))
+
+
+def test_automatic_numbering_is_read_as_the_numbers_word_displays():
+    body = [("I. MỤC ĐÍCH, YÊU CẦU", "heading"), ("Mục đích", "heading"),
+            ("Phát động phong trào trồng cây trong toàn tỉnh.", "text"),
+            ("Yêu cầu", "heading"), ("Tổ chức an toàn, tiết kiệm.", "text"), ("Huy động mọi nguồn lực.", "text"),
+            ("c) Báo cáo kết quả về Ủy ban nhân dân tỉnh trước ngày 30/4/2021./.", "text")]
+    doc = real_document(body=body)
+    add_list(doc, 90, [("decimal", "%1.", 1), ("lowerLetter", "%2)", 1)], {90: {}, 91: {1: 1}})
+    paragraphs = {p.text: p for p in doc.paragraphs}
+    numbered(doc, paragraphs["Mục đích"], 90)  # 1.
+    numbered(doc, paragraphs["Yêu cầu"], 90)  # 2.
+    numbered(doc, paragraphs["Tổ chức an toàn, tiết kiệm."], 91, 1)  # a), restarted by its instance
+    numbered(doc, paragraphs["Huy động mọi nguồn lực."], 91, 1)  # b); the typed "c)" follows
+    assert "noi-dung.danh-so" not in findings(doc)
+    paragraphs["Huy động mọi nguồn lực."]._p.getparent().remove(paragraphs["Huy động mọi nguồn lực."]._p)
+    assert findings(doc)["noi-dung.danh-so"][1][0][1] == "điểm «c)» phải là «b)»"  # still sees a real gap
+
+
+def test_khoan_are_numbered_anew_in_each_dieu_of_a_quyet_dinh():
+    body = [("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;", "text"),
+            ("QUYẾT ĐỊNH:", "heading"),
+            ("Điều 1. Ban hành kèm theo Quyết định này Quy chế làm việc.", "text"),
+            ("1. Phạm vi điều chỉnh của Quy chế.", "text"), ("2. Đối tượng áp dụng của Quy chế.", "text"),
+            ("Điều 2. Tổ chức thực hiện.", "text"),
+            ("1. Sở Nội vụ hướng dẫn, kiểm tra.", "text"), ("2. Các sở, ban, ngành thực hiện.", "text"),
+            ("a) Phổ biến Quy chế;", "text"), ("b) Báo cáo kết quả.", "text"),
+            ("Điều 3. Quyết định này có hiệu lực kể từ ngày ký./.", "text")]
+    doc = real_document(body=body, type_line="QUYẾT ĐỊNH", so="Số: 15/QĐ-UBND", trich_yeu="Ban hành Quy chế làm việc")
+    assert "noi-dung.danh-so" not in findings(doc)
+
+
+# ---------------------------------------------------------------- 4: what the indent and spacing rules apply to
+
+def test_centred_notes_kinh_gui_lists_and_tab_indented_paragraphs_are_not_held_to_the_body_indent():
+    body = [("Thực hiện Kế hoạch số 12/KH-UBND ngày 10/01/2021 của Ủy ban nhân dân tỉnh, Ủy ban nhân dân tỉnh "
+             "triển khai Tết trồng cây năm 2021 như sau:", "text"),
+            ("(Số liệu tính đến ngày 31/01/2021)", "note"),
+            ("Các sở, ban, ngành và địa phương tổ chức trồng cây trong tháng 02 và tháng 3 năm 2021 phù hợp "
+             "với điều kiện thời tiết của từng địa phương./.", "tab")]
+    doc = real_document(body=body, kinh_gui=["Kính gửi:", "- Các sở, ban, ngành thuộc tỉnh;",
+                                            "- Ủy ban nhân dân các huyện, thị xã, thành phố."])
+    paragraphs = {p.text: p for p in doc.paragraphs}
+    note = paragraphs["(Số liệu tính đến ngày 31/01/2021)"]
+    note.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    note.paragraph_format.first_line_indent = None
+    note.paragraph_format.space_before = Pt(0)
+    note.runs[0].font.italic = True
+    tabbed = next(p for p in doc.paragraphs if p.text.startswith("Các sở, ban, ngành và"))
+    tabbed.paragraph_format.first_line_indent = None
+    tabbed.runs[0]._r.addprevious(etree.fromstring(f'<w:r xmlns:w="{W}"><w:tab/></w:r>'))
+    for line in doc.paragraphs:  # the Kính gửi list pushed right with a Tab, as many offices do
+        if line.text.startswith("- ") and "Ủy ban nhân dân các" in line.text or line.text.startswith("- Các sở"):
+            line.paragraph_format.left_indent = None
+            line.runs[0]._r.addprevious(etree.fromstring(f'<w:r xmlns:w="{W}"><w:tab/><w:tab/></w:r>'))
+    found = findings(doc)
+    assert "noi-dung.thut-dau-dong" not in found and "noi-dung.khoang-cach-doan" not in found, found
+    assert "noi-dung.can-deu" not in found, found
+
+
+# ---------------------------------------------------------------- 5: the Quốc hiệu's width
+
+def right_column(doc, width_mm: float):
+    for row in doc.tables[0].rows:
+        row.cells[1].width = Mm(width_mm)
+
+
+def quoc_hieu_run(doc):
+    return doc.tables[0].rows[0].cells[1].paragraphs[0].runs[0]
+
+
+def test_a_quoc_hieu_that_fits_its_column_by_its_font_metrics_passes():
+    from generator.metrics import text_width_twips
+
+    doc = real_document()
+    quoc_hieu_run(doc).font.size = Pt(13)
+    needed = text_width_twips("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, bold=True) / 1440 * 25.4
+    right_column(doc, needed + 3.8 + 1.5)  # 1.5 mm to spare: LibreOffice and Word keep it on one line
+    assert statuses(doc)["tieu-de.mot-dong"] == "đạt"
+    condensed = real_document()
+    quoc_hieu_run(condensed).font.size = Pt(13)
+    etree.SubElement(quoc_hieu_run(condensed)._r.get_or_add_rPr(), qn("w:spacing")).set(qn("w:val"), "-6")
+    right_column(condensed, needed + 3.8 - 1)  # too narrow by its letters, but condensed by 0.3 pt a letter
+    assert statuses(condensed)["tieu-de.mot-dong"] == "đạt"
+
+
+def test_a_quoc_hieu_within_a_few_percent_of_its_column_is_only_a_warning_that_it_may_wrap():
+    from generator.metrics import text_width_twips
+
+    doc = real_document()
+    quoc_hieu_run(doc).font.size = Pt(13)
+    needed = text_width_twips("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, bold=True) / 1440 * 25.4
+    right_column(doc, needed + 3.8 - 0.5)
+    status, violations = findings(doc)["tieu-de.mot-dong"]
+    assert status == "cảnh báo" and violations[0][1].startswith("có thể xuống dòng")
+
+
+# ---------------------------------------------------------------- 6: the Quốc hiệu however it is typed
+
+def test_an_old_style_or_decomposed_quoc_hieu_is_recognised():
+    for typed in ("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", unicodedata.normalize("NFD", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM")):
+        doc = real_document(quoc_hieu=typed)
+        result = statuses(doc)
+        assert result["quoc-hieu.noi-dung"] == "đạt" and result["quoc-hieu.dinh-dang"] == "đạt"
+        assert result["tieu-de.mot-dong"] == "đạt" and result["co-quan.dinh-dang"] == "đạt"
+    misplaced = statuses(real_document(quoc_hieu="CỘNG HOÀ XÃ HỘI CHỦ NGHIÃ VIỆT NAM"))
+    assert misplaced["quoc-hieu.noi-dung"] == "lỗi" and misplaced["quoc-hieu.dinh-dang"] == "đạt"  # found, misspelt
+
+
+def test_modern_tones_has_one_home():
+    from generator.importer import header
+    from generator.vietnamese import modern_tones
+
+    assert header.modern_tones is modern_tones
+    assert modern_tones("UỶ BAN NHÂN DÂN, CỘNG HOÀ") == "ỦY BAN NHÂN DÂN, CỘNG HÒA"
+
+
+# ---------------------------------------------------------------- 7: the signer, only inside the signature block
+
+def test_without_a_signature_table_the_signer_is_found_in_the_block_not_in_the_last_paragraph():
+    from generator.check import subject_of
+
+    doc = real_document(signature="paragraphs")  # the block above "Nơi nhận:", as paragraphs pushed right
+    assert findings(doc) == {}
+    for p in list(doc.paragraphs):
+        if p.text.startswith(("Nơi nhận", "- ")):
+            p._p.getparent().remove(p._p)
+    note = add(doc, "Ghi chú: Kế hoạch này thay thế Kế hoạch số 03/KH-UBND ngày 05/01/2021.", 14,
+               align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    note.paragraph_format.first_line_indent = Cm(1)
+    anatomy = subject_of(reread(doc)).anatomy
+    assert [l.text for l in anatomy.authority] == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+    assert anatomy.signer.text == "Nguyễn Văn An"
+    assert statuses(doc)["chu-ky.ho-ten"] == "đạt"

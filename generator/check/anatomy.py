@@ -18,10 +18,20 @@ from ..ooxml.document import (DEFAULT_TEXT_WIDTH, CellRef, DrawnShape, Paragraph
                               following_paragraphs, resolver_of, run_text, sections, text_outside_drawings,
                               textbox_texts, underlined)
 from ..ooxml.reading import ParagraphFormat, RunFormat
-from ..vocabulary import (CONG_VAN, DATE_LINE, KINH_GUI_WORDS, NOI_NHAN, QUOC_HIEU_PATTERN, SO_LINE,
-                          TIEU_NGU_PATTERN, is_caps, is_section_heading, type_codes_by_name)
+from ..vietnamese import letters_only, modern_tones
+from ..vocabulary import (AUTHORITY_PARTS, CONG_VAN, DATE_LINE, END_MARK, KINH_GUI_WORDS, NOI_NHAN, PARTY_PREFIX,
+                          QUOC_HIEU, QUOC_HIEU_PATTERN, SO_LINE, TIEU_NGU_PATTERN, is_caps, is_section_heading,
+                          type_codes_by_name)
 
 __all__ = ["Anatomy", "CellRef", "Line", "Rule", "anatomy_of", "is_caps", "normal", "widest_line"]
+
+
+_QUOC_HIEU_LETTERS = letters_only(QUOC_HIEU)
+
+
+def is_quoc_hieu(text: str) -> bool:
+    """The Quốc hiệu however it is typed: "HÒA" or "HOÀ", precomposed or decomposed, marks misplaced."""
+    return bool(QUOC_HIEU_PATTERN.search(modern_tones(text))) or _QUOC_HIEU_LETTERS in letters_only(text)
 
 
 def normal(text: str) -> str:
@@ -164,7 +174,7 @@ class Anatomist:
         a = self.anatomy
         lines = a.lines
         head = lines[:40]
-        a.quoc_hieu = next((l for l in head if QUOC_HIEU_PATTERN.search(l.text)), None)
+        a.quoc_hieu = next((l for l in head if is_quoc_hieu(l.text)), None)
         a.tieu_ngu = next((l for l in head if TIEU_NGU_PATTERN.search(l.text)), None)
         a.so = next((l for l in head if SO_LINE.match(l.text)), None)
         anchor = a.tieu_ngu or a.quoc_hieu
@@ -187,7 +197,7 @@ class Anatomist:
         a = self.anatomy
         special = {id(x) for x in (a.quoc_hieu, a.tieu_ngu, a.so, a.date) if x}
         candidates = [l for l in a.lines[:header_end + 1] if l.text and id(l) not in special
-                      and not TIEU_NGU_PATTERN.search(l.text) and not QUOC_HIEU_PATTERN.search(l.text)]
+                      and not TIEU_NGU_PATTERN.search(l.text) and not is_quoc_hieu(l.text)]
         if a.so is not None and a.so.cell is not None:
             # table layout: the issuer stands in the same column as the số
             candidates = [l for l in candidates if l.cell and l.cell.table == a.so.cell.table
@@ -227,7 +237,9 @@ class Anatomist:
         if gui:
             a.kinh_gui = [gui[0]]
             for line in a.lines[gui[0].order + 1:]:
-                if line.text.startswith(("-", "–", "+")) and line.fmt.left and line.fmt.left > 1000:
+                # the recipients under "Kính gửi:": "- …;" lines pushed right by an indent, by Tabs, or centred
+                placed = (line.fmt.left or 0) > 1000 or line.tabbed or line.column > 0 or line.fmt.align == "center"
+                if line.text.startswith(("-", "–", "+")) and (placed or len(line.text) <= 150):
                     a.kinh_gui.append(line)
                 else:
                     break
@@ -277,14 +289,38 @@ class Anatomist:
                     pool.append(line)
                 else:
                     a.noi_nhan.append(line)
+        above = label is not None and not pool and not label.cell and not label.split
+        if above:  # paragraphs: the signature block may stand above "Nơi nhận:", as many offices place it
+            pool = a.lines[max(0, label.order - 12):label.order]
         texts = [l for l in pool if l.text and not l.text.startswith("-")]
         caps = [l for l in texts if is_caps(l.text) and not SO_LINE.match(l.text)]
+        if label is None or above:  # no block beside Nơi nhận: it starts at an authority line, never at a heading
+            prefixed = [l for l in caps if AUTHORITY_PARTS.match(l.text) or PARTY_PREFIX.match(l.text)]
+            ended = max([l.order for l in pool if l.text.endswith(END_MARK)] or [-1])  # after the content's end
+            caps = prefixed or [l for l in caps if not is_section_heading(l.text) and l.order > ended]
         if caps:
             first = caps[0]
             block = [l for l in texts if l.order >= first.order]
             a.authority = [l for l in block if is_caps(l.text)]
-            names = [l for l in block if not is_caps(l.text) and l.order > a.authority[-1].order]
-            a.signer = names[-1] if names else None
+            a.signer = self._signer(a.authority[-1], [l for l in block if l.order > a.authority[-1].order])
+
+    @staticmethod
+    def _signer(title: Line, after: list[Line]) -> Line | None:
+        """The signer's name: the last name-like line under the title line, in its column, before the block
+        ends (a sentence, a list line, a caps heading, or another column)."""
+        name = None
+        for line in after:
+            same_column = (line.cell == title.cell if title.cell else line.cell is None
+                           and (line.column > 0) == (title.column > 0))
+            if not same_column or is_caps(line.text) or line.text.startswith(("-", "–", "+")):
+                break
+            if line.text.startswith("(") and line.text.endswith(")"):
+                continue  # "(Đã ký)", "(Ký, ghi rõ họ tên)"
+            if len(line.text.split()) > 8 or line.text.endswith((".", ";", ":", ",")) and not line.text.endswith(
+                    tuple(f" {c}." for c in "ABCDĐEGHIKLMNOPQRSTUVXY")):
+                break
+            name = line
+        return name
 
     # -- content
     def _content(self) -> None:

@@ -18,11 +18,12 @@ from ..layout import default_layout
 from ..metrics import text_width_twips, wrap_lines
 from ..ooxml.document import HeaderPart, Section, page_field_paragraphs
 from ..ooxml.reading import FormatResolver, runs
-from ..vietnamese import all_capitals
+from ..vietnamese import all_capitals, modern_tones
 from ..vocabulary import (ACADEMIC_TITLE, ARCHIVE, AUTHORITY_PARTS, AUTHORITY_PREFIXES, CONG_VAN, DATE_PARTS,
                           DEPUTY, DIEM_LETTERS, END_MARK, HEADING, KY_HIEU, KY_THAY, NHU_TREN, NOI_NHAN_LABEL,
                           PARTY_PREFIX, QUOC_HIEU, ROMAN_NUMERALS, SO_LABEL, SO_PARTS, THAY_MAT, TIEU_NGU,
                           TIEU_NGU_SPAN, document_types, type_codes_by_name)
+from ..vocabulary import DIVISION
 from .anatomy import Anatomy, Line, is_caps, normal, widest_line
 from .catalogue import Outcome, Rule, Violation, not_applicable, passed, unobservable, verdict
 
@@ -257,7 +258,7 @@ def _tieu_ngu_part(text: str) -> str:
 
 
 INSPECTIONS["quoc-hieu.noi-dung"] = _exact_text(
-    lambda a: a.quoc_hieu, "Quốc hiệu", "xã hội chủ nghĩa", QUOC_HIEU, lambda t: t.replace("HOÀ", "HÒA"))
+    lambda a: a.quoc_hieu, "Quốc hiệu", "xã hội chủ nghĩa", QUOC_HIEU, modern_tones)
 INSPECTIONS["quoc-hieu.dinh-dang"] = _element_format(
     lambda a: a.quoc_hieu, "Quốc hiệu", "xã hội chủ nghĩa", **prescribed("quoc_hieu"))
 INSPECTIONS["tieu-ngu.noi-dung"] = _exact_text(lambda a: a.tieu_ngu, "Tiêu ngữ", "hạnh phúc", TIEU_NGU, _tieu_ngu_part)
@@ -282,13 +283,22 @@ def header_one_line(subject: Subject, rule: Rule) -> Outcome:
     if not lines:
         return unobservable("không tìm thấy Quốc hiệu, Tiêu ngữ và dòng ngày tháng")
     violations, seen = [], False
+    margin = rule.params.get("margin", 0.03)
     for line in lines:
         if line.cell is None:
             continue  # without a table the column width is not written in the file
         seen = True
-        if line.width() > line.cell.content_width:
-            violations.append(Violation(line.text, f"cần {mm(line.width()):.0f} mm nhưng cột chỉ rộng "
-                                                   f"{mm(line.cell.content_width):.0f} mm", line.order))
+        # measured piece by piece as laid out: its own size and emphasis, condensed or expanded spacing, scale
+        pieces = [(unicodedata.normalize("NFC", t), f) for t, f in line.pieces]
+        width = sum(text_width_twips(t, f.size_pt or DEFAULT_SIZE, bold=f.bold, italic=f.italic) * f.scale / 100
+                    + f.spacing * len(t) for t, f in pieces) or line.width()
+        room = line.cell.content_width
+        if width > room * (1 + margin):
+            violations.append(Violation(line.text, f"cần {mm(width):.0f} mm nhưng cột chỉ rộng {mm(room):.0f} mm",
+                                        line.order))
+        elif width > room:  # over by a few percent: Word or LibreOffice may still keep it on one line
+            violations.append(Violation(line.text, f"có thể xuống dòng: cần {mm(width):.1f} mm, cột rộng "
+                                                   f"{mm(room):.1f} mm", line.order))
     if not seen:
         return unobservable("tiêu đề không đặt trong bảng nên không biết độ rộng cột")
     return verdict(violations)
@@ -527,6 +537,12 @@ def _is_heading(line: Line) -> bool:
     return line.all("bold") or (len(line.text) < 120 and is_caps(line.text))
 
 
+def _free_layout(line: Line) -> bool:
+    """A paragraph the body's indent and spacing do not bind: centred (a note, a heading), or laid out with Tabs
+    (Tab-indented, tab columns)."""
+    return line.fmt.align == "center" or line.tabbed
+
+
 def _content_or_unobservable(subject: Subject):
     lines = _paragraphs(subject)
     return lines, (None if lines else unobservable("không tìm thấy phần nội dung"))
@@ -568,7 +584,7 @@ def content_indent(subject: Subject, rule: Rule) -> Outcome:
     low, high = rule.params["min_twips"], rule.params["max_twips"]
     violations = []
     for line in lines:
-        if _is_heading(line):
+        if _is_heading(line) or _free_layout(line):
             continue
         indent = (line.fmt.first_line or 0) + (line.fmt.left or 0)
         if not low <= indent <= high:
@@ -584,6 +600,8 @@ def content_spacing(subject: Subject, rule: Rule) -> Outcome:
     minimum = rule.params["min_twips"]
     violations = []
     for previous, line in zip(lines, lines[1:]):
+        if _free_layout(line) or _free_layout(previous):
+            continue
         gap = (line.fmt.before or 0) + (previous.fmt.after or 0)
         if gap < minimum:
             violations.append(Violation(line.text, f"cách đoạn trên {gap / 20:g} pt", line.order))
@@ -620,6 +638,10 @@ def content_numbering(subject: Subject, rule: Rule) -> Outcome:
     expected = {"muc": 0, "khoan": 0, "diem": 0}
     violations = []
     for line in lines:
+        division = DIVISION.match(line.text)
+        if division:  # each Chương (its mục too), Mục and Điều numbers its khoản and điểm anew
+            expected.update(khoan=0, diem=0, **({"muc": 0} if division.lastgroup == "chuong" else {}))
+            continue
         match = HEADING.match(line.text)
         if not match:
             continue

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal
@@ -25,21 +24,12 @@ from .. import resources
 from ..layout import default_layout
 from ..metrics import text_width_twips
 from ..model import clean_text
+from ..vietnamese import modern_tones
 from ..vocabulary import (DATE_ANYWHERE, DATE_READ, QUOC_HIEU, QUOC_HIEU_PATTERN, SO_READ, TIEU_NGU,
                           TIEU_NGU_PATTERN, is_caps, type_codes_by_name)
 from .blocks import SEPARATOR, Block
 
 # ---------------------------------------------------------------- spelling
-
-# old tone placement ("hoà", "uỷ", "khoẻ") → the placement ND30's samples use ("hòa", "ủy", "khỏe"): only at
-# the end of a syllable ("hoàn" is the same in both), never after q ("quý" is written one way)
-_OLD_TONE = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])([\u0300\u0301\u0303\u0309\u0323])(?![^\W\d_])")
-
-
-def modern_tones(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize("NFC", _OLD_TONE.sub(r"\1\3\2", decomposed))
-
 
 def _key(text: str) -> str:
     """How a fixed phrase is compared across broken lines: tone placement, case, spaces and dashes ignored."""
