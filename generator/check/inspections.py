@@ -330,11 +330,12 @@ def issuer_rule(subject: Subject, rule: Rule) -> Outcome:
     if not lines:
         return missing(subject, "tên cơ quan ban hành", "ủy ban|ubnd|sở ")
     # the rule stands under the issuing body's name; on two lines ("ỦY BAN NHÂN DÂN" / "TỈNH GIA LAI") it is
-    # measured against the longer one, as the eye does
+    # measured against the longer one, as the eye does; offices that size it from the last line are right too
     _, name = _chu_quan_split(lines)
-    longest = max(name or lines, key=lambda l: l.width())
-    return rule_length_check(subject.anatomy.rules.get("issuer"), longest.width(), rule.params["min_fraction"],
-                             rule.params["max_fraction"], "tên cơ quan ban hành", longest.text)
+    outcomes = [rule_length_check(subject.anatomy.rules.get("issuer"), line.width(), rule.params["min_fraction"],
+                                  rule.params["max_fraction"], "tên cơ quan ban hành", line.text)
+                for line in sorted(name or lines, key=lambda l: -l.width())]
+    return next((o for o in outcomes if not o.violations), outcomes[0])
 
 
 # ---------------------------------------------------------------- số, ký hiệu
