@@ -3,7 +3,8 @@
 ND30 Điều 13 and Phụ lục I, mục II.7: a collective body (UBND) signs "TM. <body>"; a deputy signs
 "KT. <head's title>" above his own title; an acting head "Q. <title>"; the head of a unit signing by
 order "TL. <head's title>"; a delegate "TUQ. <head's title>". Which titles apply comes from the unit
-and its kind profile, so no secretary ever types "KT." by hand.
+and its kind profile, so no secretary ever types "KT." by hand; a unit that names its own head but no deputy
+gets the deputy of that head from ``data/authority.yaml`` (Điều 13).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from .loading import UnitsRegistry
 from .model import Signer, Unit
 from .vietnamese import upper
-from .vocabulary import KY_THAY, QUYEN, THAY_MAT, THUA_LENH, THUA_UY_QUYEN, authority_line
+from .vocabulary import KY_THAY, QUYEN, THAY_MAT, THUA_LENH, THUA_UY_QUYEN, authority, authority_line
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,9 @@ def authority_lines(signer: Signer, *, collective: str | None, head_title: str, 
 
 def signature_block(signer: Signer, unit: Unit, registry: UnitsRegistry) -> SignatureBlock:
     kind = registry.kind_of(unit)
-    lines = authority_lines(
-        signer,
-        collective=kind.collective,
-        head_title=registry.head_title(unit),
-        deputy_title=registry.deputy_title(unit),
-    )
+    head = registry.head_title(unit)
+    # a unit with its own head title and no deputy title of its own: its deputy from data/authority.yaml
+    # (VIỆN TRƯỞNG → PHÓ VIỆN TRƯỞNG), not the kind's deputy of another head
+    deputy = unit.deputy_title or authority().deputy_for(upper(head), upper(registry.deputy_title(unit)))
+    lines = authority_lines(signer, collective=kind.collective, head_title=head, deputy_title=deputy)
     return SignatureBlock(lines, signer.name or "")

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Literal
 
 import yaml
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from . import resources
 
@@ -154,3 +156,82 @@ def is_caps(text: str) -> bool:
     """Every letter a capital (header lines, authority lines, tên loại)."""
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
+
+
+# ---------------------------------------------------------------- ô 7: who signs for whom (data/authority.yaml)
+
+class AuthorityForm(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    meaning: str  # "ký thay"
+    before: Literal["collective", "head"]  # TM. stands before a collective body, the others before a head's title
+    ref: str
+
+
+class SigningPosition(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    head: str  # "BỘ TRƯỞNG"
+    deputies: tuple[str, ...]  # "THỨ TRƯỞNG": the line under "KT. BỘ TRƯỞNG"
+    forms: tuple[str, ...]  # the prefixes written before the head's title: KT, Q, TL, TUQ
+
+
+class Authority(BaseModel):
+    """Điều 13 and Phụ lục I, mục II.7.b as data: each head position, its deputies and its prefixes. A title
+    may run on ("PHÓ TRƯỞNG BAN THƯỜNG TRỰC"); a head that is not listed has the deputy "PHÓ <head>"."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ref: str
+    forms: dict[str, AuthorityForm]
+    positions: tuple[SigningPosition, ...]
+
+    @model_validator(mode="after")
+    def _known_forms(self):
+        unknown = {f for p in self.positions for f in p.forms} - set(self.forms)
+        if unknown:
+            raise ValueError(f"quyền hạn không có trong forms: {', '.join(sorted(unknown))}")
+        return self
+
+    def position(self, title: str) -> SigningPosition | None:
+        """The head position ``title`` names: "GIÁM ĐỐC", "GIÁM ĐỐC SỞ TƯ PHÁP" → GIÁM ĐỐC."""
+        found = [p for p in self.positions if _names(title, p.head)]
+        return max(found, key=lambda p: len(p.head)) if found else None
+
+    def deputies_of(self, head: str) -> tuple[str, ...]:
+        position = self.position(head)
+        return position.deputies if position else (DEPUTY + head.strip(),)
+
+    def is_deputy_of(self, title: str, head: str) -> bool:
+        """Whether ``title`` is a deputy of ``head``: THỨ TRƯỞNG of BỘ TRƯỞNG, PHÓ GIÁM ĐỐC of GIÁM ĐỐC."""
+        return any(_names(title, deputy) for deputy in self.deputies_of(head))
+
+    def is_deputy(self, title: str) -> bool:
+        return title.startswith(DEPUTY) or any(_names(title, d) for p in self.positions for d in p.deputies)
+
+    def head_of(self, deputy: str) -> str | None:
+        """The head a deputy signs for: THỨ TRƯỞNG → BỘ TRƯỞNG, PHÓ GIÁM ĐỐC → GIÁM ĐỐC."""
+        found = [(d, p.head) for p in self.positions for d in p.deputies if _names(deputy, d)]
+        if found:
+            return max(found, key=lambda pair: len(pair[0]))[1]
+        return deputy[len(DEPUTY):].strip() if deputy.startswith(DEPUTY) else None
+
+    def deputy_for(self, head: str, fallback: str) -> str:
+        """The deputy title to print under "KT. <head>": ``fallback`` when it is one, else the data's first."""
+        return fallback if self.is_deputy_of(fallback, head) else self.deputies_of(head)[0]
+
+
+def _names(title: str, position: str) -> bool:
+    title = " ".join(title.split()).upper()
+    return title == position or title.startswith(position + " ")
+
+
+def authority() -> Authority:
+    return resources.data_model(Authority, "authority.yaml")
+
+
+# ---------------------------------------------------------------- ô 10a, 10b: dấu chỉ độ mật, mức độ khẩn
+
+# as typed lines (Phụ lục I, mục III.2); the old "HỎA TỐC HẸN GIỜ" and "KHẨN CẤP" are read to be refused
+URGENCY_LINE = re.compile(r"^(h[oỏ][aả] tốc( hẹn giờ)?|thượng khẩn|khẩn( cấp)?)$", re.I)
+SECRECY_LINE = re.compile(r"^(tuyệt mật|tối mật|mật)$", re.I)

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 from ..loading import UnitsRegistry
 from ..vietnamese import slugify
-from ..vocabulary import (ARCHIVE_OFFICE, AUTHORITY, DEPUTY, KINH_GUI, KY_THAY, NOI_NHAN, QUYEN, THAY_MAT, THUA_LENH,
+from ..vocabulary import (ARCHIVE_OFFICE, AUTHORITY, KINH_GUI, KY_THAY, NOI_NHAN, QUYEN, THAY_MAT, THUA_LENH,
                           THUA_UY_QUYEN, is_caps)
+from ..vocabulary import authority as signing_positions
 from ..vocabulary import DIEM as LETTER, KHOAN as ARABIC, MUC as ROMAN, SO_READ as SO
 from .blocks import END_OF_SENTENCE, SEPARATOR, Block
 from .header import (UBND, area_line, find_type_line, fit_lines, issuer_from_name, place_of_name,
@@ -368,7 +369,7 @@ class Parser:
             signer.update(role="by-order", title=own)
         elif QUYEN in prefixes:
             signer["role"] = "acting"
-        elif own and own.startswith(DEPUTY):
+        elif own and signing_positions().is_deputy(own):  # PHÓ GIÁM ĐỐC, THỨ TRƯỞNG (data/authority.yaml)
             signer["role"] = "deputy"
             self.warnings.append(f"khối chữ ký có «{own}» mà thiếu dòng «KT. …»; đã ghi người ký là cấp phó ký "
                                  "thay, vanban sẽ thêm «KT.»")
@@ -380,8 +381,8 @@ class Parser:
             titles["head_title"] = head
         if signer["role"] == "deputy" and own:
             titles["deputy_title"] = own
-            if not head and own.startswith(DEPUTY):
-                titles["head_title"] = own[4:]
+            if not head and signing_positions().head_of(own):
+                titles["head_title"] = signing_positions().head_of(own)
         collective = next((a[4:] for a in authority if a.startswith(f"{THAY_MAT}.")), None)
         if collective:
             titles["collective"] = collective
