@@ -24,6 +24,11 @@ from generator.pipeline import render_plan
 
 from conftest import SEED_PLAN, UNITS
 
+# the rules of check/inspections_more.py are pinned in tests/test_check_rules_more.py (PINNED there)
+PINNED_ELSEWHERE = {"loai-van-ban.xac-dinh", "van-ban-dang.the-thuc", "trich-yeu.cong-van-vi-tri", "can-cu.trinh-bay",
+                    "kinh-gui.trinh-bay", "do-mat.trinh-bay", "do-khan.trinh-bay", "phu-luc.nhan", "phu-luc.ten",
+                    "phu-luc.kem-theo", "phu-luc.huong", "viet-hoa.danh-tu-chung"}
+
 BASE_PLAN = """
 issuer: so-tu-phap
 type: BC
@@ -273,7 +278,7 @@ def test_the_catalogue_has_at_least_30_rules_each_with_id_ref_severity_message_a
 def test_every_rule_has_an_inspection_and_a_breakage_test():
     ids = {r.id for r in catalogue()}
     assert set(INSPECTIONS) == ids
-    assert set(BREAKAGES) == ids
+    assert set(BREAKAGES) | PINNED_ELSEWHERE == ids
 
 
 def test_the_conformant_base_document_breaks_no_rule(base_bytes):

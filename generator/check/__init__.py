@@ -14,6 +14,7 @@ from ..ooxml.document import header_parts, open_docx, resolver_of, sections, sto
 from .anatomy import Anatomy, anatomy_of, normal
 from .catalogue import UNOBSERVABLE, VIOLATED, Outcome, Rule, Violation, catalogue, unobservable
 from .inspections import INSPECTIONS, Subject
+from . import inspections_more  # noqa: F401  (registers its rules, then gates every inspection by document type)
 
 __all__ = ["DocumentReport", "RuleResult", "check_docx", "check_document", "check_subject", "locate", "open_docx",
            "subject_of"]

@@ -19,6 +19,7 @@ from ..ooxml.document import (DEFAULT_TEXT_WIDTH, CellRef, DrawnShape, Paragraph
                               textbox_texts, underlined)
 from ..ooxml.reading import ParagraphFormat, RunFormat
 from ..vietnamese import letters_only, modern_tones
+from ..vocabulary import SECRECY_LINE, URGENCY_LINE
 from ..vocabulary import (AUTHORITY_PARTS, CONG_VAN, DATE_LINE, END_MARK, KINH_GUI_WORDS, NOI_NHAN, PARTY_PREFIX,
                           QUOC_HIEU, QUOC_HIEU_PATTERN, SO_LINE, TIEU_NGU_PATTERN, is_caps, is_section_heading,
                           type_codes_by_name)
@@ -255,8 +256,8 @@ class Anatomist:
             return
         a.cong_van = True
         for line in near[near.index(texts[0]):]:
-            if not line.text:
-                break
+            if not line.text or URGENCY_LINE.match(line.text) or SECRECY_LINE.match(line.text):
+                break  # a dấu độ mật, mức độ khẩn under the trích yếu (ô 10a, 10b) is no part of it
             a.trich_yeu.append(line)
             if not so.cell:
                 break

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
@@ -43,6 +44,23 @@ class Violation:
     text: str
     detail: str
     order: int | None = None  # position of the line in the document (0-based)
+
+    @property
+    def finding(self) -> str:
+        """What is wrong and the text it is about, quoted: 'thiếu dấu chấm cuối dòng Lưu: "- Lưu: VT, NC.Châu"'; a
+        place that is not text of the document ("phần 2", "trang 1", "số trang") leads instead."""
+        if not self.text:
+            return self.detail
+        if PLACE.match(self.text):
+            return f"{self.text}: {self.detail}"
+        return f'{self.detail}: "{_excerpt(self.text)}"'
+
+
+PLACE = re.compile(r"^(phần \d+|trang \d+( trở đi)?|số trang|Nơi nhận:)$")
+
+
+def _excerpt(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass

@@ -22,7 +22,7 @@ from ..vietnamese import all_capitals, modern_tones
 from ..vocabulary import (ACADEMIC_TITLE, ARCHIVE, AUTHORITY_PARTS, AUTHORITY_PREFIXES, CONG_VAN, DATE_PARTS,
                           DEPUTY, DIEM_LETTERS, END_MARK, HEADING, KY_HIEU, KY_THAY, NHU_TREN, NOI_NHAN_LABEL,
                           PARTY_PREFIX, QUOC_HIEU, ROMAN_NUMERALS, SO_LABEL, SO_PARTS, THAY_MAT, TIEU_NGU,
-                          TIEU_NGU_SPAN, document_types, type_codes_by_name)
+                          TIEU_NGU_SPAN, authority, document_types, type_codes_by_name)
 from ..vocabulary import DIVISION
 from .anatomy import Anatomy, Line, is_caps, normal, widest_line
 from .catalogue import Outcome, Rule, Violation, not_applicable, passed, unobservable, verdict
@@ -482,7 +482,7 @@ def trich_yeu_format(subject: Subject, rule: Rule) -> Outcome:
         return unobservable("không tìm thấy trích yếu dưới tên loại")
     if subject.anatomy.cong_van:  # Phụ lục I, mục II.5.b: under the số, centred, ordinary letters, upright, 12–13 pt
         sizes = {"min_pt": rule.params["cong_van_min_pt"], "max_pt": rule.params["cong_van_max_pt"]}
-        return format_check(lines, rule.model_copy(update={"params": sizes}), italic=False, centred=True)
+        return format_check(lines, rule.model_copy(update={"params": sizes}), bold=False, italic=False, centred=True)
     return format_check(lines, rule, **prescribed("trich_yeu"))
 
 
@@ -706,16 +706,28 @@ def signature_authority(subject: Subject, rule: Rule) -> Outcome:
         if match and not match.group(2) and match.group(1) in KNOWN_PREFIXES and len(text.split()) > 1 \
                 and text.split()[0] == match.group(1):
             violations.append(Violation(text, f"thiếu dấu chấm sau «{match.group(1)}»", line.order))
-        if text.startswith(DEPUTY):
+        signing = authority()  # each head's deputies (data/authority.yaml, Điều 13)
+        prefixed = match is not None and text.split()[0].rstrip(".") == match.group(1)
+        if prefixed and match.group(1) != THAY_MAT and signing.is_deputy(match.group(3)):
+            head = signing.head_of(match.group(3)) or "…"
+            violations.append(Violation(text, f"«{match.group(1)}.» đứng trước chức vụ cấp trưởng, không trước "
+                                              f"chức vụ cấp phó: viết «{KT} {head}» rồi «{match.group(3)}» ở dòng "
+                                              f"dưới", line.order))
+        elif signing.is_deputy(text):
             previous = texts[position - 1] if position else ""
+            head = signing.head_of(text) or "…"
             if not previous.startswith(KT):
-                violations.append(Violation(text, f"cấp phó ký thay cấp trưởng phải có dòng «{KT} "
-                                                  f"{text[len(DEPUTY):]}» ngay phía trên", line.order))
-            elif previous[len(KT):].strip() != text[len(DEPUTY):].strip():
-                violations.append(Violation(text, f"«{previous}» không khớp chức vụ «{text}»", line.order))
-        if text.startswith(KT) and (position + 1 >= len(texts) or not texts[position + 1].startswith(DEPUTY)) \
-                and position + 1 < len(texts):
-            violations.append(Violation(text, "sau dòng «KT.» phải là chức vụ của cấp phó", line.order))
+                violations.append(Violation(text, f"cấp phó ký thay cấp trưởng phải có dòng «{KT} {head}» ngay "
+                                                  "phía trên", line.order))
+            elif not signing.is_deputy_of(text, previous[len(KT):].strip()):
+                violations.append(Violation(text, f"«{previous}» không khớp chức vụ «{text}»: cấp phó của "
+                                                  f"{previous[len(KT):].strip()} là «"
+                                                  f"{'», «'.join(signing.deputies_of(previous[len(KT):].strip()))}»",
+                                            line.order))
+        if text.startswith(KT) and position + 1 < len(texts) and not signing.is_deputy(texts[position + 1]):
+            wanted = "», «".join(signing.deputies_of(text[len(KT):].strip()))
+            violations.append(Violation(text, f"sau dòng «{text}» phải là chức vụ của cấp phó («{wanted}»)",
+                                        line.order))
         if text.startswith(TM) and position + 1 < len(texts) and texts[position + 1].startswith(DEPUTY):
             pass  # reported on the PHÓ line
     return verdict(violations)
@@ -790,8 +802,28 @@ def noi_nhan_archive(subject: Subject, rule: Rule) -> Outcome:
         return verdict([Violation(NOI_NHAN_LABEL, "không có dòng «- Lưu: VT, …»")])
     last = lines[-1]
     if not ARCHIVE.match(last.text):
-        return verdict([Violation(last.text, "dòng cuối phải là «- Lưu: VT, ….»", last.order)])
+        return verdict([Violation(last.text, _archive_problem(last.text), last.order)])
     return passed()
+
+
+def _archive_problem(text: str) -> str:
+    """What to change in a Lưu line: only what is wrong (the drafter's initials after the unit are allowed,
+    "- Lưu: VT, NC.Châu"; Phụ lục III, Mẫu 1.4, ghi chú 9–10)."""
+    match = re.match(r"^(?P<dash>[-–]?)\s*(?P<word>Lưu|lưu|LƯU)\b\s*(?P<colon>:?)\s*(?P<rest>.*)$", text)
+    if not match:
+        return "dòng cuối phải là «- Lưu: VT, ….»"
+    problems = []
+    if match["dash"] != "-":
+        problems.append("thiếu gạch đầu dòng «-»" if not match["dash"] else "gạch đầu dòng phải là «-»")
+    if match["word"] != "Lưu":
+        problems.append("viết «Lưu» (chữ L hoa, còn lại thường)")
+    if not match["colon"]:
+        problems.append("thiếu dấu hai chấm sau «Lưu»")
+    if not re.match(r"^VT\b", match["rest"]):
+        problems.append("thiếu «VT» (văn thư) ngay sau «Lưu:»")
+    if not text.endswith("."):
+        problems.append("thiếu dấu chấm cuối dòng Lưu")
+    return "; ".join(problems) or "dòng cuối phải là «- Lưu: VT, ….»"
 
 
 @inspection("kinh-gui.nhu-tren")

@@ -10,10 +10,6 @@ from .catalogue import NOT_APPLICABLE, UNOBSERVABLE
 MARK = {"lỗi": "✗", "cảnh báo": "!"}
 
 
-def _excerpt(text: str, limit: int = 90) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def summary(report: DocumentReport) -> str:
     errors, warnings, unseen = len(report.errors), len(report.warnings), len(report.unobservable)
     verdict = "ĐẠT" if report.ok else "KHÔNG ĐẠT"
@@ -35,8 +31,7 @@ def as_text(report: DocumentReport) -> str:
             rule = result.rule
             lines.append(f"    {MARK[rule.severity]} {rule.severity} [{rule.id}] {rule.message} ({rule.ref})")
             for violation in result.outcome.violations[:8]:
-                about = f"«{_excerpt(violation.text)}»: " if violation.text else ""
-                lines.append(f"        {about}{violation.detail}")
+                lines.append(f"        {violation.finding}")
             if len(result.outcome.violations) > 8:
                 lines.append(f"        … và {len(result.outcome.violations) - 8} chỗ khác")
             lines.append(f"        Cách sửa: {rule.hint}")
@@ -70,7 +65,9 @@ def as_dict(report: DocumentReport) -> dict:
                 "reason": r.outcome.reason,
                 "violations": [
                     # line: the line it is about (check.locate), None when about the whole document
-                    {"text": v.text, "detail": v.detail, "line": r.place(i)} for i, v in enumerate(r.outcome.violations)
+                    # finding: what is wrong and the text it is about, quoted, as the text report prints it
+                    {"text": v.text, "detail": v.detail, "finding": v.finding, "line": r.place(i)}
+                    for i, v in enumerate(r.outcome.violations)
                 ],
             }
             for r in report.results
