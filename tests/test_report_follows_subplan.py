@@ -197,7 +197,7 @@ def test_a_form_result_for_a_number_the_units_plan_lacks_is_refused_with_its_fie
                            params={"period": "6-thang"}, data={"format": "docx", f"result.{beyond}": "Thêm."})
     assert response.status_code == 400
     # named by its label (the field path stays out of the page)
-    assert f"Kết quả nội dung {beyond}: nội dung «{beyond}» không có trong kế hoạch cụ thể hóa" in response.text
+    assert f"nội dung «{beyond}» không có trong kế hoạch cụ thể hóa của đơn vị" in response.text
     assert "result." not in response.text.split('class="error"')[1]
 
 
