@@ -38,6 +38,7 @@ TARGET_RATIO = 15
 TARGET_BIG_SECONDS = 20  # for 10,000 documents
 TARGET_MEMORY_MB = 200
 TARGET_PDF_SECONDS = 0.06
+TARGET_CHECK_MS = 2  # issue 18: checking stays on at national scale
 
 
 def synthetic_plan(folder: Path, units: int) -> Path:
@@ -166,6 +167,30 @@ def pdf_speed(plan: Path, work: Path, count: int, workers: int) -> float:
     return seconds / len(documents)
 
 
+def check_speed(count: int = 40) -> dict:
+    """Milliseconds to render and to check one generated sub-plan (the Gia Lai 2021 cascade)."""
+    from generator import derive, render
+    from generator.cascade.subplan import subplan
+    from generator.check import check_docx
+    from generator.pipeline import unit_documents
+
+    loaded, context, units = unit_documents(ROOT / "data" / "gia-lai-2021" / "ke-hoach-dan-van-2021.yaml")
+    documents = [subplan(unit, context) for unit in units[:count]]
+    rendered, render_s, check_s = [], 0.0, 0.0
+    for document in documents:
+        start = time.perf_counter()
+        shown = derive.document_context(document, loaded.registry)
+        data = render.render_docx(render.template_for(document), shown, title=derive.document_title(document))
+        render_s += time.perf_counter() - start
+        rendered.append(data)
+    for data in rendered:
+        start = time.perf_counter()
+        check_docx(data, "van-ban.docx")
+        check_s += time.perf_counter() - start
+    return {"render": render_s * 1000 / len(documents), "check": check_s * 1000 / len(documents),
+            "count": len(documents)}
+
+
 def import_speed(work: Path, ocr: bool) -> dict:
     """Seconds per page to import the Gia Lai 2021 plan as units receive it: its PDF (text layer) and, with
     ``ocr``, its scan (the PDF rasterised at 300 dpi, as an image-only PDF)."""
@@ -223,6 +248,10 @@ def main() -> int:
         print(f"(c) sàn: chỉ ghi tệp     {paths['c']:7.2f} ms/văn bản")
         ratio_ab, ratio_bc = paths["a"] / paths["b"], paths["b"] / paths["c"]
         print(f"a/b = {ratio_ab:.1f} (mục tiêu ≥ {TARGET_RATIO}: {verdict(ratio_ab >= TARGET_RATIO)}); b/c = {ratio_bc:.1f}")
+        checked = check_speed()
+        print(f"Kiểm tra thể thức một kế hoạch cụ thể hóa ({checked['count']} văn bản): {checked['check']:.1f} ms/văn bản, "
+              f"gấp {checked['check'] / checked['render']:.0f} lần dựng ({checked['render']:.1f} ms; mục tiêu kiểm tra ≤ "
+              f"{TARGET_CHECK_MS} ms: {verdict(checked['check'] <= TARGET_CHECK_MS)})")
         one = batch(plan, work / "one", 1)
         many = batch(plan, work / "many", cores)
         print(f"Cả lô {args.units} kế hoạch (lập nội dung + dựng + ghi, không kiểm tra): 1 lõi "

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from fnmatch import fnmatch
 
 from pydantic import BaseModel, ConfigDict
@@ -531,13 +532,43 @@ QUOTED = re.compile(r"[\"“«][^\"”»]*[\"”»]|\([^)]*\)")
 TOKEN = re.compile(r"[^\W\d_]+|\d+|[^\w\s]", re.U)
 
 
+@dataclass(frozen=True)
+class _Phrases:
+    """Word sequences indexed by a word of theirs, so a text is matched word by word, not list by list."""
+
+    by_first: dict
+    by_last: dict
+
+    @classmethod
+    def of(cls, phrases: list[list[str]]) -> "_Phrases":
+        first: dict[str, list[list[str]]] = {}
+        last: dict[str, list[list[str]]] = {}
+        for phrase in phrases:
+            if phrase:
+                first.setdefault(phrase[0], []).append(phrase)
+                last.setdefault(phrase[-1], []).append(phrase)
+        return cls(first, last)
+
+    def starts(self, tokens: list[str], i: int) -> bool:
+        return any(tokens[i:i + len(p)] == p for p in self.by_first.get(tokens[i], ()))
+
+    def ends(self, tokens: list[str], i: int) -> bool:
+        """A phrase ends just before ``tokens[i]``."""
+        return i > 0 and any(tokens[max(0, i - len(p)):i] == p for p in self.by_last.get(tokens[i - 1], ()))
+
+
+@lru_cache(maxsize=1)
+def _phrase_sets() -> tuple[_Phrases, _Phrases, _Phrases, _Phrases]:
+    """Names, openers, cited documents and the words names follow, indexed once (the data does not change)."""
+    return (_Phrases.of(_allowed_names()), _Phrases.of(_name_openers()), _Phrases.of(_documents()),
+            _Phrases.of([b.split() for b in capitalisation().before_names]))
+
+
 def capital_slips(text: str) -> list[str]:
     """The capitalised word pairs of ``text`` that are not at a sentence start and begin no known name:
     "Tuyên truyền Cải cách hành chính" → ["Cải cách"]."""
     data = capitalisation()
-    names = _allowed_names()
-    before = [b.split() for b in data.before_names]
-    openers, documents = _name_openers(), _documents()
+    names, openers, documents, before = _phrase_sets()
     tokens = TOKEN.findall(QUOTED.sub(" . ", text))
     slips, in_name, citing = [], False, False
     for i, token in enumerate(tokens):
@@ -546,8 +577,8 @@ def capital_slips(text: str) -> list[str]:
             in_name = in_name and token in "-/"  # "Kết luận số 114-KL/TW"
             citing = citing and token not in ".;!?"
             continue
-        citing = citing or any(tokens[i:i + len(d)] == d for d in documents)
-        if any(tokens[i:i + len(o)] == o for o in openers):
+        citing = citing or documents.starts(tokens, i)
+        if openers.starts(tokens, i):
             in_name = True  # "Sở Tư pháp", "Hội Liên hiệp Phụ nữ Việt Nam": the name runs to a function word
             continue
         if previous == "về" and citing:
@@ -561,9 +592,9 @@ def capital_slips(text: str) -> list[str]:
         start = not previous[0].isalnum() and previous in ".!?:;-–…" or previous[0].isdigit() or len(previous) == 1
         if i == 0 or start or _title_case(previous) or previous.isupper():
             continue
-        if any(tokens[max(0, i - len(b)):i] == b for b in before):
+        if before.ends(tokens, i):
             continue
-        if any(tokens[i:i + len(n)] == n for n in names):
+        if names.starts(tokens, i):
             continue
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
         if not following[:1].isalpha() or not following.islower() or following in data.function_words:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import weakref
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -56,8 +57,21 @@ def open_docx(source: Path | bytes, name: str | Path | None = None):
                          Location(label)) from None
 
 
+_RESOLVERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def resolver_of(document) -> FormatResolver:
-    return FormatResolver.for_document(document)
+    """The document's format resolver, made once per opened document (the anatomy and the inspections
+    of one check share it)."""
+    try:
+        return _RESOLVERS[document]
+    except (KeyError, TypeError):
+        resolver = FormatResolver.for_document(document)
+        try:
+            _RESOLVERS[document] = resolver
+        except TypeError:  # an object that cannot be weakly referenced: not kept
+            pass
+        return resolver
 
 
 # ---------------------------------------------------------------- sections

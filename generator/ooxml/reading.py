@@ -64,6 +64,7 @@ class FormatResolver:
     def __init__(self, styles_element, theme_fonts: dict[str, str] | None = None):
         self.theme_fonts = theme_fonts or {}
         self._styles: dict[str, etree._Element] = {}
+        self._chains: dict[str | None, list] = {}
         self._default_paragraph_style: str | None = None
         self._defaults_rpr = None
         self._defaults_ppr = None
@@ -90,7 +91,13 @@ class FormatResolver:
 
 
     def _chain(self, style_id: str | None) -> list:
-        """The style and the styles it is based on, nearest first (cycles cut)."""
+        """The style and the styles it is based on, nearest first (cycles cut); found once per style (a
+        document's paragraphs ask for the same few styles thousands of times)."""
+        if style_id not in self._chains:
+            self._chains[style_id] = self._find_chain(style_id)
+        return self._chains[style_id]
+
+    def _find_chain(self, style_id: str | None) -> list:
         chain, seen = [], set()
         while style_id and style_id in self._styles and style_id not in seen:
             seen.add(style_id)
