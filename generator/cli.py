@@ -520,6 +520,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _interrupted() -> int:
+    if not _state["debug"]:
+        # an object the interruption left half-used (a zip being read) is closed as Python exits; its error
+        # there is printed as a traceback Python calls "ignored": the run has stopped, nothing to tell
+        sys.unraisablehook = lambda unraisable: None
     _report("Đã dừng theo yêu cầu; các tệp đã ghi xong vẫn nguyên vẹn, danh mục manifest.json ghi rõ phần đã làm. "
             "Chạy lại đúng lệnh đó để làm tiếp.")
     return ExitCode.INTERRUPTED

@@ -16,6 +16,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
 from generator.check import check_document
+from generator.check.inspections_more import capital_slips
 from generator.check.report import as_dict, as_text
 from generator.ooxml import qn
 from generator.ooxml.reading import paragraph_text
@@ -420,8 +421,6 @@ def test_a_common_noun_capitalised_mid_sentence_is_a_warning(base):
     "Theo Kết luận số 114-KL/TW của Ban Bí thư về Nâng cao hiệu quả công tác dân vận.",
 ])
 def test_proper_names_and_cited_documents_keep_their_capitals(text):
-    from generator.check.inspections_more import capital_slips
-
     assert capital_slips(text) == []
 
 
@@ -508,3 +507,12 @@ def test_the_renderer_takes_the_deputy_of_a_units_own_head_from_the_data():
                                                                                       "PHÓ VIỆN TRƯỞNG"]
     own = registry.unit("so-tu-phap")  # a head and deputy the data agrees with stay as they are
     assert signature_block(Signer(role="deputy"), own, registry).authority_lines == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
+
+
+@pytest.mark.parametrize("text", [
+    "Giao Sở Văn hóa, Thể thao và Du lịch chủ trì tổ chức thực hiện.",
+    "Phối hợp với các đồn Biên phòng đóng quân trên địa bàn huyện.",
+    "Theo dõi, đánh giá Chỉ số cải cách hành chính của các sở, ban, ngành.",
+])
+def test_names_vanban_itself_writes_keep_their_capitals(text):
+    assert capital_slips(text) == []

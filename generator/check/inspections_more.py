@@ -574,7 +574,9 @@ def capital_slips(text: str) -> list[str]:
     for i, token in enumerate(tokens):
         previous = tokens[i - 1] if i else "."
         if not token[0].isalpha():
-            in_name = in_name and token in "-/"  # "Kết luận số 114-KL/TW"
+            following = tokens[i + 1] if i + 1 < len(tokens) else ""
+            # "Kết luận số 114-KL/TW"; "Sở Văn hóa, Thể thao và Du lịch": a name may run on after a comma
+            in_name = in_name and (token in "-/" or (token == "," and _title_case(following)))
             citing = citing and token not in ".;!?"
             continue
         citing = citing or documents.starts(tokens, i)
