@@ -220,6 +220,8 @@ def test_the_report_page_remembers_the_sub_plan(flow):
     assert page.status_code == 200
     assert "số 12, ngày 15/3/2021" in page.text
     assert "Sở đã ban hành kế hoạch" in page.text  # the last report, to start from
+    # the same fields as the tool's report page (one template): a deputy may sign, figures are bounded
+    assert "Cấp phó ký thay (KT.)" in page.text and 'max="999999999"' in page.text
 
 
 def test_a_unit_cannot_reach_another_units_documents(flow):

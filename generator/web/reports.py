@@ -22,7 +22,7 @@ def report_page(request: Request, plan_id: str, unit_id: str, period: str, web: 
     texts = [q for q in form.questions if q.kind == "text" and q.path[0] == "texts"]
     others = [q for q in form.questions if q not in texts]
     return web.page(request, "report.html", plan=summary, unit=unit, period=form.period, indicators=form.indicators,
-                    texts=texts, others=others, pdf=pipeline.pdf_available())
+                    texts=texts, others=others, pdf=pipeline.pdf_available(), values={})
 
 
 @router.get(f"{UNIT}/workbook")
