@@ -17,7 +17,7 @@ def unit_page(request: Request, plan_id: str, unit_id: str, web: Web = Depends(c
     _, document = pipeline.unit_subplan(path, unit_id)
     registry = summary["loaded"].registry
     return web.page(request, "unit.html", plan=summary, unit=unit, document=document, pdf=pipeline.pdf_available(),
-                    head=registry.head_title(unit), periods=summary["context"].cascade.periods)
+                    head=registry.head_title(unit), periods=summary["context"].cascade.periods, form={})
 
 
 @router.post("/plans/{plan_id}/units/{unit_id}/subplan")
