@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from ..metrics import text_width_twips, wrap_lines
 from ..ooxml.document import (DEFAULT_TEXT_WIDTH, CellRef, DrawnShape, ParagraphView, body_paragraphs, drawn_shapes,
-                              following_paragraphs, resolver_of, run_text, sections, text_outside_drawings,
-                              textbox_texts, underlined)
+                              following_paragraphs, has_drawings, resolver_of, run_text, sections,
+                              text_outside_drawings, textbox_texts, underlined)
 from ..ooxml.reading import ParagraphFormat, RunFormat
 from ..vietnamese import letters_only, modern_tones
 from ..vocabulary import SECRECY_LINE, URGENCY_LINE
@@ -170,6 +170,7 @@ class Anatomist:
         self.anatomy = Anatomy(lines, self.body_width, normal(" ".join(textbox_texts(document))))
         self._boxes: dict[int, _Box] | None = None
         self._placed: list[tuple[DrawnShape, list[float], float]] | None = None
+        self._drawings = has_drawings(document)  # none: no drawn rule to look for, nothing to lay out
 
     def build(self) -> Anatomy:
         a = self.anatomy
@@ -435,6 +436,8 @@ class Anatomist:
     def _drawn_rule(self, line: Line) -> Rule | None:
         """A drawn line under ``line``: in its column, lower than its text and above the next text of that
         column, wherever it is anchored. A line of known length wins over another drawing."""
+        if not self._drawings:
+            return None
         boxes = self._layout()
         own = boxes.get(id(line.paragraph))
         if own is None:

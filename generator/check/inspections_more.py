@@ -564,9 +564,24 @@ def _phrase_sets() -> tuple[_Phrases, _Phrases, _Phrases, _Phrases]:
             _Phrases.of([b.split() for b in capitalisation().before_names]))
 
 
+# a letter, a space, a letter: a capital after a lower-case letter is what a slip needs (most lines have none)
+_LETTER_SPACE_LETTER = re.compile(r"([^\W\d_]),?\s+(?=([^\W\d_]))", re.U)
+
+
+def _capital_after_lower(text: str) -> bool:
+    return any(m.group(1).islower() and m.group(2).isupper() for m in _LETTER_SPACE_LETTER.finditer(text))
+
+
 def capital_slips(text: str) -> list[str]:
     """The capitalised word pairs of ``text`` that are not at a sentence start and begin no known name:
     "Tuyên truyền Cải cách hành chính" → ["Cải cách"]."""
+    if not _capital_after_lower(text):
+        return []
+    return list(_capital_slips(text))
+
+
+@lru_cache(maxsize=4096)  # the lines of a cascade's documents recur from unit to unit
+def _capital_slips(text: str) -> tuple[str, ...]:
     data = capitalisation()
     names, openers, documents, before = _phrase_sets()
     tokens = TOKEN.findall(QUOTED.sub(" . ", text))
@@ -602,7 +617,7 @@ def capital_slips(text: str) -> list[str]:
         if not following[:1].isalpha() or not following.islower() or following in data.function_words:
             continue
         slips.append(f"{token} {following}")
-    return slips
+    return tuple(slips)
 
 
 @inspection("viet-hoa.danh-tu-chung")

@@ -488,6 +488,14 @@ def _vml_shape(paragraph, node) -> DrawnShape:
     return DrawnShape(paragraph, line, width, None if placed else x, x_from, placed, y, y_from)
 
 
+def has_drawings(document) -> bool:
+    """Whether the body holds any drawing (DrawingML or VML): one pass in lxml, so a document without
+    any is not laid out in search of a drawn rule."""
+    body = document.element.body
+    return next(body.iter(qn("wp:anchor"), qn("wp:inline"), qn("v:line"), qn("v:shape"), qn("v:rect")),
+                None) is not None
+
+
 def drawn_shapes(paragraph) -> list[DrawnShape]:
     """The drawings anchored in ``paragraph`` (DrawingML anchors and inlines, VML shapes), each once: the VML
     fallback of a DrawingML shape is left out, and so is what stands inside text boxes."""

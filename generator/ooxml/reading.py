@@ -58,6 +58,9 @@ class ParagraphFormat:
     border_bottom: bool
 
 
+_PPR, _PSTYLE, _VAL = qn("w:pPr"), qn("w:pStyle"), qn("w:val")  # asked for every paragraph, many times
+
+
 class FormatResolver:
     """Resolves effective paragraph and run formats against a document's styles part."""
 
@@ -65,6 +68,8 @@ class FormatResolver:
         self.theme_fonts = theme_fonts or {}
         self._styles: dict[str, etree._Element] = {}
         self._chains: dict[str | None, list] = {}
+        self._run_formats: dict[tuple, RunFormat] = {}
+        self._paragraph_formats: dict[tuple, ParagraphFormat] = {}
         self._default_paragraph_style: str | None = None
         self._defaults_rpr = None
         self._defaults_ppr = None
@@ -108,9 +113,9 @@ class FormatResolver:
         return chain
 
     def paragraph_style_id(self, paragraph) -> str | None:
-        ppr = paragraph.find(qn("w:pPr"))
-        style = ppr.find(qn("w:pStyle")) if ppr is not None else None
-        return style.get(qn("w:val")) if style is not None else self._default_paragraph_style
+        ppr = paragraph.find(_PPR)
+        style = ppr.find(_PSTYLE) if ppr is not None else None
+        return style.get(_VAL) if style is not None else self._default_paragraph_style
 
     def style_name(self, style_id: str | None) -> str | None:
         style = self._styles.get(style_id or "")
@@ -137,6 +142,16 @@ class FormatResolver:
         return [layer for layer in layers if layer is not None]
 
     def run_format(self, paragraph, run) -> RunFormat:
+        """The run's effective format. Runs with the same properties in paragraphs of the same style have the
+        same format: found once (a checked document asks for it thousands of times)."""
+        rpr = run.find(qn("w:rPr")) if run is not None else None
+        key = (self.paragraph_style_id(paragraph), etree.tostring(rpr) if rpr is not None else None)
+        found = self._run_formats.get(key)
+        if found is None:
+            found = self._run_formats[key] = self._resolve_run(paragraph, run)
+        return found
+
+    def _resolve_run(self, paragraph, run) -> RunFormat:
         layers = self._rpr_layers(paragraph, run)
 
         def first(tag: str):
@@ -185,6 +200,15 @@ class FormatResolver:
         return self.run_format(paragraph, run)
 
     def paragraph_format(self, paragraph) -> ParagraphFormat:
+        """The paragraph's effective format, found once per distinct paragraph properties and style."""
+        ppr = paragraph.find(qn("w:pPr"))
+        key = (self.paragraph_style_id(paragraph), etree.tostring(ppr) if ppr is not None else None)
+        found = self._paragraph_formats.get(key)
+        if found is None:
+            found = self._paragraph_formats[key] = self._resolve_paragraph(paragraph)
+        return found
+
+    def _resolve_paragraph(self, paragraph) -> ParagraphFormat:
         layers = self._ppr_layers(paragraph)
 
         def attr(tag: str, name: str) -> str | None:
