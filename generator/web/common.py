@@ -41,8 +41,16 @@ class Settings:
     # every page needs a logged-in user (set by `vanban serve` when it listens beyond loopback)
     require_login: bool = field(default_factory=lambda: os.environ.get("VANBAN_REQUIRE_LOGIN", "") == "1")
     https_only: bool = field(default_factory=lambda: os.environ.get("VANBAN_HTTPS_ONLY", "") == "1")  # Secure cookie
-    # worker processes for rendering and checking (VANBAN_WORKERS, default one per core; 0: in a thread)
+    # worker processes for rendering and checking (VANBAN_WORKERS, default one per core but one; 0: in a thread)
     workers: int = field(default_factory=default_processes)
+
+
+def _stamp(path: Path) -> tuple:
+    try:
+        status = path.stat()
+    except OSError:
+        return (None, None)
+    return (status.st_mtime_ns, status.st_size)
 
 
 def fail(message: str) -> InputError:
@@ -66,19 +74,26 @@ class Plans:
         self.settings = settings
         self.uploads = settings.work_dir / "uploads"
         self.uploads.mkdir(parents=True, exist_ok=True)
+        self._shipped: tuple[tuple, dict[str, Path]] | None = None
 
     def shipped(self) -> dict[str, Path]:
         """Plan files of the data folder: YAML with top-level «document:» and «cascade:» keys (the unit
         registries next to them are not plans and are not parsed here)."""
+        paths = sorted(self.settings.data_dir.glob("*/*.yaml"))
+        # read again only when a file changed: the registries beside the plans are large (every request asks)
+        key = tuple((str(path), *_stamp(path)) for path in paths)
+        if self._shipped is not None and self._shipped[0] == key:
+            return dict(self._shipped[1])
         found = {}
-        for path in sorted(self.settings.data_dir.glob("*/*.yaml")):
+        for path in paths:
             try:
                 text = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
             if re.search(r"^document:", text, re.M) and re.search(r"^cascade:", text, re.M):
                 found[f"{path.parent.name}--{path.stem}"] = path
-        return found
+        self._shipped = (key, found)
+        return dict(found)
 
     def path(self, plan_id: str) -> Path:
         if not ID.match(plan_id):
