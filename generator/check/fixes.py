@@ -14,6 +14,7 @@ from collections.abc import Callable
 from ..layout import Emphasis, default_layout
 from ..ooxml.editing import (replace_text, set_colour_black_everywhere, set_font_everywhere, set_margin,
                              set_run_emphasis, set_run_size)
+from ..ooxml.document import forget_resolver
 from ..ooxml.package import normalise_package
 from ..vocabulary import DATE_PARTS, DAY_MONTH_DIGITS, TIEU_NGU
 from . import DocumentReport, check_document, open_docx, subject_of
@@ -182,6 +183,7 @@ def fix_document(source, name=None) -> tuple[bytes, list[str], DocumentReport]:
     order = sorted((r for r in report.results if r.failed and r.rule.id in FIXES),
                    key=lambda r: r.rule.id not in ("phong.ho-chu", "phong.mau"))
     for result in order:
+        forget_resolver(document)  # the last fix changed formats: read them afresh
         subject = subject_of(document)
         changes += FIXES[result.rule.id](subject, rules[result.rule.id].params)
     buffer = io.BytesIO()

@@ -488,6 +488,11 @@ def _vml_shape(paragraph, node) -> DrawnShape:
     return DrawnShape(paragraph, line, width, None if placed else x, x_from, placed, y, y_from)
 
 
+def forget_resolver(document) -> None:
+    """After the document was edited: its formats are found afresh (the resolver caches what it found)."""
+    _RESOLVERS.pop(document, None)
+
+
 def has_drawings(document) -> bool:
     """Whether the body holds any drawing (DrawingML or VML): one pass in lxml, so a document without
     any is not laid out in search of a drawn rule."""

@@ -68,6 +68,7 @@ class FormatResolver:
         self.theme_fonts = theme_fonts or {}
         self._styles: dict[str, etree._Element] = {}
         self._chains: dict[str | None, list] = {}
+        self._style_ids: dict = {}
         self._run_formats: dict[tuple, RunFormat] = {}
         self._paragraph_formats: dict[tuple, ParagraphFormat] = {}
         self._default_paragraph_style: str | None = None
@@ -113,9 +114,14 @@ class FormatResolver:
         return chain
 
     def paragraph_style_id(self, paragraph) -> str | None:
-        ppr = paragraph.find(_PPR)
-        style = ppr.find(_PSTYLE) if ppr is not None else None
-        return style.get(_VAL) if style is not None else self._default_paragraph_style
+        try:
+            return self._style_ids[paragraph]
+        except KeyError:
+            ppr = paragraph.find(_PPR)
+            style = ppr.find(_PSTYLE) if ppr is not None else None
+            found = style.get(_VAL) if style is not None else self._default_paragraph_style
+            self._style_ids[paragraph] = found  # the element is kept by the key: its identity is never reused
+            return found
 
     def style_name(self, style_id: str | None) -> str | None:
         style = self._styles.get(style_id or "")
