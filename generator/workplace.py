@@ -26,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from . import inline, pipeline, resources
+from .cascade.subplan import under
 from .errors import InputError, InputErrors, VanbanError
 from .model import parse_date
 from .results.model import Results, is_blank
@@ -279,17 +280,6 @@ class ReviewView:
     marks: dict = field(default_factory=lambda: dict(MARKS))
 
 
-def _under(unit, issuer: str, registry) -> bool:
-    seen = set()
-    current = unit.parent
-    while current and current not in seen:
-        if current == issuer:
-            return True
-        seen.add(current)
-        current = registry.units[current].parent if current in registry.units else None
-    return False
-
-
 def _target_label(name: str, registry) -> str:
     if name in registry.units:
         unit = registry.units[name]
@@ -330,11 +320,11 @@ def review(store, plan) -> ReviewView:
                 names = ", ".join(_target_label(u, registry) for u in item.own_task.units)
                 own_tasks.append((inline.plain(item.own_task.title), names))
     issuer = document.issuer
-    kinds = list(dict.fromkeys(u.kind for u in registry.units.values() if _under(u, issuer, registry)))
+    kinds = list(dict.fromkeys(u.kind for u in registry.units.values() if under(u.id, issuer, registry)))
     choices = [Choice(k, _target_label(k, registry), k in spec.issuers) for k in kinds]
     choices += [Choice(u, registry.units[u].name, True) for u in spec.issuers if u in registry.units]
     consolidators = [Choice(u.id, u.name, u.id == spec.consolidator) for u in registry.units.values()
-                     if _under(u, issuer, registry) or u.id == spec.consolidator]
+                     if under(u.id, issuer, registry) or u.id == spec.consolidator]
     periods = [PeriodView(i, p.id, inline.plain(p.name), p.deadline,
                           (p.window.start, p.window.end) if p.window else None)
                for i, p in enumerate(spec.periods, 1)]

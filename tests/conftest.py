@@ -131,3 +131,15 @@ def seed_scan(seed_pdf, tmp_path_factory) -> list[Path]:
     out = tmp_path_factory.mktemp("seed-scan")
     subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", str(seed_pdf), str(out / "trang")], check=True)
     return sorted(out.glob("trang-*.png"))
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+try:
+    from playwright.sync_api import sync_playwright as _playwright
+except ImportError:  # pragma: no cover - make test installs it
+    _playwright = None
+requires_chromium = pytest.mark.skipif(
+    _playwright is None or not CHROMIUM.exists(),
+    reason="chưa cài Chromium (/usr/bin/chromium) hoặc Playwright: bỏ qua kiểm thử trình duyệt — "
+           "`make test` cài gói Debian chromium khi có quyền root",
+)

@@ -6,24 +6,19 @@ import socket
 import threading
 import time
 import zipfile
-from pathlib import Path
 
 import pytest
 
 from generator.check import check_docx
 
-CHROMIUM = Path("/usr/bin/chromium")
+from conftest import CHROMIUM, requires_chromium
 
 try:
     from playwright.sync_api import sync_playwright
 except ImportError:  # pragma: no cover - make test installs it
     sync_playwright = None
 
-pytestmark = pytest.mark.skipif(
-    sync_playwright is None or not CHROMIUM.exists(),
-    reason="chưa cài Chromium (/usr/bin/chromium) hoặc Playwright: bỏ qua kiểm thử trình duyệt — "
-           "`make test` cài gói Debian chromium khi có quyền root",
-)
+pytestmark = requires_chromium  # Chromium and Playwright, or a skip with the reason
 
 
 @pytest.fixture(scope="module")

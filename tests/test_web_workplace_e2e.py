@@ -31,18 +31,14 @@ from openpyxl import load_workbook
 
 from generator import cli
 
-CHROMIUM = Path("/usr/bin/chromium")
+from conftest import CHROMIUM, requires_chromium
 
 try:
     from playwright.sync_api import expect, sync_playwright
 except ImportError:  # pragma: no cover - make test installs it
     sync_playwright = None
 
-pytestmark = pytest.mark.skipif(
-    sync_playwright is None or not CHROMIUM.exists(),
-    reason="chưa cài Chromium (/usr/bin/chromium) hoặc Playwright: bỏ qua kiểm thử trình duyệt — "
-           "`make test` cài gói Debian chromium khi có quyền root",
-)
+pytestmark = requires_chromium  # Chromium and Playwright, or a skip with the reason
 
 ADMIN, ADMIN_PASSWORD = "vanphong", "mat-khau-van-phong-2021"
 A, B = "so-tu-phap", "ubnd-huyen-chu-se"
