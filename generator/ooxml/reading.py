@@ -411,6 +411,8 @@ class Numbering:
         return cls(element, resolver)
 
     def _reference(self, paragraph) -> tuple[str, int] | None:
+        if not self.instances:
+            return None  # a document without lists: nothing to look up, paragraph after paragraph
         num_id = level = None
         for layer in self.resolver._ppr_layers(paragraph):
             numpr = layer.find(qn("w:numPr"))
