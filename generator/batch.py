@@ -176,7 +176,8 @@ def _make(unit_id: str, job: BatchJob, context: CascadeContext) -> Produced | Fa
     produced = produce(job.document(context, unit_id), context.registry, name=job.file_name(context, unit_id),
                        check=job.check)
     if not produced.passed:
-        problems = "; ".join(f"[{r.rule.id}] {r.outcome.violations[0].detail if r.outcome.violations else ''}"
+        # each problem as the text report says it: what is wrong and the text it is about
+        problems = "; ".join(f"[{r.rule.id}] {r.outcome.violations[0].finding if r.outcome.violations else ''}"
                              for r in produced.report.errors)
         return Failure(unit_id, f"văn bản không đạt thể thức: {problems}", bad_input=False)
     return produced
