@@ -849,8 +849,9 @@ def submission_document(store, plan, submission_id: int, *, pdf: bool = False) -
 
 
 def counted_results(store, plan, period_id: str) -> dict[str, dict]:
-    """unit id → the results that count for the period: its latest report not returned (the report date, when
-    the unit left it empty, is the day it was submitted, so a late report is named late)."""
+    """unit id → the results that count for the period: its latest report not returned. Lateness is the
+    board's: the day it was submitted counts, so a report dated before the deadline but sent after it is
+    named late in the consolidated report too (and one left undated is dated the day it was sent)."""
     plan_id = _plan_id(plan)
     found = {}
     with store.session() as s:
@@ -862,8 +863,10 @@ def counted_results(store, plan, period_id: str) -> dict[str, dict]:
             best = max(kept, key=lambda r: r.version)
             results = dict(best.results)
             report = dict(results.get("report") or {})
-            if not report.get("date"):
-                report["date"] = (best.submitted_at + dt.timedelta(hours=7)).date().isoformat()
+            sent = (best.submitted_at + dt.timedelta(hours=7)).date()  # the day in Vietnam (UTC+7)
+            dated = parse_date(report["date"]) if isinstance(report.get("date"), str) and report["date"] else None
+            if dated is None or dated < sent:
+                report["date"] = sent.isoformat()
             results["report"] = report
             found[unit_id] = results
     return found

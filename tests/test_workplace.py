@@ -260,9 +260,12 @@ def test_reports_are_versioned_reviewed_and_consolidated(store, users, monkeypat
 
 def test_a_late_report_is_named_late(store, users):
     plan = _published(store, users)  # deadline 10/5/2021: any report sent today is late
-    submitted = _report(store, plan, "so-tu-phap", users)
+    submitted = _report(store, plan, "so-tu-phap", users)  # though the report itself is dated 05/5/2021
     assert submitted.late
     assert workplace.board(store, plan, "6-thang").late == 1
+    # the consolidated report says so too: the day it was sent counts, not the date written on it
+    _, made = workplace.consolidated(store, plan, "6-thang")
+    assert made.late == ["so-tu-phap"]
 
 
 @pytest.mark.parametrize("utc, late", [((2021, 5, 10, 16, 59), False), ((2021, 5, 10, 17, 0), True)])
