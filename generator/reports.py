@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict
 
 from . import inline, resources
 from .cascade.profiles import load_override
-from .cascade.subplan import CascadeContext, content_section, issuing_units, item_id, subplan, wording_for
+from .cascade.subplan import (CascadeContext, content_section, is_organisation, issuing_units, item_id, subplan,
+                              wording_for)
 from .cascade.wording import Wording, lower_first
 from .errors import InputError, Location
 from .model import Appendix, AppendixColumn, Document, Node, Period, Signer
@@ -88,17 +89,13 @@ def period_of(context: CascadeContext, period_id: str) -> Period:
                      context.where("periods"))
 
 
-def _is_organisation(node: Node) -> bool:
-    return node.id == "to-chuc-thuc-hien" or (node.title or "").lower().startswith("tổ chức thực hiện")
-
-
 def _content_section(document: Document) -> Node | None:
     """The content section of a plan or sub-plan: the section with id ``noi-dung``; for a plan that gives no
     ids (an imported one), the last section that is not «Tổ chức thực hiện»."""
     found = content_section(document)
     if found is not None:
         return found
-    sections = [s for s in document.sections if not _is_organisation(s)]
+    sections = [s for s in document.sections if not is_organisation(s)]
     return sections[-1] if sections else None
 
 

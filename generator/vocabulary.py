@@ -235,3 +235,13 @@ def authority() -> Authority:
 # as typed lines (Phụ lục I, mục III.2); the old "HỎA TỐC HẸN GIỜ" and "KHẨN CẤP" are read to be refused
 URGENCY_LINE = re.compile(r"^(h[oỏ][aả] tốc( hẹn giờ)?|thượng khẩn|khẩn( cấp)?)$", re.I)
 SECRECY_LINE = re.compile(r"^(tuyệt mật|tối mật|mật)$", re.I)
+
+
+def is_purpose_title(title: str) -> bool:
+    """"Mục đích, yêu cầu" (mục I of a plan), however it is capitalised."""
+    return title.strip().lower().startswith("mục đích")
+
+
+def is_organisation_title(title: str) -> bool:
+    """"Tổ chức thực hiện" (the last mục of a plan), however it is capitalised."""
+    return title.strip().lower().startswith("tổ chức thực hiện")

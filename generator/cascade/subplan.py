@@ -22,13 +22,14 @@ from ..loading import LoadedPlan, UnitsRegistry
 from ..model import Appendix, AppendixColumn, Cascade, Document, Node, Signer, Unit
 from ..validation import did_you_mean
 from ..vietnamese import ky_hieu, number_text, short_date
-from ..vocabulary import document_types
+from ..vocabulary import document_types, is_organisation_title, is_purpose_title
 from .profiles import ProfileBook, Sourced, load_override, load_profiles
 from .wording import Wording, capitalise, lower_first, placeholders
 
 ORGANISATION_TITLE = "Tổ chức thực hiện"
 CONTENT_ID = "noi-dung"  # the content section (mục II) of a plan and of every sub-plan
 PURPOSE_ID = "muc-dich-yeu-cau"  # mục I: replaced by the unit's own purposes
+ORGANISATION_ID = "to-chuc-thuc-hien"  # the last mục: replaced by the unit's own organisation
 
 
 def item_id(node: Node, position: int) -> str:
@@ -384,11 +385,12 @@ class _Adapter:
 
 
 def _is_purpose(node: Node, index: int) -> bool:
-    return node.id == PURPOSE_ID or (index == 0 and (node.title or "").lower().startswith("mục đích"))
+    return node.id == PURPOSE_ID or (index == 0 and is_purpose_title(node.title or ""))
 
 
-def _is_organisation(node: Node) -> bool:
-    return node.id == "to-chuc-thuc-hien" or (node.title or "").lower().startswith("tổ chức thực hiện")
+def is_organisation(node: Node) -> bool:
+    """The «Tổ chức thực hiện» section, by its id or its title (an imported plan may have no ids)."""
+    return node.id == ORGANISATION_ID or is_organisation_title(node.title or "")
 
 
 def subplan(unit_id: str, context: CascadeContext) -> Document:
@@ -412,15 +414,15 @@ def subplan(unit_id: str, context: CascadeContext) -> Document:
     sections = []
     organisation_title = ORGANISATION_TITLE
     parent_sections = context.parent.sections
-    organisation_index = next((i for i, s in enumerate(parent_sections) if _is_organisation(s)), None)
+    organisation_index = next((i for i, s in enumerate(parent_sections) if is_organisation(s)), None)
     organisation = parent_sections[organisation_index] if organisation_index is not None else None
     content_index = next((i for i, s in enumerate(parent_sections) if s.id == CONTENT_ID), None)
     if content_index is None:  # a plan without ids: its first section after mục I that is not mục III
         content_index = next((i for i, s in enumerate(parent_sections)
-                              if not _is_purpose(s, i) and not _is_organisation(s)), None)
+                              if not _is_purpose(s, i) and not is_organisation(s)), None)
     for index, section in enumerate(parent_sections):
         path = ("document", "sections", index)
-        if _is_organisation(section):
+        if is_organisation(section):
             organisation_title = section.title or ORGANISATION_TITLE
             continue
         if _is_purpose(section, index):

@@ -17,13 +17,10 @@ from pydantic import BaseModel, ConfigDict
 from .. import inline, resources
 from ..loading import UnitsRegistry
 from ..vietnamese import slugify
-from ..vocabulary import roman
+from ..cascade.subplan import CONTENT_ID, ORGANISATION_ID, PURPOSE_ID  # the ids the cascade looks for
+from ..vocabulary import is_organisation_title, is_purpose_title, roman
 
-ORGANISATION = re.compile(r"^tổ chức thực hiện", re.I)
-PURPOSE = re.compile(r"^mục đích", re.I)
 DATE = r"(?P<date>\d{1,2}/\d{1,2}/\d{4})"
-# the ids the cascade gives the three sections of a plan (generator/cascade/subplan.py)
-PURPOSE_ID, CONTENT_ID, ORGANISATION_ID = "muc-dich-yeu-cau", "noi-dung", "to-chuc-thuc-hien"
 
 
 class _Wording(BaseModel):
@@ -166,8 +163,8 @@ def mark_sections(document: dict) -> list[Review]:
     """Give mục I, the content section and «Tổ chức thực hiện» the ids the cascade looks for."""
     sections = document.get("sections", [])
     review: list[Review] = []
-    organisation = _section(sections, lambda s: ORGANISATION.match(_plain(s.get("title", ""))))
-    purpose = 0 if sections and PURPOSE.match(_plain(sections[0].get("title", ""))) else None
+    organisation = _section(sections, lambda s: is_organisation_title(_plain(s.get("title", ""))))
+    purpose = 0 if sections and is_purpose_title(_plain(sections[0].get("title", ""))) else None
     content = next((i for i in range(len(sections)) if i not in (purpose, organisation)), None)
     for index, ident in ((purpose, PURPOSE_ID), (content, CONTENT_ID), (organisation, ORGANISATION_ID)):
         if index is not None and not sections[index].get("id"):
