@@ -6,7 +6,7 @@ from __future__ import annotations
 import tempfile
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -370,6 +370,9 @@ def save_import(imported: ImportedPlan, out: Path, *, source_name: str, force: b
     return importer.save(imported, Path(out), source_name, force=force)
 
 
+UPLOADED = "tải lên"  # how an uploaded file is named in a message ("tệp tải lên: …")
+
+
 @dataclass
 class ReceivedPlan:
     path: Path  # the plan data, validated
@@ -383,7 +386,7 @@ def receive_plan(data: bytes, suffix: str, folder: Path, *, registry: Path | Non
     target = Path(folder) / "plan.yaml"
     review: list[str] = []
     if suffix in (".yaml", ".yml"):
-        content = yamlio.load_bytes(data, "tải lên").data  # bounded: an upload may be an alias bomb
+        content = yamlio.load_bytes(data, UPLOADED).data  # bounded: an upload may be an alias bomb
         if not isinstance(content, dict) or "document" not in content:
             raise InputError("tệp YAML không phải dữ liệu kế hoạch (thiếu mục document)")
         if registry is None:
@@ -400,6 +403,11 @@ def receive_plan(data: bytes, suffix: str, folder: Path, *, registry: Path | Non
         source.write_bytes(data)
         try:
             imported = import_plan(source, units=registry)
+        except InputError as problem:
+            if problem.location is not None and problem.location.file == source:
+                # the upload's name in this folder is ours: the user knows it as the file she sent
+                problem.location = replace(problem.location, file=UPLOADED)
+            raise
         finally:
             source.unlink()
         if "cascade" not in imported.plan:

@@ -407,3 +407,18 @@ def test_the_report_signer_may_be_a_deputy_signing_for_the_head(client):
     text = " ".join(t.text or "" for t in __import__("docx").Document(io.BytesIO(response.content)).element.body.iter(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"))
     assert "KT. CHỦ TỊCH" in text and "Nguyễn Văn A" in text
+
+
+def test_a_refused_upload_is_named_as_the_user_knows_it_not_by_the_servers_copy(client):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        archive.writestr("word/document.xml", b"\0" * (20 * 1024 * 1024))
+    data = bytearray(buffer.getvalue())
+    local = data.find(b"PK\x03\x04", 10)
+    struct.pack_into("<I", data, local + 22, 5000)  # word/document.xml says 5000 bytes
+    central = data.find(b"PK\x01\x02", data.find(b"PK\x01\x02") + 4)
+    struct.pack_into("<I", data, central + 24, 5000)
+    response = client.post("/plans", data={"registry": ""}, files={"file": ("ke-hoach.docx", bytes(data))})
+    assert response.status_code == 400 and "nghi là tệp độc hại" in response.text
+    assert "tệp tải lên:" in response.text and "nhan-duoc" not in response.text
