@@ -157,7 +157,7 @@ def _with_unit(registry: UnitsRegistry | None, unit: dict) -> tuple[UnitsRegistr
     units = {**registry.units, unit["id"]: Unit.model_validate(unit)}
     data = {"name": "Đơn vị ban hành (nhập từ văn bản)", "units": [unit]}
     if registry.path is not None:
-        shipped = yaml.safe_load(Path(registry.path).read_text(encoding="utf-8"))  # vanban's own data: trusted
+        shipped = load_yaml(Path(registry.path)).data  # a shipped registry or the user's --units: bounded
         data = {**shipped, "units": [*shipped["units"], unit]}
     return UnitsRegistry(registry.path, registry.name, units, registry.kinds), data
 
