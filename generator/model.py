@@ -114,6 +114,9 @@ class Unit(_Model):
     head_title: str | None = Field(default=None, max_length=150)
     deputy_title: str | None = Field(default=None, max_length=150)
     gso_code: str | None = None
+    # mã định danh điện tử của cơ quan (OrganId, 13 ký tự: Nghị định 30/2020/NĐ-CP Phụ lục VI; cấu trúc theo
+    # QCVN 102:2016/BTTTT): for the metadata and the edXML envelope; blank when not known, never made up
+    organ_id: str | None = Field(default=None, max_length=13, pattern=r"^[0-9A-Za-z][0-9A-Za-z.]*$")
     aliases: list[Text] = []
     scope: str | None = None  # "thành phố", "thị xã" where the kind's word ("huyện") does not fit
     sub_areas: str | None = None  # "phường, xã" where the kind's default does not fit

@@ -24,6 +24,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("derive", "cascade", "results", "reports", "reminders"),
     ("render", "fastrender", "check", "importer", "pdf"),
     ("produce",),
+    ("records", "edxml"),
     ("batch",),
     ("pipeline",),
     ("workplace", "accounts"),
