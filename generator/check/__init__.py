@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..ooxml.document import header_parts, open_docx, resolver_of, sections, stored_page_count
+from ..ooxml.document import header_parts, open_docx, read_docx, resolver_of, sections, stored_page_count
+from ..ooxml.package import DocxView
 from .anatomy import Anatomy, anatomy_of, normal
 from .catalogue import UNOBSERVABLE, VIOLATED, Outcome, Rule, Violation, catalogue, unobservable
 from .inspections import INSPECTIONS, Subject
 from . import inspections_more  # noqa: F401  (registers its rules, then gates every inspection by document type)
 
-__all__ = ["DocumentReport", "RuleResult", "check_docx", "check_document", "check_subject", "locate", "open_docx",
+__all__ = ["DocumentReport", "RuleResult", "check_docx", "check_document", "check_rendered", "check_subject", "locate", "open_docx",
            "subject_of"]
 
 
@@ -107,5 +108,11 @@ def check_document(document, path: Path | str = "") -> DocumentReport:
 
 def check_docx(source: Path | bytes, name: str | Path | None = None) -> DocumentReport:
     """Check a .docx file (or its bytes) against every rule of the catalogue."""
-    document = open_docx(source, name)
+    document = read_docx(source, name)
     return check_document(document, name or (source if not isinstance(source, bytes) else ""))
+
+
+def check_rendered(data: bytes, name: str | Path = "") -> DocumentReport:
+    """Check a document vanban has just rendered in this process (its bytes never left memory, so the guard
+    against hostile zips that :func:`check_docx` runs has nothing to guard against)."""
+    return check_document(DocxView(data), name)

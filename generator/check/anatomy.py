@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from ..metrics import text_width_twips, wrap_lines
 from ..ooxml.document import (DEFAULT_TEXT_WIDTH, CellRef, DrawnShape, ParagraphView, body_paragraphs, drawn_shapes,
-                              following_paragraphs, has_drawings, resolver_of, run_text, sections,
+                              following_paragraphs, has_drawings, paragraph_runs, resolver_of, run_text, sections,
                               text_outside_drawings, textbox_texts, underlined)
 from ..ooxml.reading import ParagraphFormat, RunFormat
 from ..vietnamese import letters_only, modern_tones
@@ -51,9 +52,15 @@ class Line:
     fmt: ParagraphFormat
     cell: CellRef | None
     split: bool = False  # a piece of a paragraph that holds other pieces (tab layout)
-    runs: list = field(default_factory=list)  # the w:r elements this line's text comes from
+    run_indices: tuple[int, ...] = ()  # which of the paragraph's runs (paragraph_runs) its text comes from
     column: int = 0  # 0 for the first tab-separated piece of a visual line, 1 for the next…
     tabbed: bool = False  # its visual line holds tabs: Tab-indented, or laid out in tab columns
+
+    @property
+    def runs(self) -> list:
+        """The w:r elements this line's text comes from."""
+        runs = paragraph_runs(self.paragraph)
+        return [runs[i] for i in self.run_indices if i < len(runs)]
 
     @property
     def sizes(self) -> set[float | None]:
@@ -132,26 +139,50 @@ def _column_numbers(segments: list[list]) -> list[int]:
     return [i - shift for i in range(len(segments))]
 
 
-def _lines(views: list[ParagraphView]) -> list[Line]:
-    """Every paragraph of the body as lines: one per paragraph, or one per tab- or break-separated piece.
-    The number Word displays for an automatically numbered paragraph starts its first line's text."""
-    lines: list[Line] = []
-    for view in views:
-        segments = [(segment, len(line) > 1 or len(view.lines) > 1, column, len(line) > 1)
-                    for line in view.lines for segment, column in zip(line, _column_numbers(line))]
-        emitted = False
-        for segment, split, column, tabbed in segments:
+def _line_specs(view: ParagraphView) -> tuple[tuple, ...]:
+    """A paragraph's lines, without their place in the document: (text, pieces, split, (visual line, segment),
+    column, tabbed) each."""
+    specs = []
+    emitted = False
+    for line in view.shape:
+        for segment, column in zip(line, _column_numbers(line)):
+            split, tabbed = len(line) > 1 or len(view.shape) > 1, len(line) > 1
             text = normal("".join(t for t, _, _ in segment))
             if text and view.label and not emitted:
                 text = normal(f"{view.label.strip()} {text}")
             if text or not emitted:
                 if not text and split:
                     continue
-                runs = list(dict.fromkeys(r for _, _, r in segment))
-                pieces = [(t, f) for t, f, _ in segment]
-                lines.append(Line(len(lines), view.element, text, pieces, view.fmt, view.cell, split, runs, column,
-                                  tabbed))
+                specs.append((text, tuple((t, f) for t, f, _ in segment), split,
+                              tuple(dict.fromkeys(i for _, _, i in segment)), column, tabbed))
                 emitted = True
+    return tuple(specs)
+
+
+# a paragraph's line specs by its content (ParagraphView.key): a cascade's paragraphs recur from unit to unit
+_SPECS: OrderedDict[tuple, tuple] = OrderedDict()
+_SPECS_KEPT = 8192
+
+
+def _specs_of(view: ParagraphView) -> tuple[tuple, ...]:
+    if view.key is None or view.label:
+        return _line_specs(view)
+    found = _SPECS.get(view.key)
+    if found is None:
+        found = _SPECS[view.key] = _line_specs(view)
+        if len(_SPECS) > _SPECS_KEPT:
+            _SPECS.popitem(last=False)
+    return found
+
+
+def _lines(views: list[ParagraphView]) -> list[Line]:
+    """Every paragraph of the body as lines: one per paragraph, or one per tab- or break-separated piece.
+    The number Word displays for an automatically numbered paragraph starts its first line's text."""
+    lines: list[Line] = []
+    for view in views:
+        for text, pieces, split, run_indices, column, tabbed in _specs_of(view):
+            lines.append(Line(len(lines), view.element, text, list(pieces), view.fmt, view.cell, split, run_indices,
+                              column, tabbed))
     return lines
 
 

@@ -22,6 +22,7 @@ from fnmatch import fnmatch
 from pydantic import BaseModel, ConfigDict
 
 from .. import resources
+from ..ooxml.document import section_index
 from ..vietnamese import upper
 from ..vocabulary import (CONG_VAN_TYPE, SECRECY_LINE, URGENCY_LINE, authority, document_types,
                           type_codes_by_name)
@@ -461,15 +462,8 @@ def appendix_kem_theo(subject: Subject, rule: Rule) -> Outcome:
 
 
 def _section_of(subject: Subject, paragraph) -> int:
-    """Index of the section a body paragraph belongs to: the first section end (its properties) after it."""
-    ends = {s.element: n for n, s in enumerate(subject.sections)}
-    seen = False
-    for node in subject.document.element.body.iter():
-        if node is paragraph:
-            seen = True
-        elif seen and node in ends:
-            return ends[node]
-    return len(subject.sections) - 1
+    """Index of the section a body paragraph belongs to."""
+    return section_index(subject.sections, paragraph)
 
 
 @inspection("phu-luc.huong")
@@ -534,27 +528,30 @@ TOKEN = re.compile(r"[^\W\d_]+|\d+|[^\w\s]", re.U)
 
 @dataclass(frozen=True)
 class _Phrases:
-    """Word sequences indexed by a word of theirs, so a text is matched word by word, not list by list."""
+    """Word sequences kept as tuples, with the lengths they come in by their first and by their last word:
+    a text is matched word by word with a few set lookups, however many names the data holds."""
 
-    by_first: dict
-    by_last: dict
+    phrases: frozenset
+    lengths_by_first: dict
+    lengths_by_last: dict
 
     @classmethod
     def of(cls, phrases: list[list[str]]) -> "_Phrases":
-        first: dict[str, list[list[str]]] = {}
-        last: dict[str, list[list[str]]] = {}
+        first: dict[str, set[int]] = {}
+        last: dict[str, set[int]] = {}
         for phrase in phrases:
             if phrase:
-                first.setdefault(phrase[0], []).append(phrase)
-                last.setdefault(phrase[-1], []).append(phrase)
-        return cls(first, last)
+                first.setdefault(phrase[0], set()).add(len(phrase))
+                last.setdefault(phrase[-1], set()).add(len(phrase))
+        return cls(frozenset(tuple(p) for p in phrases if p), first, last)
 
     def starts(self, tokens: list[str], i: int) -> bool:
-        return any(tokens[i:i + len(p)] == p for p in self.by_first.get(tokens[i], ()))
+        return any(tuple(tokens[i:i + n]) in self.phrases for n in self.lengths_by_first.get(tokens[i], ()))
 
     def ends(self, tokens: list[str], i: int) -> bool:
         """A phrase ends just before ``tokens[i]``."""
-        return i > 0 and any(tokens[max(0, i - len(p)):i] == p for p in self.by_last.get(tokens[i - 1], ()))
+        return i > 0 and any(i >= n and tuple(tokens[i - n:i]) in self.phrases
+                             for n in self.lengths_by_last.get(tokens[i - 1], ()))
 
 
 @lru_cache(maxsize=1)
@@ -575,13 +572,13 @@ def _capital_after_lower(text: str) -> bool:
 def capital_slips(text: str) -> list[str]:
     """The capitalised word pairs of ``text`` that are not at a sentence start and begin no known name:
     "Tuyên truyền Cải cách hành chính" → ["Cải cách"]."""
-    if not _capital_after_lower(text):
-        return []
     return list(_capital_slips(text))
 
 
-@lru_cache(maxsize=4096)  # the lines of a cascade's documents recur from unit to unit
+@lru_cache(maxsize=16384)  # the lines of a cascade's documents recur from unit to unit
 def _capital_slips(text: str) -> tuple[str, ...]:
+    if not _capital_after_lower(text):
+        return ()
     data = capitalisation()
     names, openers, documents, before = _phrase_sets()
     tokens = TOKEN.findall(QUOTED.sub(" . ", text))

@@ -14,17 +14,20 @@ import io
 import re
 import weakref
 import zipfile
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from docx import Document
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.parser import oxml_parser
 from lxml import etree
 
 from ..errors import InputError, Location
-from . import qn
-from .package import unpack_problem
+from . import W_NS, qn
+from .package import DocxView, unpack_problem
 from .reading import FormatResolver, Numbering, ParagraphFormat, RunFormat
 
 TEXTBOX = qn("w:txbxContent")
@@ -34,8 +37,9 @@ DEFAULT_TEXT_WIDTH = 9355  # A4 with ND30 margins, when a file does not say
 DEFAULT_CELL_MARGIN = 108  # Word's default left and right cell margin (0.19 cm)
 
 
-def open_docx(source: Path | bytes, name: str | Path | None = None):
-    """Open a .docx with python-docx after checking it is a sane zip (no bomb, not another format)."""
+def _guarded(source: Path | bytes, name: str | Path | None, opener):
+    """``opener(data)`` on the bytes of a .docx after checking they are a sane zip (no bomb, not another
+    format); a Vietnamese :class:`InputError` naming the file otherwise."""
     label = name or source if not isinstance(source, bytes) else name or "tệp tải lên"
     data = source if isinstance(source, bytes) else None
     try:
@@ -49,12 +53,22 @@ def open_docx(source: Path | bytes, name: str | Path | None = None):
         problem = unpack_problem(data)
         if problem:
             raise InputError(f"tệp .docx {problem} (nghi là tệp độc hại), không mở", Location(label))
-        return Document(io.BytesIO(data))  # the very bytes the guard inflated
+        return opener(data)  # the very bytes the guard inflated
     except InputError:
         raise
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError):
         raise InputError("không phải tệp Word .docx hợp lệ (tệp .doc cũ hãy lưu lại dưới dạng .docx)",
                          Location(label)) from None
+
+
+def open_docx(source: Path | bytes, name: str | Path | None = None):
+    """Open a .docx with python-docx (to change it) after checking it is a sane zip."""
+    return _guarded(source, name, lambda data: Document(io.BytesIO(data)))
+
+
+def read_docx(source: Path | bytes, name: str | Path | None = None) -> DocxView:
+    """Open a .docx to read it (check it, import it) after checking it is a sane zip."""
+    return _guarded(source, name, DocxView)
 
 
 _RESOLVERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -125,6 +139,17 @@ def sections(document) -> list[Section]:
     return [Section(s) for s in document.element.body.iter(qn("w:sectPr"))]
 
 
+_NEXT_SECTION_END = etree.XPath("(descendant::w:sectPr | following::w:sectPr)[1]", namespaces={"w": W_NS})
+
+
+def section_index(all_sections: list[Section], paragraph) -> int:
+    """Which of the sections a body paragraph belongs to: the one whose properties (``w:sectPr``) come first
+    after it in document order (in its own properties when it ends a section)."""
+    found = _NEXT_SECTION_END(paragraph)
+    ends = {s.element: n for n, s in enumerate(all_sections)}
+    return ends.get(found[0], len(all_sections) - 1) if found else len(all_sections) - 1
+
+
 @dataclass(frozen=True)
 class HeaderPart:
     kind: str  # default, first, even
@@ -138,8 +163,11 @@ def header_parts(document, section: Section) -> list[HeaderPart]:
     for tag, area in (("w:headerReference", "header"), ("w:footerReference", "footer")):
         for ref in section.element.findall(qn(tag)):
             try:
-                part = document.part.related_parts[ref.get(qn("r:id"))]
-                parts.append(HeaderPart(ref.get(qn("w:type")) or "default", area, etree.fromstring(part.blob)))
+                rid = ref.get(qn("r:id"))
+                blob = document.related(rid) if isinstance(document, DocxView) else document.part.related_parts[rid].blob
+                if blob is None:
+                    continue
+                parts.append(HeaderPart(ref.get(qn("w:type")) or "default", area, etree.fromstring(blob, oxml_parser)))
             except (KeyError, etree.XMLSyntaxError):
                 continue
     return parts
@@ -163,9 +191,14 @@ def stored_page_count(document) -> int | None:
     only trusted when the stored word count matches the document's words.
     """
     try:
-        for rel in document.part.package.rels.values():
-            if rel.reltype.endswith("/extended-properties"):
-                root = etree.fromstring(rel.target_part.blob)
+        if isinstance(document, DocxView):
+            blobs = [document.of_type("/extended-properties", package=True)]
+        else:
+            blobs = [rel.target_part.blob for rel in document.part.package.rels.values()
+                     if rel.reltype.endswith("/extended-properties")][:1]
+        for blob in blobs:
+            if blob is not None:
+                root = etree.fromstring(blob, oxml_parser)
                 pages, words = root.find(qn("ep:Pages")), root.find(qn("ep:Words"))
                 if pages is None or words is None or not (pages.text or "").isdigit() or not (words.text or "").isdigit():
                     return None
@@ -194,24 +227,65 @@ def _walk_runs(paragraph):
             stack.extend(reversed(node))
 
 
+def _line_shape(paragraph, resolver: FormatResolver) -> tuple[list, tuple[tuple[tuple[tuple], ...], ...]]:
+    """The paragraph's runs, and its visual lines as (text, format, index of the run) pieces."""
+    runs = list(_walk_runs(paragraph))
+    lines: list[list[list]] = [[[]]]
+    for index, run in enumerate(runs):
+        fmt = resolver.run_format(paragraph, run)
+        for child in run:
+            if child.tag == _T:
+                lines[-1][-1].append((child.text or "", fmt, index))
+            elif child.tag in _TABS:
+                lines[-1].append([])
+            elif child.tag in _BREAKS and child.get(_TYPE) not in ("page", "column"):
+                lines.append([[]])
+            elif child.tag == _NO_BREAK_HYPHEN:
+                lines[-1][-1].append(("-", fmt, index))
+    return runs, tuple(tuple(tuple(segment) for segment in line) for line in lines)
+
+
+_T, _TYPE, _NO_BREAK_HYPHEN = qn("w:t"), qn("w:type"), qn("w:noBreakHyphen")
+_TABS, _BREAKS = (qn("w:tab"), qn("w:ptab")), (qn("w:br"), qn("w:cr"))
+
+# How paragraphs read, by their bytes and the styles they are read against: the paragraphs of one cascade's
+# documents recur from unit to unit (the same tasks, headings, signature lines), so each is read once.
+_SHAPES: OrderedDict[tuple, tuple] = OrderedDict()
+_SHAPES_KEPT = 8192
+
+
+def _bound(shape, runs: list) -> list[list[list[Piece]]]:
+    return [[[(text, fmt, runs[index]) for text, fmt, index in segment] for segment in line] for line in shape]
+
+
 def visual_lines(paragraph, resolver: FormatResolver) -> list[list[list[Piece]]]:
     """Paragraph → visual lines (split at line breaks) → segments (split at tabs) → pieces.
 
     Page and column breaks do not start a line; a non-breaking hyphen is a "-".
     """
-    lines: list[list[list]] = [[[]]]
-    for run in _walk_runs(paragraph):
-        fmt = resolver.run_format(paragraph, run)
-        for child in run:
-            if child.tag == qn("w:t"):
-                lines[-1][-1].append((child.text or "", fmt, run))
-            elif child.tag in (qn("w:tab"), qn("w:ptab")):
-                lines[-1].append([])
-            elif child.tag in (qn("w:br"), qn("w:cr")) and child.get(qn("w:type")) not in ("page", "column"):
-                lines.append([[]])
-            elif child.tag == qn("w:noBreakHyphen"):
-                lines[-1][-1].append(("-", fmt, run))
-    return lines
+    runs, shape = _line_shape(paragraph, resolver)
+    return _bound(shape, runs)
+
+
+def paragraph_key(paragraph, resolver: FormatResolver) -> tuple:
+    """What a paragraph's reading depends on: its own XML and the styles part it is read against."""
+    return resolver.styles_key, etree.tostring(paragraph)
+
+
+def paragraph_runs(paragraph) -> list:
+    """The runs of a paragraph that carry its own text (not those of text boxes and drawings in it)."""
+    return list(_walk_runs(paragraph))
+
+
+def _read_paragraph(paragraph, resolver: FormatResolver) -> tuple[tuple, ParagraphFormat, tuple]:
+    key = paragraph_key(paragraph, resolver)
+    cached = _SHAPES.get(key)
+    if cached is None:
+        cached = _SHAPES[key] = (resolver.paragraph_format(paragraph), _line_shape(paragraph, resolver)[1])
+        if len(_SHAPES) > _SHAPES_KEPT:
+            _SHAPES.popitem(last=False)
+    fmt, shape = cached
+    return key, fmt, shape
 
 
 @dataclass(frozen=True)
@@ -229,76 +303,96 @@ class ParagraphView:
 
     element: etree._Element
     fmt: ParagraphFormat
-    lines: list[list[list[Piece]]]
+    shape: tuple  # its visual lines → segments → (text, format, index of the run among paragraph_runs) pieces
     cell: CellRef | None
     label: str | None = None  # the number Word displays before it (automatic numbering): "a)", "1.", "II."
+    key: tuple | None = None  # its content (see paragraph_key): paragraphs with one key read the same
+
+    @cached_property
+    def lines(self) -> list[list[list[Piece]]]:
+        """Visual lines (split at line breaks) → segments (split at tabs) → (text, format, run) pieces."""
+        return _bound(self.shape, paragraph_runs(self.element))
+
+
+_P, _TBL, _SDT, _SDT_CONTENT, _TR, _TC = (qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent"), qn("w:tr"),
+                                         qn("w:tc"))
+_TBL_GRID_COL = f"{qn('w:tblGrid')}/{qn('w:gridCol')}"
+_TBL_IND, _TBL_JC, _TBL_CELL_MAR = (f"{qn('w:tblPr')}/{qn(tag)}" for tag in ("w:tblInd", "w:jc", "w:tblCellMar"))
+_GRID_SPAN, _TC_W = f"{qn('w:tcPr')}/{qn('w:gridSpan')}", f"{qn('w:tcPr')}/{qn('w:tcW')}"
+_W, _W_TYPE, _VAL = qn("w:w"), qn("w:type"), qn("w:val")
 
 
 class _BodyReader:
+    """Reads a body into paragraph views, in document order (a list is filled, not generators nested: a
+    paragraph of a cell of a table stands three generator levels down, and a document has hundreds)."""
+
     def __init__(self, resolver: FormatResolver, body_width: int, numbering: Numbering | None = None):
         self.resolver = resolver
         self.body_width = body_width
         self.numbering = numbering
         self.tables = 0
+        self.views: list[ParagraphView] = []
 
-    def read(self, container, cell: CellRef | None = None) -> Iterator[ParagraphView]:
+    def read(self, container, cell: CellRef | None = None) -> list[ParagraphView]:
         for child in container:
-            if child.tag == qn("w:p"):
+            tag = child.tag
+            if tag == _P:
                 label = self.numbering.label(child) if self.numbering is not None else None
-                yield ParagraphView(child, self.resolver.paragraph_format(child),
-                                    visual_lines(child, self.resolver), cell, label)
-            elif child.tag == qn("w:tbl"):
-                yield from self.table(child, cell)
-            elif child.tag == qn("w:sdt"):
-                content = child.find(qn("w:sdtContent"))
+                key, fmt, shape = _read_paragraph(child, self.resolver)
+                self.views.append(ParagraphView(child, fmt, shape, cell, label, key))
+            elif tag == _TBL:
+                self.table(child, cell)
+            elif tag == _SDT:
+                content = child.find(_SDT_CONTENT)
                 if content is not None:
-                    yield from self.read(content, cell)
+                    self.read(content, cell)
+        return self.views
 
-    def table(self, table, within: CellRef | None = None) -> Iterator[ParagraphView]:
+    def table(self, table, within: CellRef | None = None) -> None:
         number = self.tables
         self.tables += 1
-        grid = [int(c.get(qn("w:w"), 0) or 0) for c in table.iterfind(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")]
+        grid = [int(c.get(_W, 0) or 0) for c in table.iterfind(_TBL_GRID_COL)]
         origin, room = (within.left, within.content_width) if within else (0, self.body_width)
-        indent = table.find(f"{qn('w:tblPr')}/{qn('w:tblInd')}")
-        align = table.find(f"{qn('w:tblPr')}/{qn('w:jc')}")
-        if align is not None and align.get(qn("w:val")) == "center":
+        indent = table.find(_TBL_IND)
+        align = table.find(_TBL_JC)
+        if align is not None and align.get(_VAL) == "center":
             origin += (room - sum(grid)) // 2
-        elif align is not None and align.get(qn("w:val")) in ("right", "end"):
+        elif align is not None and align.get(_VAL) in ("right", "end"):
             origin += room - sum(grid)
-        elif indent is not None and (indent.get(qn("w:w")) or "").lstrip("-").isdigit() \
-                and indent.get(qn("w:type"), "dxa") == "dxa":
-            origin += int(indent.get(qn("w:w")))
+        elif indent is not None and (indent.get(_W) or "").lstrip("-").isdigit() \
+                and indent.get(_W_TYPE, "dxa") == "dxa":
+            origin += int(indent.get(_W))
         margins = {side: DEFAULT_CELL_MARGIN for side in ("left", "right")}
-        cell_mar = table.find(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}")
+        cell_mar = table.find(_TBL_CELL_MAR)
         if cell_mar is not None:
             for side in margins:
                 node = cell_mar.find(qn(f"w:{side}"))
                 if node is None:
                     node = cell_mar.find(qn("w:start" if side == "left" else "w:end"))
-                if node is not None and (node.get(qn("w:w")) or "").isdigit():
-                    margins[side] = int(node.get(qn("w:w")))
-        for r, row in enumerate(table.iterfind(qn("w:tr"))):
+                if node is not None and (node.get(_W) or "").isdigit():
+                    margins[side] = int(node.get(_W))
+        for r, row in enumerate(table.iterfind(_TR)):
             column = 0
-            for tc in row.iterfind(qn("w:tc")):
-                span_node = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
-                span = int(span_node.get(qn("w:val"))) if span_node is not None else 1
-                width_node = tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+            for tc in row.iterfind(_TC):
+                span_node = tc.find(_GRID_SPAN)
+                span = int(span_node.get(_VAL)) if span_node is not None else 1
+                width_node = tc.find(_TC_W)
                 width = None
-                if width_node is not None and width_node.get(qn("w:type"), "dxa") == "dxa":
-                    value = width_node.get(qn("w:w"), "")
+                if width_node is not None and width_node.get(_W_TYPE, "dxa") == "dxa":
+                    value = width_node.get(_W, "")
                     width = int(value) if value.isdigit() and int(value) > 0 else None
                 if width is None and grid:
                     width = sum(grid[column:column + span])
                 content = (width or self.body_width) - margins["left"] - margins["right"]
                 left = origin + sum(grid[:column]) + margins["left"]
-                yield from self.read(tc, CellRef(number, r, column, content, left))
+                self.read(tc, CellRef(number, r, column, content, left))
                 column += span
 
 
 def body_paragraphs(document, resolver: FormatResolver, body_width: int) -> Iterator[ParagraphView]:
     """Every paragraph of the body in document order, descending into tables (with their cells' content
     widths and places) and content controls, each with the number Word displays for it."""
-    return _BodyReader(resolver, body_width, Numbering.for_document(document, resolver)).read(document.element.body)
+    return iter(_BodyReader(resolver, body_width, Numbering.for_document(document, resolver)).read(document.element.body))
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from lxml import etree
+
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 # A .docx or .xlsx from a user's hands is opened only if it unpacks to a sane size: a real document of
 # hundreds of pages is a few MB; a zip bomb claims gigabytes from a few kilobytes, or claims a few bytes
@@ -247,3 +249,83 @@ def write_members(members: list[Member]) -> bytes:
                                  member.size, len(name), 0, 0, 0, 0, 0o644 << 16, offset) + name
     end = _END.pack(0x06054B50, 0, 0, len(members), len(members), len(central), len(body), 0)
     return bytes(body + central + end)
+
+
+# ---------------------------------------------------------------- a .docx opened for reading
+
+_RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_OFFICE_DOCUMENT = "/officeDocument"
+
+
+class DocxView:
+    """A .docx opened for reading only: its main document part parsed, every other part read from the zip
+    (and parsed by whoever asks) only when asked for.
+
+    The checker and the importer read through it; python-docx's ``Document`` opens, parses and wraps every
+    part of the package first, which costs more than checking a generated document does. Relationships are
+    resolved the way the OPC says (``_rels/.rels`` → the main part → its ``.rels``); external targets and
+    missing parts are simply absent. Parsing uses python-docx's own parser, so ``element`` (``w:document``)
+    has ``.body`` exactly as ``Document.element`` has.
+    """
+
+    def __init__(self, data: bytes):
+        from docx.oxml.parser import parse_xml  # python-docx's parser and element classes
+
+        self._zip = zipfile.ZipFile(io.BytesIO(data))
+        self._names = set(self._zip.namelist())
+        self._blobs: dict[str, bytes | None] = {}
+        package_rels = self._relationships("", "_rels/.rels")
+        main = next((target for kind, target in package_rels.values() if kind.endswith(_OFFICE_DOCUMENT)),
+                    "word/document.xml")
+        blob = self.blob(main)
+        if blob is None:
+            raise KeyError(main)
+        self.element = parse_xml(blob)
+        self.package_rels = package_rels
+        folder, _, name = main.rpartition("/")
+        self.rels = self._relationships(folder, f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels")
+
+    def blob(self, name: str | None) -> bytes | None:
+        """The bytes of a part (its name inside the zip), or None when the package has no such part."""
+        if name is None:
+            return None
+        if name not in self._blobs:
+            self._blobs[name] = self._zip.read(name) if name in self._names else None
+        return self._blobs[name]
+
+    def related(self, rid: str) -> bytes | None:
+        """The part the main document part refers to as ``rid`` (a header, a footer …)."""
+        return self.blob(self.rels.get(rid, ("", None))[1])
+
+    def of_type(self, reltype_end: str, *, package: bool = False) -> bytes | None:
+        """The first part the main document part (or, with ``package``, the package) relates to with a
+        relationship type ending ``reltype_end`` ("/styles", "/theme", "/numbering", "/extended-properties")."""
+        rels = self.package_rels if package else self.rels
+        return next((self.blob(target) for kind, target in rels.values()
+                     if kind.endswith(reltype_end) and target is not None), None)
+
+    def _relationships(self, folder: str, rels_name: str) -> dict[str, tuple[str, str | None]]:
+        data = self.blob(rels_name)
+        if data is None:
+            return {}
+        out: dict[str, tuple[str, str | None]] = {}
+        for rel in etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True)):
+            target = rel.get("Target") or ""
+            if rel.get("TargetMode") == "External":
+                out[rel.get("Id", "")] = (rel.get("Type", ""), None)
+                continue
+            out[rel.get("Id", "")] = (rel.get("Type", ""), _resolve(folder, target))
+        return out
+
+
+def _resolve(folder: str, target: str) -> str:
+    """A relationship's target as a part name: relative to the source part's folder, or absolute."""
+    parts = (target.lstrip("/") if target.startswith("/") else f"{folder}/{target}" if folder else target).split("/")
+    out: list[str] = []
+    for part in parts:
+        if part == "..":
+            if out:
+                out.pop()
+        elif part not in ("", "."):
+            out.append(part)
+    return "/".join(out)

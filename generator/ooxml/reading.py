@@ -7,13 +7,18 @@ tests and the ND30 checker read formats through :class:`FormatResolver`, never f
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lxml import etree
 
+from docx.oxml.parser import oxml_parser as _PARSER, parse_xml
+
 from . import qn
+from .package import DocxView
 
 _ON = {"1", "true", "on", None}
 
@@ -60,22 +65,54 @@ class ParagraphFormat:
 
 _PPR, _PSTYLE, _VAL = qn("w:pPr"), qn("w:pStyle"), qn("w:val")  # asked for every paragraph, many times
 
+# resolved formats per distinct styles part (see FormatResolver.__init__), the most recently used kept
+_SHARED: OrderedDict[tuple, dict] = OrderedDict()
+_SHARED_STYLES = 32
+
 
 class FormatResolver:
     """Resolves effective paragraph and run formats against a document's styles part."""
 
     def __init__(self, styles_element, theme_fonts: dict[str, str] | None = None):
+        self._setup(etree.tostring(styles_element) if styles_element is not None else None, theme_fonts)
+
+    @classmethod
+    def from_styles_xml(cls, source: bytes | None, theme_fonts: dict[str, str] | None = None) -> FormatResolver:
+        """From the bytes of a styles part (None: no styles part), parsed only when no document read before
+        had the very same bytes."""
+        resolver = cls.__new__(cls)
+        resolver._setup(source, theme_fonts)
+        return resolver
+
+    def _setup(self, source: bytes | None, theme_fonts: dict[str, str] | None) -> None:
         self.theme_fonts = theme_fonts or {}
+        self._style_ids: dict = {}  # per document: keyed by its paragraph elements
+        # What follows depends only on the styles part and the theme's fonts: documents whose styles are the
+        # same bytes (every document rendered from one template) share it, so a batch resolves each distinct
+        # format once instead of once per document.
+        key = (hashlib.blake2b(source or b"", digest_size=16).digest(), tuple(sorted(self.theme_fonts.items())))
+        self.styles_key = key
+        shared = _SHARED.get(key)
+        if shared is not None:
+            _SHARED.move_to_end(key)
+            self.__dict__.update(shared)
+            return
         self._styles: dict[str, etree._Element] = {}
         self._chains: dict[str | None, list] = {}
-        self._style_ids: dict = {}
         self._run_formats: dict[tuple, RunFormat] = {}
         self._paragraph_formats: dict[tuple, ParagraphFormat] = {}
         self._default_paragraph_style: str | None = None
         self._defaults_rpr = None
         self._defaults_ppr = None
-        if styles_element is None:
-            return
+        if source is not None:
+            # parsed here, a private copy: the fixes edit a document's own styles, never the ones others share
+            self._read_styles(etree.fromstring(source, _PARSER))
+        _SHARED[key] = {name: value for name, value in self.__dict__.items()
+                        if name not in ("_style_ids", "theme_fonts", "styles_key")}
+        while len(_SHARED) > _SHARED_STYLES:
+            _SHARED.popitem(last=False)
+
+    def _read_styles(self, styles_element) -> None:
         defaults = styles_element.find(qn("w:docDefaults"))
         if defaults is not None:
             self._defaults_rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
@@ -88,7 +125,10 @@ class FormatResolver:
 
     @classmethod
     def for_document(cls, document) -> FormatResolver:
-        """From a python-docx ``Document``, with theme fonts ("minorHAnsi" → "Calibri") resolved."""
+        """From a python-docx ``Document`` or a :class:`~.package.DocxView`, with theme fonts ("minorHAnsi" →
+        "Calibri") resolved."""
+        if isinstance(document, DocxView):
+            return cls.from_styles_xml(document.of_type("/styles"), theme_fonts(document))
         try:
             styles = document.styles.element
         except (KeyError, AttributeError, NotImplementedError):
@@ -291,9 +331,14 @@ def body_paragraphs(body) -> Iterator:
 def theme_fonts(document) -> dict[str, str]:
     """The Latin typefaces of the document theme, keyed as ``w:asciiTheme`` names them."""
     try:
-        for rel in document.part.rels.values():
-            if rel.reltype.endswith("/theme") and not rel.is_external:
-                root = etree.fromstring(rel.target_part.blob)
+        if isinstance(document, DocxView):
+            blobs = [document.of_type("/theme")]
+        else:
+            blobs = [rel.target_part.blob for rel in document.part.rels.values()
+                     if rel.reltype.endswith("/theme") and not rel.is_external][:1]
+        for blob in blobs:
+            if blob is not None:
+                root = etree.fromstring(blob, _PARSER)
                 out = {}
                 for kind, keys in (("majorFont", ("majorHAnsi", "majorAscii")),
                                    ("minorFont", ("minorHAnsi", "minorAscii"))):
@@ -405,8 +450,12 @@ class Numbering:
     @classmethod
     def for_document(cls, document, resolver: FormatResolver) -> Numbering:
         try:
-            element = document.part.numbering_part.element
-        except (KeyError, AttributeError, NotImplementedError):
+            if isinstance(document, DocxView):
+                blob = document.of_type("/numbering")
+                element = parse_xml(blob) if blob is not None else None
+            else:
+                element = document.part.numbering_part.element
+        except (KeyError, AttributeError, NotImplementedError, etree.XMLSyntaxError):
             element = None
         return cls(element, resolver)
 
