@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import derive, render
+from . import derive, inline, render
 from .check import DocumentReport, check_docx
 from .loading import UnitsRegistry
 from .model import Document
@@ -41,7 +41,9 @@ def produce(document: Document, registry: UnitsRegistry, *, target: Path | None 
     ``name`` is how the check report and the errors call the document (default: ``target``). A document
     that fails the check is still written unless ``write_failing`` is false."""
     shown = derive.document_context(document, registry)
-    data = render.render_docx(render.template_for(document), shown, title=derive.document_title(document))
+    # title: the trích yếu; subject: tên loại and trích yếu (the PDF's XMP dc:title and dc:description)
+    data = render.render_docx(render.template_for(document), shown, title=inline.plain(document.title),
+                              subject=derive.document_title(document))
     report = check_docx(data, name if name is not None else target) if check else None
     produced = Produced(document, data, shown, report)
     if target is None or not (write_failing or produced.passed):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import jinja2
@@ -19,8 +20,8 @@ from jinja2.sandbox import SecurityError
 
 from . import resources
 from .errors import TemplateError
-from .fastrender import compiled, jinja_environment, jinja_message
-from .ooxml.package import normalise_package
+from .fastrender import compiled, jinja_environment, jinja_message, with_core_properties
+from .ooxml.package import read_package, write_package
 from .vocabulary import CONG_VAN_TYPE
 
 REPO_TEMPLATES = resources.templates()
@@ -44,11 +45,48 @@ def template_for(document) -> Path:
     return templates_dir() / name
 
 
-def render_docx(template: Path, context: dict, *, title: str | None = None) -> bytes:
-    """Render ``template`` with ``context``: the compiled path, equal to docxtpl's output part by part."""
+def core_properties(context: Mapping, *, title: str | None = None, subject: str | None = None,
+                    keywords: str | None = None, creator: str | None = None) -> dict[str, str]:
+    """The document's core properties (title, author, subject, keywords), which LibreOffice and ``pdf.py``
+    carry into a PDF's Info and XMP. What the caller gives wins; otherwise, from a render context of
+    ``derive.document_context``: the author is the issuer as its header names it ("ỦY BAN NHÂN DÂN TỈNH GIA
+    LAI"), the keywords are the tên loại, the ký hiệu, the place and the year. A context without those keys
+    (a test's, a user's template) leaves the template's own values."""
+    issuer = context.get("co_quan", {}).get("ten") if isinstance(context.get("co_quan"), Mapping) else None
+    if creator is None and isinstance(issuer, (list, tuple)) and all(isinstance(x, str) for x in issuer) and issuer:
+        creator = " ".join(line.strip() for line in issuer if line.strip())
+    if keywords is None:
+        keywords = _keywords(context) or None
+    chosen = {"title": title, "creator": creator, "subject": subject, "keywords": keywords}
+    return {key: value for key, value in chosen.items() if value}
+
+
+def _keywords(context: Mapping) -> str:
+    words = []
+    kind = context.get("ten_loai")
+    if isinstance(kind, str) and kind.strip():
+        words.append(kind.strip()[:1] + kind.strip()[1:].lower())  # "KẾ HOẠCH" → "Kế hoạch"
+    number = context.get("so_ky_hieu")
+    found = re.search(r"Số:\s*(\S+)", number) if isinstance(number, str) else None
+    if found:
+        words.append(found.group(1).lstrip("/"))  # "…/KH-UBND" → "KH-UBND"; a given number stays: "12/KH-UBND"
+    place_date = context.get("dia_danh_ngay")
+    if isinstance(place_date, str) and "," in place_date:
+        words.append(place_date.split(",", 1)[0].strip())
+        year = re.search(r"(\d{4})\s*$", place_date)
+        if year:
+            words.append(year.group(1))
+    return "; ".join(w for w in words if w)
+
+
+def render_docx(template: Path, context: dict, *, title: str | None = None, subject: str | None = None,
+                keywords: str | None = None, creator: str | None = None) -> bytes:
+    """Render ``template`` with ``context``: the compiled path, equal to docxtpl's output part by part.
+    The core properties are set by :func:`core_properties`."""
     prepared = compiled(template)
+    properties = core_properties(context, title=title, subject=subject, keywords=keywords, creator=creator)
     try:
-        return prepared.render(context, title=title)
+        return prepared.render(context, properties=properties)
     except SecurityError as exc:
         name = re.search(r"attribute '([^']+)'", str(exc))
         place = prepared.locate(name.group(1)) if name else "không rõ đoạn"
@@ -64,7 +102,8 @@ def render_docx(template: Path, context: dict, *, title: str | None = None) -> b
         raise prepared.error(jinja_message(exc.message)) from None
 
 
-def render_docx_docxtpl(template: Path, context: dict, *, title: str | None = None) -> bytes:
+def render_docx_docxtpl(template: Path, context: dict, *, title: str | None = None, subject: str | None = None,
+                        keywords: str | None = None, creator: str | None = None) -> bytes:
     """The reference: docxtpl's own ``render()`` and ``save()`` (slow; kept for tests and the benchmark)."""
     if not template.is_file():
         raise TemplateError(f"không tìm thấy mẫu văn bản {template}")
@@ -77,8 +116,10 @@ def render_docx_docxtpl(template: Path, context: dict, *, title: str | None = No
         raise TemplateError(f"mẫu {template.name} dùng biến không có: {exc.message}") from None
     except SecurityError as exc:
         raise TemplateError(f"mẫu {template.name} có thẻ không được phép: {exc}") from None
-    if title is not None:
-        document.docx.core_properties.title = title
     buffer = io.BytesIO()
     document.save(buffer)
-    return normalise_package(buffer.getvalue())
+    properties = core_properties(context, title=title, subject=subject, keywords=keywords, creator=creator)
+    parts = [(name, with_core_properties(content.decode("utf-8"), properties).encode("utf-8")
+              if name == "docProps/core.xml" and properties else content)
+             for name, content in read_package(buffer.getvalue())]
+    return write_package(parts)  # re-zipped with fixed entry times (python-docx stamps the current time)
