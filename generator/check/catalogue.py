@@ -37,6 +37,12 @@ def catalogue() -> tuple[Rule, ...]:
     return tuple(Rule.model_validate(entry) for entry in yaml.safe_load(text)["rules"])
 
 
+@lru_cache(maxsize=None)
+def rule_with_id(rule_id: str) -> Rule:
+    """The catalogue's rule with this id."""
+    return next(r for r in catalogue() if r.id == rule_id)
+
+
 @dataclass(frozen=True)
 class Violation:
     """One place where a rule is broken: the text it is about, and what exactly is wrong."""

@@ -27,7 +27,8 @@ from ..vietnamese import upper
 from ..vocabulary import (CONG_VAN_TYPE, SECRECY_LINE, URGENCY_LINE, authority, document_types,
                           type_codes_by_name)
 from .anatomy import Line, is_caps
-from .catalogue import Outcome, Rule, Violation, catalogue, not_applicable, passed, unobservable, verdict
+from .catalogue import (Outcome, Rule, Violation, catalogue, not_applicable, passed, rule_with_id, unobservable,
+                        verdict)
 from .inspections import INSPECTIONS, Subject, format_check, inspection, size_problem
 
 TYPE_RULE = "loai-van-ban.xac-dinh"
@@ -85,9 +86,10 @@ def regime_of(subject: Subject) -> Regime:
 
 
 def _type_rule() -> Rule:
-    return next(r for r in catalogue() if r.id == TYPE_RULE)
+    return rule_with_id(TYPE_RULE)
 
 
+@lru_cache(maxsize=1024)  # a few regimes, a few dozen rules: asked for every rule of every document
 def _skipped(rule_id: str, regime: Regime) -> str | None:
     """Why ``rule_id`` does not apply to a document of this regime and type, or None when it does."""
     if rule_id in (TYPE_RULE, PARTY_RULE):

@@ -318,8 +318,16 @@ _P, _TBL, _SDT, _SDT_CONTENT, _TR, _TC = (qn("w:p"), qn("w:tbl"), qn("w:sdt"), q
                                          qn("w:tc"))
 _TBL_GRID_COL = f"{qn('w:tblGrid')}/{qn('w:gridCol')}"
 _TBL_IND, _TBL_JC, _TBL_CELL_MAR = (f"{qn('w:tblPr')}/{qn(tag)}" for tag in ("w:tblInd", "w:jc", "w:tblCellMar"))
-_GRID_SPAN, _TC_W = f"{qn('w:tcPr')}/{qn('w:gridSpan')}", f"{qn('w:tcPr')}/{qn('w:tcW')}"
+_TC_PR, _GRID_SPAN, _TC_W = qn("w:tcPr"), qn("w:gridSpan"), qn("w:tcW")
 _W, _W_TYPE, _VAL = qn("w:w"), qn("w:type"), qn("w:val")
+
+
+def _child(element, tag: str):
+    """The first child with this tag, or None (a path search costs more, asked for every cell)."""
+    if element is not None:
+        for child in element.iterchildren(tag):
+            return child
+    return None
 
 
 class _BodyReader:
@@ -371,12 +379,13 @@ class _BodyReader:
                     node = cell_mar.find(qn("w:start" if side == "left" else "w:end"))
                 if node is not None and (node.get(_W) or "").isdigit():
                     margins[side] = int(node.get(_W))
-        for r, row in enumerate(table.iterfind(_TR)):
+        for r, row in enumerate(table.iterchildren(_TR)):
             column = 0
-            for tc in row.iterfind(_TC):
-                span_node = tc.find(_GRID_SPAN)
+            for tc in row.iterchildren(_TC):
+                properties = _child(tc, _TC_PR)
+                span_node = _child(properties, _GRID_SPAN)
                 span = int(span_node.get(_VAL)) if span_node is not None else 1
-                width_node = tc.find(_TC_W)
+                width_node = _child(properties, _TC_W)
                 width = None
                 if width_node is not None and width_node.get(_W_TYPE, "dxa") == "dxa":
                     value = width_node.get(_W, "")

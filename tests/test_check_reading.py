@@ -1,0 +1,100 @@
+"""How `vanban check` reads a document must not change what it finds: the read-only view of the package
+against python-docx's Document, a paragraph read once and then recalled, formats shared by documents whose
+styles are the same bytes (issue 18, speed)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.shared import Pt
+
+from generator.check import anatomy, check_docx, check_document, check_rendered, open_docx
+from generator.check import inspections_more
+from generator.ooxml import document as reading_document
+from generator.ooxml import reading
+from generator.ooxml.package import DocxView
+from generator.cascade.subplan import subplan
+from generator.pipeline import unit_documents
+from generator.produce import produce
+
+from corpus import build
+
+SEED = Path(__file__).parents[1] / "data" / "gia-lai-2021" / "ke-hoach-dan-van-2021.yaml"
+
+
+def findings(report) -> list[tuple]:
+    """Everything a report says, in order: rule, status, each violation with its place."""
+    return [(r.rule.id, r.status, tuple((v.text, v.detail) for v in r.outcome.violations), r.places)
+            for r in report.results]
+
+
+def forget_everything_read() -> None:
+    reading_document._SHAPES.clear()
+    anatomy._SPECS.clear()
+    reading._SHARED.clear()
+    inspections_more._capital_slips.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def cascade():
+    """The sub-plans of the first units of the Gia Lai 2021 cascade, as vanban renders them."""
+    loaded, context, units = unit_documents(SEED)
+    return [produce(subplan(unit, context), loaded.registry, check=False).data for unit in units[:8]]
+
+
+@pytest.mark.parametrize("name", build.names())
+def test_the_read_only_view_finds_what_python_docx_finds(name):
+    data = build.build(name)
+    assert findings(check_docx(data, "x.docx")) == findings(check_document(open_docx(data), "x.docx"))
+
+
+def test_a_generated_document_reads_the_same_through_either_opening(cascade):
+    for data in cascade[:3]:
+        assert findings(check_rendered(data)) == findings(check_document(open_docx(data)))
+
+
+def test_recalled_paragraphs_and_shared_formats_change_no_finding(cascade):
+    forget_everything_read()
+    cold = [findings(check_rendered(data)) for data in cascade]
+    warm = [findings(check_rendered(data)) for data in reversed(cascade)][::-1]
+    assert warm == cold
+    forget_everything_read()
+    assert [findings(check_rendered(data)) for data in cascade] == cold
+
+
+def _with_body_size(data: bytes, size_pt: float) -> bytes:
+    document = Document(io.BytesIO(data))
+    document.styles["Normal"].font.size = Pt(size_pt)
+    for style in document.styles:
+        if getattr(style, "font", None) is not None and style.font.size is not None and style.name != "Normal":
+            style.font.size = None  # every paragraph style now takes its size from Normal
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_the_same_paragraph_under_other_styles_is_read_again(cascade):
+    """A paragraph's bytes are its key only together with the styles it is read against: the same body
+    with a 10 pt Normal style must not be recalled as the 14 pt one."""
+    original = cascade[0]
+    check_rendered(original)  # its paragraphs are now known
+    small = _with_body_size(original, 10)
+    sizes = {f.size_pt for line in anatomy.anatomy_of(DocxView(small)).content for _, f in line.pieces}
+    assert sizes == {10}
+    forget_everything_read()
+    assert findings(check_docx(small)) == findings(check_document(open_docx(small)))
+
+
+def test_a_fix_is_seen_by_the_next_reading(cascade):
+    """The fixes change a document's paragraphs in place and read it again after each: the next reading must
+    see the change, not the paragraph recalled from before."""
+    from generator.check.fixes import fix_document
+
+    too_small = _with_body_size(cascade[0], 11)
+    assert "noi-dung.co-chu" in {r.rule.id for r in check_docx(too_small).errors}
+    _, changes, report = fix_document(too_small)
+    assert any(change.startswith("Nội dung") for change in changes)
+    assert "noi-dung.co-chu" not in {r.rule.id for r in report.errors}
