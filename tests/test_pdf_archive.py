@@ -271,3 +271,43 @@ def test_a_bad_kind_is_refused_before_libreoffice_runs(tmp_path, monkeypatch):
     monkeypatch.setattr(pdf, "soffice", lambda: "/bin/false")
     with pytest.raises(InputError):
         convert_many([tmp_path / "a.docx"], kind="pdfa")  # type: ignore[arg-type]
+
+
+@requires_soffice
+def test_a_signing_tool_signs_the_field_where_it_is(converted, tmp_path):
+    """What the e-office's signing tool does, with pyHanko and a throwaway certificate: sign the empty field
+    by its name; the signature covers the whole file and the field has not moved."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign import signers
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Thu nghiem vanban")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+                   .serial_number(1).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+                   .sign(key, hashes.SHA256()))
+    (tmp_path / "khoa.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                          serialization.NoEncryption()))
+    (tmp_path / "chung-thu.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    signer = signers.SimpleSigner.load(str(tmp_path / "khoa.pem"), str(tmp_path / "chung-thu.pem"))
+    with pikepdf.open(converted["ke-hoach-a2-ky"]) as pdf:
+        before = [float(v) for v in pdf.Root.AcroForm.Fields[0].Rect]
+    with open(converted["ke-hoach-a2-ky"], "rb") as handle:
+        signed = signers.sign_pdf(IncrementalPdfFileWriter(handle),
+                                  signers.PdfSignatureMetadata(field_name=SIGNATURE_FIELD), signer=signer).getvalue()
+    embedded = PdfFileReader(io.BytesIO(signed)).embedded_signatures
+    assert [s.field_name for s in embedded] == [SIGNATURE_FIELD]  # the field vanban made, no new one
+    assert [float(v) for v in embedded[0].sig_field["/Rect"]] == pytest.approx(before, abs=0.01)  # not moved
+    status = validate_pdf_signature(embedded[0], ValidationContext(trust_roots=[signer.signing_cert]))
+    assert status.intact and status.valid and status.trusted
+    assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
