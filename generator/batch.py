@@ -11,6 +11,13 @@ Crash safety: every document is written to a temporary file and renamed into pla
 (``manifest.partial.jsonl``: the inputs' fingerprint and the manifest entry with the file's sha256) is
 appended by the process that writes it *before* the rename — so a document is never on disk without the
 record that lets a rerun trust it. A rerun with the same fingerprint keeps every file whose sha256 matches.
+
+What a văn thư registers goes with the documents (:mod:`generator.records`): each entry carries its Phụ lục VI
+record (in the journal too, so a resumed batch has every record without rendering again); once the documents
+(and PDFs) are there, the batch writes beside each one its ``<stem>.metadata.xml`` (and ``<stem>.edxml``), then
+the register ``so-dang-ky-van-ban-di.xlsx`` and the print file, each atomically and only when its bytes
+changed, before the manifest says the batch is done. Two documents of one body with the same số and ký hiệu
+stop the batch before anything is written.
 """
 
 from __future__ import annotations
@@ -30,20 +37,24 @@ from dataclasses import asdict, dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 
-from . import inline
+from . import edxml as edxml_
+from . import inline, records
 from .cascade.profiles import SHIPPED
 from .cascade.subplan import CascadeContext, issuing_units, load_context, subplan
-from .errors import ExitCode, InputError, Location, OutputError, TemplateError, VanbanError
+from .errors import ExitCode, InputError, InputErrors, Location, OutputError, TemplateError, VanbanError
 from .loading import LoadedPlan, load_plan
 from .model import Document
 from .ooxml.package import write_package
-from .output import append_line, reason, sync, write_atomic
-from .pdf import convert_many
+from .derive import type_name
+from .output import EDITED, KEPT_HINT, append_line, edited_since_written, reason, sync, write_atomic
+from .pdf import DEFAULT_KIND, PdfKind, check_kind, convert_many, merge_for_print
 from .produce import Produced, deliver, produce
+from .records import Record
 from .render import templates_dir
 from .reports import period_of, unit_report
 from .results import Results
-from .vietnamese import ky_hieu, so_ky_hieu
+from .results.model import Notice
+from .vietnamese import ky_hieu, short_date, so_ky_hieu
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,12 @@ class Entry:
     sha256: str
     check: str  # "đạt", or "không kiểm tra" when the batch ran with --no-check
     pdf: str | None = None
+    date: str = ""  # ngày tháng văn bản, "10/3/2021"; "" for a draft
+    organ_id: str = ""  # mã định danh of the issuing body ("" when the registry does not have it)
+    pages: int | None = None  # from the PDF; None when none was made
+    metadata: str | None = None  # the Phụ lục VI sidecar, <stem>.metadata.xml
+    edxml: str | None = None  # the edXML envelope, <stem>.edxml (with --edxml)
+    record: dict = field(default_factory=dict)  # the Phụ lục VI record (records.Record.to_json)
 
 
 @dataclass(frozen=True)
@@ -80,7 +97,11 @@ class BatchResult:
     fingerprint: str = ""
     interrupted: bool = False
     skipped: int = 0  # documents already up to date from an earlier run
-    notices: list = field(default_factory=list)  # results.Notice lines about the inputs (blank or partly filled files)
+    notices: list = field(default_factory=list)  # results.Notice lines: the inputs (blank or partly filled
+    #                                              files), the metadata (missing mã định danh, page counts)
+    register_path: Path | None = None  # the sổ đăng ký văn bản đi of the batch
+    print_path: Path | None = None  # every PDF of the batch in one file (--print-pdf)
+    pdf_kind: str | None = None  # what kind of PDF was made, when PDFs were
 
     @property
     def exit_code(self) -> int:
@@ -97,6 +118,7 @@ class BatchJob(ABC):
 
     check: bool  # every document through `vanban check` before it is written
     force: bool  # overwrite files that a person has edited since vanban wrote them
+    electronic: bool  # for the e-office: số and ngày left to it, the signature areas reserved
 
     @abstractmethod
     def document(self, context: CascadeContext, unit_id: str) -> Document:
@@ -114,6 +136,20 @@ class BatchJob(ABC):
     def fingerprint_data(self) -> list:
         """What of the job the documents depend on (JSON), for :func:`fingerprint`."""
 
+    @abstractmethod
+    def register_heading(self, context: CascadeContext) -> str:
+        """The line under the title of the batch's register: what these documents are."""
+
+    def numbered(self, context: CascadeContext, unit_id: str) -> Document | None:
+        """The unit's document when it will carry a số (for the duplicate check, made before anything is
+        written), None when it is a draft. By default the document itself; a job that knows cheaply that its
+        documents are drafts says so."""
+        return self.document(context, unit_id)
+
+    def number_source(self, unit_id: str) -> Location | None:
+        """Where the unit's số comes from, to point a duplicate at (None: the registry)."""
+        return None
+
 
 @dataclass(frozen=True)
 class SubplanJob(BatchJob):
@@ -121,9 +157,19 @@ class SubplanJob(BatchJob):
 
     check: bool = True
     force: bool = False
+    electronic: bool = False
 
     def document(self, context: CascadeContext, unit_id: str) -> Document:
         return subplan(unit_id, context)
+
+    def numbered(self, context: CascadeContext, unit_id: str) -> Document | None:
+        return None  # a sub-plan is always a draft: its số is the unit's văn thư's to give
+
+    def register_heading(self, context: CascadeContext) -> str:
+        parent = context.parent
+        issuer = context.registry.unit(parent.issuer)
+        return (f"Kế hoạch cụ thể hóa {type_name(parent)} {inline.plain(parent.title)[:1].lower()}"
+                f"{inline.plain(parent.title)[1:]} của {issuer.name}")
 
     def file_name(self, context: CascadeContext, unit_id: str) -> str:
         return f"{unit_id}/{context.loaded.slug}.docx"
@@ -132,7 +178,7 @@ class SubplanJob(BatchJob):
         return "cascade"
 
     def fingerprint_data(self) -> list:
-        return ["subplan", None, self.check, {}]
+        return ["subplan", None, self.check, {}, self.electronic]
 
 
 @dataclass(frozen=True)
@@ -144,9 +190,26 @@ class UnitReportJob(BatchJob):
     results: Mapping[str, Results] = field(default_factory=dict)
     check: bool = True
     force: bool = False
+    electronic: bool = False
+    sources: Mapping[str, str] = field(default_factory=dict)  # unit → its results file (where its số is written)
 
     def document(self, context: CascadeContext, unit_id: str) -> Document:
         return unit_report(context, unit_id, period_of(context, self.period), self.results.get(unit_id))
+
+    def numbered(self, context: CascadeContext, unit_id: str) -> Document | None:
+        results = self.results.get(unit_id)
+        if results is None or results.report.number is None:
+            return None  # a blank form, or a report whose số is still to be given
+        return self.document(context, unit_id)
+
+    def number_source(self, unit_id: str) -> Location | None:
+        return Location(self.sources[unit_id]) if unit_id in self.sources else None
+
+    def register_heading(self, context: CascadeContext) -> str:
+        parent = context.parent
+        issuer = context.registry.unit(parent.issuer)
+        return (f"Báo cáo {period_of(context, self.period).name} kết quả thực hiện {type_name(parent)} "
+                f"{inline.plain(parent.title)[:1].lower()}{inline.plain(parent.title)[1:]} của {issuer.name}")
 
     def file_name(self, context: CascadeContext, unit_id: str) -> str:
         return f"{unit_id}/bao-cao-{self.period}-{context.loaded.slug}.docx"
@@ -156,7 +219,7 @@ class UnitReportJob(BatchJob):
 
     def fingerprint_data(self) -> list:
         return ["report", self.period, self.check,
-                {u: r.model_dump(mode="json") for u, r in sorted(self.results.items())}]
+                {u: r.model_dump(mode="json") for u, r in sorted(self.results.items())}, self.electronic]
 
 
 # ---------------------------------------------------------------- one unit (runs in a worker)
@@ -174,7 +237,7 @@ def _init_worker(plan_path: str) -> None:
 def _make(unit_id: str, job: BatchJob, context: CascadeContext) -> Produced | Failure:
     """The unit's document rendered and (if the job says so) checked, in memory."""
     produced = produce(job.document(context, unit_id), context.registry, name=job.file_name(context, unit_id),
-                       check=job.check)
+                       check=job.check, electronic=job.electronic)
     if not produced.passed:
         # each problem as the text report says it: what is wrong and the text it is about
         problems = "; ".join(f"[{r.rule.id}] {r.outcome.violations[0].finding if r.outcome.violations else ''}"
@@ -186,18 +249,24 @@ def _make(unit_id: str, job: BatchJob, context: CascadeContext) -> Produced | Fa
 def _entry(unit_id: str, relative: str, produced: Produced, context: CascadeContext, checked: bool) -> Entry:
     document, shown = produced.document, produced.shown
     unit = context.registry.unit(unit_id)
+    record = records.record_of(produced, context.registry, relative, electronic=produced.electronic)
     return Entry(
         unit=unit_id,
         unit_name=unit.name,
         file=relative,
         type=document.type,
         ky_hieu=ky_hieu(document.type, unit.code),
-        so_ky_hieu=so_ky_hieu(document.number, ky_hieu(document.type, unit.code)),
+        so_ky_hieu=so_ky_hieu(None if produced.electronic else document.number, ky_hieu(document.type, unit.code)),
         trich_yeu=inline.plain(document.title),
         noi_nhan=shown["noi_nhan"],
         signer=[*shown["chu_ky"]["quyen_han"], shown["chu_ky"]["ho_ten"]],
         sha256=hashlib.sha256(produced.data).hexdigest(),
         check="đạt" if checked else "không kiểm tra",
+        date=short_date(record.date) if record.date else "",
+        organ_id=record.organ_id,
+        pages=record.page_amount,
+        metadata=records.sidecar_name(relative),
+        record=record.to_json(),
     )
 
 
@@ -311,9 +380,17 @@ def _run(units: list[str], out_dir: Path, plan_path: Path, context: CascadeConte
 def run_batch(plan_path: Path, out_dir: Path, job: BatchJob, *, units: list[str] | None = None,
               workers: int | None = None, make_zip: bool = False,
               progress: Callable[[int, int, Entry | Failure], None] | None = None, loaded: LoadedPlan | None = None,
-              pdf: bool = False) -> BatchResult:
-    """Write the ``job``'s document of every issuing unit (or of ``units``) under ``out_dir``, plus the
-    manifest (and the zip, the PDFs)."""
+              pdf: bool = False, pdf_kind: PdfKind = DEFAULT_KIND, edxml: bool = False,
+              print_pdf: bool = False) -> BatchResult:
+    """Write the ``job``'s document of every issuing unit (or of ``units``) under ``out_dir``, each with its
+    Phụ lục VI sidecar, plus the register of outgoing documents and the manifest (and the zip; the PDFs of
+    ``pdf_kind``, with an empty signature field in an electronic job; the edXML envelopes; the print file of
+    every PDF in the manifest's order). ``print_pdf`` implies ``pdf``.
+
+    Two documents of one issuing body with the same số and ký hiệu stop the batch before anything is
+    written (:class:`InputErrors`, each naming both)."""
+    pdf = pdf or print_pdf
+    pdf_kind = check_kind(pdf_kind)
     loaded = loaded or load_plan(Path(plan_path))
     context = load_context(loaded)
     targets = issuing_units(context)
@@ -333,6 +410,8 @@ def run_batch(plan_path: Path, out_dir: Path, job: BatchJob, *, units: list[str]
         by_unit[unit_id] = Failure(unit_id, "; ".join(str(e) for e in context.invalid[unit_id]), bad_input=True)
     by_unit.update({u: e for u, e in _previous(out_dir, stamp).items() if u in targets and u not in by_unit})
     result.skipped = sum(isinstance(v, Entry) for v in by_unit.values())
+    if not job.electronic:  # an electronic document's số is the e-office's to give: nothing to clash yet
+        _refuse_duplicates(targets, context, job)
     targets_to_render = [u for u in targets if u not in by_unit]
     # The first document is made here, before the folder is touched or any worker starts: a broken template
     # stops the run with one message (instead of one per unit) and nothing written.
@@ -358,18 +437,124 @@ def run_batch(plan_path: Path, out_dir: Path, job: BatchJob, *, units: list[str]
         raise
     _collect(result, targets, by_unit)
     if pdf and result.entries:
-        converted = convert_many([out_dir / e.file for e in result.entries], workers=workers)
-        for index, (entry, item) in enumerate(zip(result.entries, converted)):
-            if item.pdf is None:
-                result.failures.append(Failure(entry.unit, f"không tạo được PDF: {item.error}", bad_input=False))
-            else:
-                result.entries[index] = replace(entry, pdf=str(item.pdf.relative_to(out_dir)))
+        _make_pdfs(result, job, pdf_kind, workers)
+    _write_records(result, loaded, context, job, edxml=edxml, print_pdf=print_pdf)
     sync()
     write_manifest(result, loaded)
     (out_dir / JOURNAL).unlink(missing_ok=True)  # the manifest now says it all
     if make_zip:
         result.zip_path = write_zip(result, loaded, job)
     return result
+
+
+def _refuse_duplicates(targets: list[str], context: CascadeContext, job: BatchJob) -> None:
+    """Stop the batch, before anything is written, when two of its documents of one body share a số and ký
+    hiệu (Phụ lục VI, Phần I, III.1.h). A unit whose document cannot be made is left to fail on its own."""
+    found = []
+    for unit_id in targets:
+        if unit_id in context.invalid:
+            continue
+        try:
+            document = job.numbered(context, unit_id)
+        except VanbanError:
+            continue  # reported as that unit's failure when the batch makes it
+        if document is not None:
+            found.append(records.numbered(document, context.registry, job.file_name(context, unit_id),
+                                          job.number_source(unit_id)))
+    errors = records.duplicates(f for f in found if f is not None)
+    if errors:
+        raise InputErrors(errors)
+
+
+def _make_pdfs(result: BatchResult, job: BatchJob, kind: PdfKind, workers: int) -> None:
+    """The PDF of every document (an empty signature field above the signer's name in an electronic job; a
+    PDF/A-3b also carries the document's metadata file), and each record's page count from it."""
+    out_dir = result.out_dir
+    docx = [out_dir / e.file for e in result.entries]
+    sidecars = {}
+    for path, entry in zip(docx, result.entries):
+        # written before the PDF so that a PDF/A-3b carries it; its page count is filled in after (below)
+        _refresh(out_dir / entry.metadata, records.metadata_xml(Record.from_json(entry.record)))
+        sidecars[path] = [out_dir / entry.metadata]
+    signers = {path: Record.from_json(e.record).full_name for path, e in zip(docx, result.entries)
+               if e.record.get("full_name")}
+    converted = convert_many(docx, workers=workers, kind=kind, attachments=sidecars if kind == "pdfa-3b" else None,
+                             signature_field=job.electronic, signers=signers or None)
+    result.pdf_kind = kind
+    for index, (entry, item) in enumerate(zip(result.entries, converted)):
+        if item.pdf is None:
+            result.failures.append(Failure(entry.unit, f"không tạo được PDF: {item.error}", bad_input=False))
+            continue
+        pages = records.pdf_pages(item.pdf)
+        record = Record.from_json(entry.record).with_pages(pages)
+        result.entries[index] = replace(entry, pdf=str(item.pdf.relative_to(out_dir)), pages=pages,
+                                        record=record.to_json())
+
+
+def _refresh(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` atomically unless the file already holds exactly that (a resumed batch
+    rewrites nothing that is right); whether it wrote."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_atomic(path, data, durable=False)  # synced once with the manifest
+    return True
+
+
+def _write_records(result: BatchResult, loaded: LoadedPlan, context: CascadeContext, job: BatchJob, *,
+                   edxml: bool, print_pdf: bool) -> None:
+    """Beside each document its Phụ lục VI sidecar (and edXML envelope); the batch's register and print file;
+    one notice per thing a person should know (units without mã định danh, pages not counted, cut fields)."""
+    out_dir = result.out_dir
+    batch_records = []
+    gaps: dict[str, int] = {}
+    for index, entry in enumerate(result.entries):
+        record = Record.from_json(entry.record)
+        batch_records.append(record)
+        _refresh(out_dir / entry.metadata, records.metadata_xml(record))
+        for rule, length in records.too_long(record):
+            result.notices.append(Notice(f"{rule.label.lower()} dài {length} ký tự, quá {rule.length} ký tự của dữ "
+                                         f"liệu đặc tả (Phụ lục VI Nghị định 30/2020/NĐ-CP): phần thừa được cắt "
+                                         f"trong tệp dữ liệu đặc tả và gói tin edXML", Location(entry.file)))
+        if edxml:
+            attachments = [edxml_.Attachment(Path(entry.file).name, (out_dir / entry.file).read_bytes(), "Văn bản")]
+            if entry.pdf:
+                attachments.append(edxml_.Attachment(Path(entry.pdf).name, (out_dir / entry.pdf).read_bytes(),
+                                                     "Bản PDF của văn bản"))
+            name = edxml_.envelope_name(entry.file)
+            _refresh(out_dir / name, edxml_.envelope(record, attachments))
+            result.entries[index] = replace(entry, edxml=name)
+            for gap in edxml_.missing(record):
+                gaps[gap] = gaps.get(gap, 0) + 1
+    issuers = {e.unit for e in result.entries} | {f.unit for f in result.failures}
+    without = sorted(u for u in issuers if u in context.registry.units and not context.registry.unit(u).organ_id)
+    if without:
+        result.notices.append(Notice(
+            f"{len(without)}/{len(issuers)} đơn vị chưa có mã định danh điện tử trong sổ đơn vị: mã cơ quan trong "
+            "dữ liệu đặc tả" + (" và gói tin edXML" if edxml else "") + " để trống (ghi mã vào trường organ_id "
+            "của đơn vị khi có mã được công bố)", Location(context.registry.path), warning=False))
+    unpaged = sum(1 for r in batch_records if r.page_amount is None)
+    if unpaged:
+        result.notices.append(Notice(
+            f"số trang của {unpaged} văn bản để trống trong dữ liệu đặc tả vì "
+            + ("không tạo được PDF" if result.pdf_kind else "không tạo PDF (thêm --pdf để ghi số trang)"),
+            warning=False))
+    if gaps:
+        result.notices.append(Notice(
+            "gói tin edXML còn để trống " + "; ".join(f"{gap} ({count} văn bản)" for gap, count in gaps.items())
+            + ": hệ thống quản lý văn bản điền trước khi gửi", warning=False))
+    register = out_dir / records.rules().register_file
+    if not job.force and edited_since_written(register):
+        result.notices.append(Notice(f"{EDITED} ({KEPT_HINT})", Location(register)))
+    else:
+        _refresh(register, records.register_workbook(batch_records, heading=job.register_heading(context)))
+    result.register_path = register
+    if print_pdf:
+        pdfs = [out_dir / e.pdf for e in result.entries if e.pdf]
+        if pdfs:
+            result.print_path = merge_for_print(pdfs, out_dir / f"{loaded.slug}-ban-in.pdf")
 
 
 def _first(unit_id: str, job: BatchJob, context: CascadeContext) -> tuple[str, Produced | Failure]:
@@ -397,12 +582,15 @@ def _collect(result: BatchResult, targets: list[str], by_unit: dict) -> None:
             (result.entries if isinstance(outcome, Entry) else result.failures).append(outcome)
 
 
-MANIFEST_COLUMNS = ["unit", "unit_name", "file", "type", "ky_hieu", "so_ky_hieu", "trich_yeu", "noi_nhan",
-                    "signer", "sha256", "check", "pdf"]
-# manifest.csv is opened in Excel by a văn thư: its headings are Vietnamese (manifest.json keeps the keys above)
-MANIFEST_HEADINGS = {"unit": "Mã đơn vị", "unit_name": "Tên đơn vị", "file": "Tệp", "type": "Loại văn bản",
-                     "ky_hieu": "Ký hiệu", "so_ky_hieu": "Số, ký hiệu", "trich_yeu": "Trích yếu", "noi_nhan": "Nơi nhận",
-                     "signer": "Người ký", "sha256": "Mã SHA-256", "check": "Kiểm tra thể thức", "pdf": "Tệp PDF"}
+MANIFEST_COLUMNS = ["unit", "unit_name", "organ_id", "file", "type", "ky_hieu", "so_ky_hieu", "date", "trich_yeu",
+                    "noi_nhan", "signer", "pages", "sha256", "check", "pdf", "metadata", "edxml"]
+# manifest.csv is opened in Excel by a văn thư: its headings are Vietnamese (manifest.json keeps the keys above,
+# and each document's whole Phụ lục VI record under "record")
+MANIFEST_HEADINGS = {"unit": "Mã đơn vị", "unit_name": "Tên đơn vị", "organ_id": "Mã định danh cơ quan",
+                     "file": "Tệp", "type": "Loại văn bản", "ky_hieu": "Ký hiệu", "so_ky_hieu": "Số, ký hiệu",
+                     "date": "Ngày tháng văn bản", "trich_yeu": "Trích yếu", "noi_nhan": "Nơi nhận",
+                     "signer": "Người ký", "pages": "Số trang", "sha256": "Mã SHA-256", "check": "Kiểm tra thể thức",
+                     "pdf": "Tệp PDF", "metadata": "Tệp dữ liệu đặc tả", "edxml": "Tệp edXML"}
 
 
 def write_manifest(result: BatchResult, loaded: LoadedPlan) -> None:
@@ -414,6 +602,9 @@ def write_manifest(result: BatchResult, loaded: LoadedPlan) -> None:
         "parent": {"issuer": parent.issuer, "type": parent.type, "title": inline.plain(parent.title)},
         "documents": [asdict(e) for e in result.entries],
         "failures": [asdict(f) for f in result.failures],
+        "register": result.register_path.name if result.register_path else None,
+        "print": result.print_path.name if result.print_path else None,
+        "pdf_kind": result.pdf_kind,
     }
     write_atomic(result.out_dir / "manifest.json",
                  (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
@@ -424,12 +615,15 @@ def write_manifest(result: BatchResult, loaded: LoadedPlan) -> None:
         row = asdict(entry)
         row["noi_nhan"] = " | ".join(row["noi_nhan"])
         row["signer"] = " | ".join(line for line in row["signer"] if line)
-        writer.writerow([row[c] for c in MANIFEST_COLUMNS])
+        writer.writerow(["" if row[c] is None else row[c] for c in MANIFEST_COLUMNS])
     # UTF-8 with BOM so that Excel opens the Vietnamese text correctly
     write_atomic(result.out_dir / "manifest.csv", ("\ufeff" + buffer.getvalue()).encode("utf-8"))
 
 
 def write_zip(result: BatchResult, loaded: LoadedPlan, job: BatchJob) -> Path:
-    names = [e.file for e in result.entries] + ["manifest.json", "manifest.csv"]
+    """Every file of the batch: documents, PDFs, sidecars, envelopes, the register, the print file, the
+    manifest."""
+    names = [name for e in result.entries for name in (e.file, e.pdf, e.metadata, e.edxml) if name]
+    names += [p.name for p in (result.register_path, result.print_path) if p] + ["manifest.json", "manifest.csv"]
     parts = [(name, (result.out_dir / name).read_bytes()) for name in sorted(names)]
     return write_atomic(result.out_dir / f"{loaded.slug}-{job.zip_suffix()}.zip", write_package(parts))

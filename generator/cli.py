@@ -11,6 +11,7 @@ import signal
 import sys
 import threading
 import traceback
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -58,6 +59,22 @@ WorkersOption = Annotated[int | None, typer.Option(
     rich_help_panel=OPTIONS_PANEL)]
 PdfOption = Annotated[bool, typer.Option("--pdf", metavar="", help="Tạo thêm bản PDF của mỗi văn bản (cần LibreOffice).",
                                          rich_help_panel=OPTIONS_PANEL)]
+PdfKind = Enum("PdfKind", {kind.replace("-", "_"): kind for kind in pipeline.PDF_KINDS}, type=str)
+PdfKindOption = Annotated[PdfKind | None, typer.Option(
+    "--pdf-kind", metavar="LOẠI",
+    help="Loại PDF: pdf (PDF thường), pdfa-2b (PDF/A-2b để lưu trữ, mặc định), pdfa-3b (PDF/A-3b kèm tệp .docx "
+         "gốc và tệp dữ liệu đặc tả). Ghi loại PDF là đã yêu cầu tạo PDF.", show_default=False,
+    rich_help_panel=OPTIONS_PANEL)]
+EdxmlOption = Annotated[bool, typer.Option(
+    "--edxml", metavar="", help="Ghi thêm gói tin edXML (QCVN 102:2016/BTTTT) bên cạnh mỗi văn bản, kèm tệp văn "
+    "bản (và PDF), để đưa vào hệ thống quản lý văn bản và điều hành.", rich_help_panel=OPTIONS_PANEL)]
+PrintPdfOption = Annotated[bool, typer.Option(
+    "--print-pdf", metavar="", help="Ghép PDF của mọi văn bản, theo thứ tự trong danh mục, thành một tệp để in "
+    "(<kế hoạch>-ban-in.pdf); tự tạo PDF.", rich_help_panel=OPTIONS_PANEL)]
+ElectronicOption = Annotated[bool, typer.Option(
+    "--electronic", metavar="", help="Văn bản điện tử: để trống số và ngày cho hệ thống quản lý văn bản cấp "
+    "(Điều 15 Nghị định 30/2020/NĐ-CP); bản PDF có sẵn ô chữ ký số ở vị trí người ký.",
+    rich_help_panel=OPTIONS_PANEL)]
 ForceOption = Annotated[bool, typer.Option("--force", metavar="", help="Ghi đè cả tệp đã được sửa bằng Word "
                                            "hoặc phần mềm khác.", rich_help_panel=OPTIONS_PANEL)]
 CheckOption = Annotated[bool, typer.Option(
@@ -99,14 +116,20 @@ def cascade(
                                            rich_help_panel=OPTIONS_PANEL)] = False,
     workers: WorkersOption = None,
     pdf: PdfOption = False,
+    pdf_kind: PdfKindOption = None,
+    print_pdf: PrintPdfOption = False,
+    edxml: EdxmlOption = False,
+    electronic: ElectronicOption = False,
     check: CheckOption = True,
     force: ForceOption = False,
 ) -> None:
-    """Tạo kế hoạch cụ thể hóa của mọi đơn vị được giao (hoặc của các đơn vị --unit)."""
+    """Tạo kế hoạch cụ thể hóa của mọi đơn vị được giao (hoặc của các đơn vị --unit), kèm tệp dữ liệu đặc tả
+    của từng văn bản và sổ đăng ký văn bản đi."""
     with _progress("Đang tạo kế hoạch") as bar:
         task = bar.add_task("", total=None)
         result = pipeline.cascade(plan, out, units=unit, workers=workers, make_zip=make_zip, check=check, pdf=pdf,
-                                  force=force,
+                                  force=force, pdf_kind=pdf_kind.value if pdf_kind else None, print_pdf=print_pdf, edxml=edxml,
+                                  electronic=electronic,
                                   progress=lambda done, total, o: bar.update(task, completed=done, total=total,
                                                                              description=o.unit))
     _batch_summary(result, "kế hoạch")
@@ -138,6 +161,17 @@ def _batch_summary(result, what: str) -> None:
     typer.echo(f"{done} trong {result.out_dir}"
                + (f", {len(result.failures)} đơn vị lỗi" if result.failures else "")
                + f"; danh mục: {result.out_dir / 'manifest.json'}, {result.out_dir / 'manifest.csv'}")
+    if result.entries:
+        extras = ["dữ liệu đặc tả (Phụ lục VI Nghị định 30/2020/NĐ-CP): tệp .metadata.xml"]
+        if result.pdf_kind:
+            extras.append(f"{pipeline.pdf_kind_label(result.pdf_kind)}: tệp .pdf")
+        if any(e.edxml for e in result.entries):
+            extras.append("gói tin edXML: tệp .edxml")
+        typer.echo("Bên cạnh mỗi văn bản: " + "; ".join(extras))
+    if result.register_path:
+        typer.echo(f"Sổ đăng ký văn bản đi: {result.register_path}")
+    if result.print_path:
+        typer.echo(f"Bản in (mọi PDF trong một tệp): {result.print_path}")
     if result.zip_path:
         typer.echo(f"Tệp nén: {result.zip_path}")
     if result.exit_code:
@@ -164,13 +198,17 @@ def report(plan: PlanArgument, period: PeriodOption, out: OutOption = Path("out/
            results: ResultsOption = None, unit: UnitOption = None,
            make_zip: Annotated[bool, typer.Option("--zip", metavar="", help="Đóng gói toàn bộ vào một tệp .zip.",
                                                   rich_help_panel=OPTIONS_PANEL)] = False,
-           workers: WorkersOption = None, pdf: PdfOption = False, check: CheckOption = True,
-           force: ForceOption = False) -> None:
-    """Tạo báo cáo của từng đơn vị cho một kỳ: điền từ tệp kết quả nếu có, nếu không là mẫu để trống."""
+           workers: WorkersOption = None, pdf: PdfOption = False, pdf_kind: PdfKindOption = None,
+           print_pdf: PrintPdfOption = False, edxml: EdxmlOption = False, electronic: ElectronicOption = False,
+           check: CheckOption = True, force: ForceOption = False) -> None:
+    """Tạo báo cáo của từng đơn vị cho một kỳ: điền từ tệp kết quả nếu có, nếu không là mẫu để trống; kèm tệp
+    dữ liệu đặc tả của từng văn bản và sổ đăng ký văn bản đi."""
     with _progress("Đang tạo báo cáo") as bar:
         task = bar.add_task("", total=None)
         result = pipeline.unit_reports(plan, period, out, results_dir=results, units=unit, make_zip=make_zip,
                                        workers=workers, check=check, pdf=pdf, force=force,
+                                       pdf_kind=pdf_kind.value if pdf_kind else None,
+                                       print_pdf=print_pdf, edxml=edxml, electronic=electronic,
                                        progress=lambda done, total, o: bar.update(task, completed=done, total=total,
                                                                                   description=o.unit))
     _batch_summary(result, "báo cáo")

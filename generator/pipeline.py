@@ -25,8 +25,9 @@ from .loading import load_plan
 from .migrate import MigrationReport, migrate_file
 from .model import Document, Indicator, Period, Signer, parse_date
 from .output import EDITED, KEPT_HINT, edited_since_written, write_atomic  # KEPT_HINT: for the shells
-from .pdf import convert_many, convert_to_pdf, soffice
+from .pdf import DEFAULT_KIND, PDF_KINDS, convert_many, convert_to_pdf, pdf_kind_label, soffice  # (kinds: shells)
 from .produce import produce
+from .records import record_of, register_workbook
 from .reports import consolidated_report, period_of, report_status, unit_items, unit_report, window_notices
 from .reminders import reminder
 from .results import Question, Results, form_questions, from_form
@@ -93,12 +94,22 @@ def comment_file(source: Path | bytes, target: Path | None = None, *, name: str 
 
 def cascade(plan_path: Path, out_dir: Path, *, units: list[str] | None = None, workers: int | None = None,
             make_zip: bool = False, progress=None, check: bool = True, pdf: bool = False,
-            force: bool = False) -> BatchResult:
-    """Every assigned unit's sub-plan under ``out_dir/<unit>/``, with manifest.json/.csv (and a zip, PDFs).
-    A rerun with the same inputs keeps the documents already written; files a person edited are kept
-    unless ``force``."""
-    return run_batch(plan_path, out_dir, SubplanJob(check=check, force=force), units=units, workers=workers,
-                     make_zip=make_zip, progress=progress, pdf=pdf)
+            force: bool = False, pdf_kind: str | None = None, edxml: bool = False, print_pdf: bool = False,
+            electronic: bool = False) -> BatchResult:
+    """Every assigned unit's sub-plan under ``out_dir/<unit>/``, each with its Phụ lục VI metadata file, plus
+    the register of outgoing documents and manifest.json/.csv (and a zip, PDFs, edXML envelopes, the print
+    file). A rerun with the same inputs keeps the documents already written; files a person edited are kept
+    unless ``force``. See :func:`batch_options` for how the PDF options combine."""
+    job = SubplanJob(check=check, force=force, electronic=electronic)
+    return run_batch(plan_path, out_dir, job, units=units, workers=workers, make_zip=make_zip, progress=progress,
+                     edxml=edxml, **batch_options(pdf, pdf_kind, print_pdf))
+
+
+def batch_options(pdf: bool, pdf_kind: str | None, print_pdf: bool) -> dict:
+    """The PDF options of a batch: choosing a kind of PDF (``pdf_kind``) or the print file asks for PDFs too;
+    PDF/A-2b unless told otherwise."""
+    return {"pdf": pdf or pdf_kind is not None or print_pdf, "pdf_kind": pdf_kind or DEFAULT_KIND,
+            "print_pdf": print_pdf}
 
 
 # ---------------------------------------------------------------- reports
@@ -157,13 +168,19 @@ def results_templates(plan_path: Path, period_id: str, out_dir: Path, *, units: 
 
 def unit_reports(plan_path: Path, period_id: str, out_dir: Path, *, results_dir: Path | None = None,
                  units: list[str] | None = None, workers: int | None = None, make_zip: bool = False,
-                 progress=None, check: bool = True, pdf: bool = False, force: bool = False) -> BatchResult:
-    """Each unit's report for the period: filled from ``results_dir`` where a unit has a file, else blank."""
+                 progress=None, check: bool = True, pdf: bool = False, force: bool = False,
+                 pdf_kind: str | None = None, edxml: bool = False, print_pdf: bool = False,
+                 electronic: bool = False) -> BatchResult:
+    """Each unit's report for the period: filled from ``results_dir`` where a unit has a file, else blank;
+    with the same companions as :func:`cascade`. Two reports of one body with the same số (from the results
+    files) stop the run before anything is written."""
     loaded, _, period, found = _report_inputs(plan_path, period_id, results_dir)
-    job = UnitReportJob(period.id, {u: r.results for u, r in found.items()}, check=check, force=force)
+    job = UnitReportJob(period.id, {u: r.results for u, r in found.items()}, check=check, force=force,
+                        electronic=electronic, sources={u: str(r.path) for u, r in found.items()})
     result = run_batch(plan_path, out_dir, job, units=units, workers=workers, make_zip=make_zip, progress=progress,
-                       loaded=loaded, pdf=pdf)
-    result.notices = list(found.notices)  # blank files left out, empty required answers: for the shells to show
+                       loaded=loaded, edxml=edxml, **batch_options(pdf, pdf_kind, print_pdf))
+    # blank files left out, empty required answers (for the shells to show), before the batch's own notices
+    result.notices = list(found.notices) + result.notices
     return result
 
 
@@ -535,3 +552,11 @@ def unit_results(plan_path: Path, unit_id: str, period_id: str, *, fields=None,
                                  indicator_ids=[i.id for i in form.indicators], item_ids=form.item_ids)
     return from_form(fields or {}, unit_id=unit_id, period=form.period, indicators=form.indicators,
                      item_titles=form.item_titles)
+
+
+def outgoing_register(documents, registry, *, heading: str | None = None, electronic: bool = False) -> bytes:
+    """The sổ đăng ký văn bản đi (Nghị định 30/2020/NĐ-CP, Phụ lục IV) of ``documents`` — Documents of
+    ``registry``, in the order to register them (the web app's issued documents) — as .xlsx bytes."""
+    found = [record_of(produce(document, registry, check=False, electronic=electronic), registry, "",
+                       electronic=electronic) for document in documents]
+    return register_workbook(found, heading=heading)

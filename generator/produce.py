@@ -25,6 +25,7 @@ class Produced:
     shown: dict  # the render context: what the document says (Nơi nhận, signature block …)
     report: DocumentReport | None  # None when the check was not asked for
     path: Path | None = None  # where it was written; None when kept in memory (or refused by the check)
+    electronic: bool = False  # made for the e-office: số and ngày left to it (Điều 15.3 Nghị định 30/2020/NĐ-CP)
 
     @property
     def passed(self) -> bool:
@@ -34,18 +35,20 @@ class Produced:
 
 def produce(document: Document, registry: UnitsRegistry, *, target: Path | None = None,
             name: str | Path | None = None, check: bool = True, write_failing: bool = True, force: bool = False,
-            durable: bool = True, before_write: Callable[[Produced], None] | None = None) -> Produced:
+            durable: bool = True, before_write: Callable[[Produced], None] | None = None,
+            electronic: bool = False) -> Produced:
     """Derive the render context, render, check (unless ``check`` is false) and, with a ``target``, write
-    (:func:`deliver`).
+    (:func:`deliver`). ``electronic``: the document goes to the e-office, which gives its số and ngày.
 
     ``name`` is how the check report and the errors call the document (default: ``target``). A document
     that fails the check is still written unless ``write_failing`` is false."""
-    shown = derive.document_context(document, registry)
+    # the electronic variant is asked for only when wanted (derive learns it in the electronic-mode work)
+    shown = derive.document_context(document, registry, **({"electronic": True} if electronic else {}))
     # title: the trích yếu; subject: tên loại and trích yếu (the PDF's XMP dc:title and dc:description)
     data = render.render_docx(render.template_for(document), shown, title=inline.plain(document.title),
                               subject=derive.document_title(document))
     report = check_docx(data, name if name is not None else target) if check else None
-    produced = Produced(document, data, shown, report)
+    produced = Produced(document, data, shown, report, electronic=electronic)
     if target is None or not (write_failing or produced.passed):
         return produced
     return deliver(produced, target, name=name, force=force, durable=durable, before_write=before_write)

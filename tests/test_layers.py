@@ -205,6 +205,6 @@ def test_imports_inside_functions_only_defer_heavy_dependencies():
 
 
 @pytest.mark.parametrize("module, layer", [("generator.ooxml.reading", 0), ("generator.check.anatomy", 5),
-                                           ("generator.web.app", 10)])
+                                           ("generator.web.app", 11)])
 def test_layers_are_found_by_the_longest_name(module, layer):
     assert layer_of(module) == layer
