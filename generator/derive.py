@@ -8,6 +8,7 @@ template only places them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
 
 from docxtpl import RichText
 
@@ -19,8 +20,10 @@ from .metrics import text_width_twips, wrap_lines
 from .model import Appendix, Document, Node, Recipient
 from .ooxml import RawXml, mm, rule_paragraph
 from .ooxml.parts import DEFAULT_HEADER_RID, FIRST_HEADER_RID, data_table, section_break
-from .signature import signature_block
-from .vietnamese import date_line, day_text, end_mark, figure, ky_hieu, month_text, number_text, so_ky_hieu, upper
+from .signature import electronic as electronic_data
+from .signature import signature_area, signature_block, unit_pictures
+from .vietnamese import (DRAFT_BLANK, date_line, day_text, end_mark, figure, ky_hieu, month_text, number_text,
+                         so_ky_hieu, upper)
 from .vocabulary import (CONG_VAN_NAME, CONG_VAN_TYPE, DIEM_LETTERS, NHU_TREN, archive_line,  # noqa: F401
                          diem_letter, document_types, roman)
 
@@ -135,21 +138,96 @@ def trich_yeu_rule_twips(trich_yeu: str, layout: Layout) -> int:
     return round(widest * layout.rules.trich_yeu_fraction)
 
 
-def document_context(doc: Document, registry: UnitsRegistry, layout: Layout | None = None) -> dict:
-    """Everything the Mẫu 1.4 templates show, for one document."""
+@dataclass(frozen=True)
+class PackagePart:
+    """A part a document adds to the template's package (a picture, the custom properties), with the
+    relationship that reaches it (from the document part, or from the package for ``docProps/``)."""
+
+    name: str  # "word/media/vanban-chu-ky.png"
+    data: bytes
+    content_type: str
+    rid: str
+    relationship: str  # its relationship type
+    owner: str = "word/document.xml"  # the part whose relationships hold it; "" for the package
+
+
+# The key of the render context under which a document lists the parts it adds (fastrender.py adds them).
+PACKAGE_PARTS = "phan_them_vao_goi"
+IMAGE_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+CUSTOM_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+CUSTOM_PART = "docProps/custom.xml"
+
+
+def package_additions(parts: list[PackagePart], read) -> dict[str, bytes]:
+    """The package entries that add ``parts`` to a template's package: each part, its relationship (in the
+    relationships of its owner) and its content type. ``read(name)`` gives a template entry's text."""
+    out: dict[str, bytes] = {part.name: part.data for part in parts}
+    texts: dict[str, str] = {}
+    for part in parts:
+        folder, _, file = part.owner.rpartition("/")
+        rels = f"{folder}/_rels/{file}.rels" if part.owner else "_rels/.rels"
+        target = part.name[len(folder) + 1:] if part.owner and part.name.startswith(folder + "/") else part.name
+        text = texts.get(rels) or read(rels)
+        texts[rels] = text.replace("</Relationships>", f'<Relationship Id="{part.rid}" Type="{part.relationship}" '
+                                                       f'Target="{target}"/></Relationships>')
+        types = texts.get("[Content_Types].xml") or read("[Content_Types].xml")
+        texts["[Content_Types].xml"] = types.replace(
+            "</Types>", f'<Override PartName="/{part.name}" ContentType="{part.content_type}"/></Types>')
+    out.update((name, text.encode("utf-8")) for name, text in texts.items())
+    return out
+
+
+def custom_properties(value: str) -> PackagePart:
+    """``docProps/custom.xml`` naming the document an electronic draft (``data/electronic-nd30.yaml``,
+    ``property``): `vanban check` reads it to judge the electronic variant of its rules."""
+    name = electronic_data().property.name
+    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+           'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+           f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="2" name={quoteattr(name)}>'
+           f'<vt:lpwstr>{escape(value)}</vt:lpwstr></property></Properties>')
+    return PackagePart(CUSTOM_PART, xml.encode("utf-8"), CUSTOM_TYPE, "rIdVbDienTu", CUSTOM_RELATIONSHIP, owner="")
+
+
+def _signature_area(doc: Document, registry: UnitsRegistry, layout: Layout):
+    """Ô 7c and ô 8 of an electronic draft: the reserved area, with the unit's PNGs when it has them."""
+    signature, seal = unit_pictures(registry.unit(doc.issuer), registry)
+    column_mm = layout.footer_table.right_content * 25.4 / 1440
+    area = signature_area(signature, seal, column_mm, st.KHOANG_KY)
+    parts = [PackagePart(p.part, p.data, "image/png", p.rid, IMAGE_RELATIONSHIP) for p in area.pictures]
+    return area, parts
+
+
+def document_context(doc: Document, registry: UnitsRegistry, layout: Layout | None = None, *,
+                     electronic: bool = False) -> dict:
+    """Everything the Mẫu 1.4 templates show, for one document.
+
+    ``electronic=True`` gives the electronic draft (``data/electronic-nd30.yaml``): số and ngày left blank for
+    the e-office system, which gives them when the văn thư issues it (Điều 15.3; a number or date in the data
+    is not printed); the signature area reserved between the chức vụ lines and the name, with the unit's
+    signature and seal PNGs when its registry entry has them (``e_signing``; Phụ lục I, II.7.d, II.8.a); no
+    Phụ lục in the file — it goes to a file of its own (:func:`appendix_document_context`, III.1.d); and the
+    custom property that tells `vanban check` it is an electronic draft."""
     layout = layout or default_layout()
     unit = registry.unit(doc.issuer)
     signature = signature_block(doc.signer, unit, registry)
     trich_yeu_words = inline.plain(doc.title)
-    return {
+    number, date = (None, None) if electronic else (doc.number, doc.date)
+    added: list[PackagePart] = []
+    area = None
+    if electronic:
+        area, added = _signature_area(doc, registry, layout)
+        added.append(custom_properties(electronic_data().property.main))
+    context = {
         "co_quan": {
             "chu_quan": unit.parent_header,
             "ten": unit.header,
             "duong_ke": rule_paragraph(issuer_rule_twips(unit.header, layout),
                                        layout.header_table.left_content, st.DUONG_KE),
         },
-        "so_ky_hieu": so_ky_hieu(doc.number, ky_hieu(None if doc.type == CONG_VAN_TYPE else doc.type, unit.code)),
-        "dia_danh_ngay": date_line(doc.place or unit.place, doc.date, doc.issue_year),
+        "so_ky_hieu": so_ky_hieu(number, ky_hieu(None if doc.type == CONG_VAN_TYPE else doc.type, unit.code)),
+        "dia_danh_ngay": date_line(doc.place or unit.place, date, doc.issue_year),
         "ten_loai": upper(type_name(doc)),
         "trich_yeu": rich(doc.title),
         "duong_ke_trich_yeu": rule_paragraph(trich_yeu_rule_twips(trich_yeu_words, layout),
@@ -157,9 +235,30 @@ def document_context(doc: Document, registry: UnitsRegistry, layout: Layout | No
         "kinh_gui": kinh_gui_lines(doc, registry),
         "noi_dung": content_blocks(doc),
         "noi_nhan": noi_nhan_lines(doc, registry),
-        "chu_ky": {"quyen_han": signature.authority_lines, "ho_ten": signature.name},
-        "phu_luc": appendix_context(doc, registry, layout) if doc.appendix else None,
+        "chu_ky": {"quyen_han": signature.authority_lines, "ho_ten": signature.name,
+                   "khu_ky": area.paragraph if area else None},
+        "phu_luc": appendix_context(doc, registry, layout) if doc.appendix and not electronic else None,
     }
+    if added:
+        context[PACKAGE_PARTS] = added
+    return context
+
+
+def appendix_document_context(doc: Document, registry: UnitsRegistry, layout: Layout | None = None) -> dict | None:
+    """The Phụ lục of an electronic draft as a file of its own (Phụ lục I, III.1.d; Mẫu 2.2), or None without
+    one: the top-right block where the văn thư's digital signature shows the số, ký hiệu and signing time
+    (Times New Roman 10, II.8.b), then "Phụ lục", its title, the "(Kèm theo …)" line left unfilled (III.1.c)
+    and the table. Rendered with the document's own template (``render.appendix_docx``)."""
+    if doc.appendix is None:
+        return None
+    layout = layout or default_layout()
+    unit = registry.unit(doc.issuer)
+    block = electronic_data().appendix_block
+    shown = appendix_context(doc.model_copy(update={"number": None, "date": None}), registry, layout)
+    code = ky_hieu(None if doc.type == CONG_VAN_TYPE else doc.type, unit.code)
+    shown.update(tep_rieng=True, ngat_phan="",
+                 o_ky_so=[block.number_line.format(blank=DRAFT_BLANK, ky_hieu=code), block.time_line])
+    return {"phu_luc": shown, PACKAGE_PARTS: [custom_properties(electronic_data().property.appendix)]}
 
 
 def _cell(value) -> str:
@@ -197,6 +296,8 @@ def appendix_context(doc: Document, registry: UnitsRegistry, layout: Layout) -> 
                     f"{when} của {unit.name})",
         "duong_ke": rule_paragraph(round(title_width * layout.rules.trich_yeu_fraction), width, st.DUONG_KE_TRICH_YEU),
         "bang": RawXml(table),
+        "tep_rieng": False,  # True: the Phụ lục alone, in a file of its own (electronic drafts)
+        "o_ky_so": [],  # its top-right block (số, ký hiệu, thời gian ký) in a file of its own
     }
 
 

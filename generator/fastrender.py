@@ -27,6 +27,7 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from .derive import PACKAGE_PARTS, package_additions
 from .errors import Location, TemplateError
 from .ooxml import esc
 from .ooxml import source as xml_text
@@ -208,7 +209,12 @@ class CompiledTemplate:
         properties = {**(properties or {}), **({"title": title} if title is not None else {})}
         if properties and self.core is not None:
             changed["docProps/core.xml"] = with_core_properties(self.core, properties).encode("utf-8")
-        members: list[Member] = [deflate(m.name, changed[m.name]) if m.name in changed else m for m in self.members]
+        added = context.get(PACKAGE_PARTS)  # parts a document adds: the e-signature pictures, custom properties
+        if added:
+            changed.update(package_additions(added, lambda name: zlib.decompress(
+                next(m for m in self.members if m.name == name).data, -15).decode("utf-8")))
+        members: list[Member] = [deflate(m.name, changed.pop(m.name)) if m.name in changed else m for m in self.members]
+        members += [deflate(name, data) for name, data in changed.items()]
         return write_members(members)
 
     def _fix_tree(self, body: str) -> str:

@@ -99,6 +99,25 @@ class UnitKind(_Model):
     keywords: list[Text] = []  # how plans name the kind as a group ("lực lượng vũ trang"), for `vanban import`
 
 
+class ESigning(_Model):
+    """The images of a unit's electronic documents (Nghị định 30/2020/NĐ-CP, Phụ lục I, mục II.7.d and II.8.a):
+    the signer's signature (blue) and the unit's seal (red, its real size), PNG files with a transparent
+    background, paths relative to the registry file. Without them the areas stay reserved and empty."""
+
+    signature: str | None = Field(default=None, max_length=300)  # hình chữ ký (ô 7c)
+    signature_mm: float | None = Field(default=None, gt=5, le=90)  # bề rộng hình chữ ký
+    seal: str | None = Field(default=None, max_length=300)  # hình dấu (ô 8)
+    seal_mm: float | None = Field(default=None, gt=10, le=80)  # đường kính thực của dấu
+
+    @model_validator(mode="after")
+    def _png(self):
+        for name in (self.signature, self.seal):
+            if name is not None and not name.lower().endswith(".png"):
+                raise ValueError(f"«{name}»: hình chữ ký và hình dấu là tệp PNG nền trong suốt (.png), Phụ lục I, "
+                                 "mục II.7.d, II.8.a Nghị định 30/2020/NĐ-CP")
+        return self
+
+
 class Unit(_Model):
     """One issuing body: a UBND, a sở, a ban, an armed-forces command."""
 
@@ -121,6 +140,7 @@ class Unit(_Model):
     scope: str | None = None  # "thành phố", "thị xã" where the kind's word ("huyện") does not fit
     sub_areas: str | None = None  # "phường, xã" where the kind's default does not fit
     border: bool = False  # a unit on the national border: only such units coordinate with Biên phòng
+    e_signing: ESigning | None = None  # signature and seal images of its electronic documents
 
 
 class Registry(_Model):

@@ -18,7 +18,7 @@ import jinja2
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SecurityError
 
-from . import resources
+from . import derive, resources
 from .errors import TemplateError
 from .fastrender import compiled, jinja_environment, jinja_message, with_core_properties
 from .ooxml.package import read_package, write_package
@@ -34,11 +34,13 @@ def templates_dir() -> Path:
     return Path(os.environ.get("VANBAN_TEMPLATES", REPO_TEMPLATES))
 
 
-def template_for(document) -> Path:
-    """The template of a document: the Báo cáo layout (Kính gửi, Phụ lục) where it is needed; a công văn's own."""
+def template_for(document, *, electronic: bool = False) -> Path:
+    """The template of a document: the Báo cáo layout (Kính gửi, Phụ lục) where it is needed; a công văn's own.
+    An electronic draft carries no Phụ lục (it goes to a file of its own, :func:`appendix_docx`), so its pages
+    are those of a document without one."""
     if document.type == CONG_VAN_TYPE:  # số, trích yếu "V/v …" under it, Kính gửi
         name = "cong-van.docx"
-    elif document.appendix is not None:
+    elif document.appendix is not None and not electronic:
         name = "bao-cao-ngang.docx" if document.appendix.landscape else "bao-cao.docx"
     else:
         name = TEMPLATE_FOR_TYPE.get(document.type, DEFAULT_TEMPLATE)
@@ -100,6 +102,16 @@ def render_docx(template: Path, context: dict, *, title: str | None = None, subj
         raise prepared.error(f"{prepared.locate(str(exc.name))}: mẫu không được nạp tệp khác ({exc.name})") from None
     except jinja2.TemplateError as exc:
         raise prepared.error(jinja_message(exc.message)) from None
+
+
+def appendix_docx(document, registry, *, layout=None) -> bytes | None:
+    """An electronic draft's Phụ lục as a .docx of its own (Nghị định 30/2020/NĐ-CP, Phụ lục I, mục III.1.d):
+    its top-right block for the văn thư's digital signature, then the Phụ lục; None without a Phụ lục. Rendered
+    with the document's own template (its page orientation)."""
+    context = derive.appendix_document_context(document, registry, layout)
+    if context is None:
+        return None
+    return render_docx(template_for(document), context, title=f"Phụ lục: {context['phu_luc']['tieu_de']}")
 
 
 def render_docx_docxtpl(template: Path, context: dict, *, title: str | None = None, subject: str | None = None,

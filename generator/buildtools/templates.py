@@ -40,6 +40,7 @@ from ..ooxml.parts import (
     styles_part,
     tag_paragraph,
 )
+from ..signature import electronic
 from ..vocabulary import QUOC_HIEU, TIEU_NGU
 
 TEMPLATES_DIR = resources.templates()
@@ -155,7 +156,12 @@ def footer_block(layout: Layout) -> str:
     left = [paragraph(st.NOI_NHAN_NHAN, "Nơi nhận:"), *_loop("dong", "noi_nhan", st.NOI_NHAN, "{{ dong }}")]
     right = [
         *_loop("dong", "chu_ky.quyen_han", st.QUYEN_HAN, "{{ dong }}"),
+        # an electronic draft: the reserved area for the signature and seal pictures (ô 7c, ô 8), one paragraph
+        tag_paragraph("{%p if chu_ky.khu_ky %}", st.TAG),
+        paragraph(st.KHOANG_KY, "{{p chu_ky.khu_ky }}"),
+        tag_paragraph("{%p else %}", st.TAG),
         *[paragraph(st.KHOANG_KY) for _ in range(layout.signature_blank_lines)],
+        tag_paragraph("{%p endif %}", st.TAG),
         paragraph(st.HO_TEN, "{{ chu_ky.ho_ten }}"),
     ]
     return borderless_table(
@@ -165,11 +171,24 @@ def footer_block(layout: Layout) -> str:
     )
 
 
+# Phụ lục I, mục II.8.b and III.1.d: the top-right block of a Phụ lục in a file of its own (số, ký hiệu, thời
+# gian ký), Times New Roman 10, upright, black, where the văn thư's digital signature shows them.
+KY_SO_PHU_LUC = "VBKySoPhuLuc"
+
+
+def appendix_styles() -> list[Style]:
+    block = electronic().appendix_block
+    return [Style(KY_SO_PHU_LUC, "VB Chữ ký số phụ lục", ParagraphFormat(align="right", size_pt=block.size_pt,
+                                                                      bold=False, italic=False))]
+
+
 def appendix_block() -> list[str]:
-    """Mẫu 2.1: a Phụ lục in its own section (numbered on its own), after the signature."""
+    """Mẫu 2.1: a Phụ lục in its own section (numbered on its own), after the signature; Mẫu 2.2 in an
+    electronic draft: the Phụ lục alone in a file of its own, under its top-right block."""
     return [
         tag_paragraph("{%p if phu_luc %}", st.TAG),
         paragraph(st.TAG, "{{p phu_luc.ngat_phan }}"),
+        *_loop("dong", "phu_luc.o_ky_so", KY_SO_PHU_LUC, "{{ dong }}"),
         paragraph(st.PHU_LUC, "{{ phu_luc.so }}"),
         paragraph(st.PHU_LUC_TIEU_DE, "{{ phu_luc.tieu_de }}"),
         paragraph(st.PHU_LUC_KEM_THEO, "{{ phu_luc.kem_theo }}"),
@@ -180,12 +199,16 @@ def appendix_block() -> list[str]:
 
 
 def build(spec: TemplateSpec, layout: Layout) -> bytes:
-    body = [header_block(layout, spec.cong_van), *([] if spec.cong_van else title_block())]
+    with_appendix = spec.kinh_gui and not spec.cong_van
+    # the Phụ lục of an electronic draft is rendered alone (phu_luc.tep_rieng): the document itself is skipped
+    body = [tag_paragraph("{%p if not phu_luc or not phu_luc.tep_rieng %}", st.TAG)] if with_appendix else []
+    body += [header_block(layout, spec.cong_van), *([] if spec.cong_van else title_block())]
     if spec.kinh_gui:
         body += kinh_gui_block()
     body += body_block()
     body.append(footer_block(layout))
-    if spec.kinh_gui and not spec.cong_van:
+    if with_appendix:
+        body.append(tag_paragraph("{%p endif %}", st.TAG))
         body += appendix_block()
     body.append(section_properties(layout.page_setup(), default_header=DEFAULT_HEADER_RID,
                                    first_header=FIRST_HEADER_RID, landscape=spec.appendix_landscape))
@@ -196,8 +219,8 @@ def build(spec: TemplateSpec, layout: Layout) -> bytes:
         ("docProps/app.xml", APP_PROPERTIES_XML),
         ("word/document.xml", document_part("".join(body))),
         ("word/_rels/document.xml.rels", DOCUMENT_RELS_XML),
-        ("word/styles.xml", styles_part(st.styles(layout) + (cong_van_styles() if spec.cong_van else []),
-                                        layout.sizes.body)),
+        ("word/styles.xml", styles_part(st.styles(layout) + (cong_van_styles() if spec.cong_van else [])
+                                        + (appendix_styles() if with_appendix else []), layout.sizes.body)),
         ("word/settings.xml", SETTINGS_XML),
         ("word/fontTable.xml", FONT_TABLE_XML),
         ("word/header1.xml", header_part(page_number_paragraph(st.SO_TRANG))),
