@@ -20,7 +20,7 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,11 +34,11 @@ from openpyxl.utils import get_column_letter
 from . import derive, inline, resources
 from .errors import InputError, Location
 from .loading import UnitsRegistry
-from .model import Document, Recipient, Unit
+from .model import Document, Unit
 from .ooxml.package import normalise_package
 from .produce import Produced
 from .vietnamese import ky_hieu, number_text, short_date
-from .vocabulary import ARCHIVE_LABEL, CONG_VAN_TYPE, NHU_TREN
+from .vocabulary import ARCHIVE_LABEL, CONG_VAN_TYPE
 
 SIDECAR_SUFFIX = ".metadata.xml"
 
@@ -136,7 +136,11 @@ class Record:
         return dt.date.fromisoformat(self.issued_date) if self.issued_date else None
 
     def to_json(self) -> dict:
-        return asdict(self)
+        """The record as JSON values (lists, not tuples): the same whether just made or read back."""
+        data = asdict(self)
+        data["to"] = [dict(a) for a in data["to"]]
+        data["recipients"] = list(data["recipients"])
+        return data
 
     @classmethod
     def from_json(cls, data: dict) -> Record:
