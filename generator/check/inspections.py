@@ -26,6 +26,7 @@ from ..vocabulary import (ACADEMIC_TITLE, ARCHIVE, AUTHORITY_PARTS, AUTHORITY_PR
 from ..vocabulary import DIVISION
 from .anatomy import Anatomy, Line, is_caps, normal, widest_line
 from .catalogue import Outcome, Rule, Violation, not_applicable, passed, unobservable, verdict
+from .inspections_electronic import install as install_electronic
 
 A4 = (11906, 16838)
 TWIPS_PER_MM = 1440 / 25.4
@@ -891,3 +892,7 @@ def page_number_position(subject: Subject, rule: Rule) -> Outcome:
         if any(not low <= s <= high for s in sizes):
             violations.append(Violation("số trang", "cỡ chữ " + ", ".join(f"{s:g}" for s in sorted(sizes))))
     return verdict(violations)
+
+
+# every rule above gets its electronic variant, and the electronic rules join (inspections_electronic.py)
+install_electronic(INSPECTIONS)
