@@ -62,16 +62,28 @@ class Line:
         runs = paragraph_runs(self.paragraph)
         return [runs[i] for i in self.run_indices if i < len(runs)]
 
+    # (pieces, their visible formats): found with the paragraph's reading and recalled with it
+    known_visible: tuple | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def visible(self) -> tuple[RunFormat, ...]:
+        """The formats of the pieces that show text (not spaces), in order; the rules ask for them again
+        and again, so they are found once per ``pieces`` (a fix that sets new pieces is seen)."""
+        known = self.known_visible
+        if known is None or known[0] is not self.pieces:
+            known = self.known_visible = (self.pieces, tuple(f for t, f in self.pieces if t.strip()))
+        return known[1]
+
     @property
     def sizes(self) -> set[float | None]:
-        return {f.size_pt for t, f in self.pieces if t.strip()}
+        return {f.size_pt for f in self.visible}
 
     def all(self, attribute: str) -> bool:
-        visible = [f for t, f in self.pieces if t.strip()]
+        visible = self.visible
         return bool(visible) and all(getattr(f, attribute) for f in visible)
 
     def any(self, attribute: str) -> bool:
-        return any(getattr(f, attribute) for t, f in self.pieces if t.strip())
+        return any(getattr(f, attribute) for f in self.visible)
 
     def width(self, size_pt: float | None = None, bold: bool | None = None) -> int:
         """Width of the text as laid out in its own (first) size and emphasis."""
@@ -140,8 +152,8 @@ def _column_numbers(segments: list[list]) -> list[int]:
 
 
 def _line_specs(view: ParagraphView) -> tuple[tuple, ...]:
-    """A paragraph's lines, without their place in the document: (text, pieces, split, (visual line, segment),
-    column, tabbed) each."""
+    """A paragraph's lines, without their place in the document: (text, pieces, split, run indices, column,
+    tabbed, (pieces, visible formats)) each."""
     specs = []
     emitted = False
     for line in view.shape:
@@ -153,8 +165,9 @@ def _line_specs(view: ParagraphView) -> tuple[tuple, ...]:
             if text or not emitted:
                 if not text and split:
                     continue
-                specs.append((text, tuple((t, f) for t, f, _ in segment), split,
-                              tuple(dict.fromkeys(i for _, _, i in segment)), column, tabbed))
+                pieces = tuple((t, f) for t, f, _ in segment)
+                specs.append((text, pieces, split, tuple(dict.fromkeys(i for _, _, i in segment)), column, tabbed,
+                              (pieces, tuple(f for t, f in pieces if t.strip()))))
                 emitted = True
     return tuple(specs)
 
@@ -180,9 +193,9 @@ def _lines(views: list[ParagraphView]) -> list[Line]:
     The number Word displays for an automatically numbered paragraph starts its first line's text."""
     lines: list[Line] = []
     for view in views:
-        for text, pieces, split, run_indices, column, tabbed in _specs_of(view):
-            lines.append(Line(len(lines), view.element, text, list(pieces), view.fmt, view.cell, split, run_indices,
-                              column, tabbed))
+        for text, pieces, split, run_indices, column, tabbed, visible in _specs_of(view):
+            lines.append(Line(len(lines), view.element, text, pieces, view.fmt, view.cell, split, run_indices,
+                              column, tabbed, visible))
     return lines
 
 
