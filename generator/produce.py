@@ -42,10 +42,9 @@ def produce(document: Document, registry: UnitsRegistry, *, target: Path | None 
 
     ``name`` is how the check report and the errors call the document (default: ``target``). A document
     that fails the check is still written unless ``write_failing`` is false."""
-    # the electronic variant is asked for only when wanted (derive learns it in the electronic-mode work)
-    shown = derive.document_context(document, registry, **({"electronic": True} if electronic else {}))
+    shown = derive.document_context(document, registry, electronic=electronic)
     # title: the trích yếu; subject: tên loại and trích yếu (the PDF's XMP dc:title and dc:description)
-    data = render.render_docx(render.template_for(document), shown, title=inline.plain(document.title),
+    data = render.render_docx(render.template_for(document, electronic=electronic), shown, title=inline.plain(document.title),
                               subject=derive.document_title(document))
     report = check_docx(data, name if name is not None else target) if check else None
     produced = Produced(document, data, shown, report, electronic=electronic)

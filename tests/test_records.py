@@ -278,3 +278,17 @@ def test_different_bodies_may_use_the_same_number_and_a_numbered_report_is_regis
     assert [r[0] for r in rows] == ["15/BC-SNV", "15/BC-STP", "15/BC-UBND", "15/BC-UBND"]  # registry order
     assert rows[2][1] == "05/5/2021" and rows[2][3] == "CHỦ TỊCH"
     assert sheet["A2"].value.startswith("Báo cáo 6 tháng đầu năm 2021 kết quả thực hiện Kế hoạch")
+
+
+def test_in_electronic_mode_the_so_and_ngay_are_the_e_offices_so_nothing_clashes_and_nothing_is_recorded(tmp_path):
+    plan = _plan_copy(tmp_path, _merged_twice)
+    results = tmp_path / "ket-qua"
+    _results(results, "so-noi-vu", 15)
+    _results(results, "so-lao-dong-tbxh", 15)
+    result = unit_reports(plan, "6-thang", tmp_path / "out", results_dir=results, workers=1, electronic=True,
+                          units=["so-noi-vu", "so-lao-dong-tbxh"])
+    assert result.exit_code == 0, result.failures
+    for entry in result.entries:
+        root = etree.parse(str(result.out_dir / entry.metadata)).getroot()
+        assert root.findtext("CodeNumber") == "" and root.findtext("IssuedDate") == ""
+        assert entry.so_ky_hieu.endswith("/BC-SNV") and "15" not in entry.so_ky_hieu and entry.date == ""
