@@ -27,18 +27,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fnmatch import fnmatch
 
-from lxml import etree
-
-from ..ooxml import NS
+from ..ooxml.document import Placement, custom_property, pictures
 from ..signature import electronic
 from ..vocabulary import DATE_PARTS, SO_LINE, SO_PARTS
 from .anatomy import Line
-from .catalogue import Outcome, Rule, Violation, catalogue, not_applicable, unobservable, verdict
+from .catalogue import Outcome, Rule, Violation, not_applicable, rule_with_id, unobservable, verdict
 
 MAIN, APPENDIX = "main", "appendix"
-EMU_PER_MM = 36000
 TWIPS_PER_MM = 1440 / 25.4
-CUSTOM_PROPERTIES = "/docProps/custom.xml"
 APPENDIX_LABEL = re.compile(r"^phụ lục(\s+[IVXLC\d]+)?\s*[.:]?$", re.I)
 APPENDIX_RULE = "dien-tu.phu-luc-rieng"
 PAPER = "văn bản giấy: không có dấu hiệu văn bản điện tử (thuộc tính «{}» vanban ghi)"
@@ -47,38 +43,6 @@ BLANK_REASON = "văn bản điện tử: số, ngày do Hệ thống quản lý 
 
 
 # ---------------------------------------------------------------- is it an electronic draft?
-
-def _custom_properties(document) -> bytes | None:
-    """``docProps/custom.xml`` of a document read by the checker (a read-only view, or python-docx's)."""
-    if hasattr(document, "of_type"):
-        return document.of_type("/custom-properties", package=True)
-    part = next((p for p in document.part.package.iter_parts() if str(p.partname) == CUSTOM_PROPERTIES), None)
-    return part.blob if part is not None else None
-
-
-def _related(document, rid: str) -> tuple[bytes | None, str | None]:
-    """The bytes and content type of the part the main document refers to as ``rid`` (a picture)."""
-    if hasattr(document, "related"):
-        target = document.rels.get(rid, ("", None))[1]
-        kind = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
-                "emf": "image/x-emf", "wmf": "image/x-wmf"}.get((target or "").rpartition(".")[2].lower())
-        return document.related(rid), kind
-    related = document.part.related_parts.get(rid)
-    return (related.blob, related.content_type) if related is not None else (None, None)
-
-
-def _property_value(document) -> str | None:
-    """The value of vanban's electronic-draft custom property, or None."""
-    blob = _custom_properties(document)
-    if not blob:
-        return None
-    try:
-        root = etree.fromstring(blob, etree.XMLParser(resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError:
-        return None
-    name = electronic().property.name
-    return next(("".join(node.itertext()).strip() for node in root if node.get("name") == name), None)
-
 
 def _looks_like_appendix_file(subject) -> bool:
     """A Phụ lục alone (Mẫu 2.2) made elsewhere: no Quốc hiệu, and a "Thời gian ký" line among the first
@@ -96,7 +60,7 @@ def kind_of(subject) -> str | None:
     """MAIN for an electronic draft, APPENDIX for a Phụ lục in a file of its own, None for paper; once."""
     if "_electronic" not in subject.__dict__:
         data = electronic().property
-        value = _property_value(subject.document)
+        value = custom_property(subject.document, data.name)
         kind = {data.main: MAIN, data.appendix: APPENDIX}.get(value or "")
         if kind is None and _looks_like_appendix_file(subject):
             kind = APPENDIX
@@ -148,19 +112,17 @@ class Picture:
     kind: str = "signature"  # or "seal"
 
 
-def _offset(anchor, axis: str, column: float, size: float) -> float | None:
-    position = anchor.find(f"wp:position{axis}", NS)
-    if position is None:
+def _offset(placement: Placement | None, axis: str, column: float, size: float) -> float | None:
+    """A floating picture's place in the signature column (mm), when it is measured from the column (or the
+    paragraph, vertically)."""
+    if placement is None:
         return None
-    if position.get("relativeFrom") not in (("column", "margin", "character") if axis == "H" else
-                                            ("paragraph", "line")):
+    if placement.relative_from not in (("column", "margin", "character") if axis == "H" else ("paragraph", "line")):
         return None
-    offset = position.find("wp:posOffset", NS)
-    if offset is not None and offset.text:
-        return int(offset.text) / EMU_PER_MM
-    align = position.find("wp:align", NS)
-    if align is not None and axis == "H":
-        return {"left": 0.0, "center": (column - size) / 2, "right": column - size}.get(align.text or "")
+    if placement.offset_mm is not None:
+        return placement.offset_mm
+    if placement.align is not None and axis == "H":
+        return {"left": 0.0, "center": (column - size) / 2, "right": column - size}.get(placement.align)
     return None
 
 
@@ -170,26 +132,19 @@ def _pictures(subject, lines: list[Line], column: float) -> list[Picture]:
         if id(line.paragraph) in seen:
             continue
         seen.add(id(line.paragraph))
-        for drawing in line.paragraph.iter(f"{{{NS['wp']}}}inline", f"{{{NS['wp']}}}anchor"):
-            blip = next(drawing.iter(f"{{{NS['a']}}}blip"), None)
-            extent = drawing.find("wp:extent", NS)
-            if blip is None or extent is None:
-                continue
-            rid = blip.get(f"{{{NS['r']}}}embed")
-            data, content_type = _related(subject.document, rid) if rid else (None, None)
-            width, height = int(extent.get("cx", 0)) / EMU_PER_MM, int(extent.get("cy", 0)) / EMU_PER_MM
-            doc_pr = drawing.find("wp:docPr", NS)
-            name = (doc_pr.get("name") or "") if doc_pr is not None else ""
-            inline = drawing.tag.endswith("inline")
+        for picture in pictures(subject.document, line.paragraph):
+            width, height = picture.width_mm, picture.height_mm
             fmt = line.fmt
-            if inline:
+            if picture.inline:
                 align = fmt.align or "left"
                 left = {"center": (column - width) / 2, "right": column - width, "end": column - width}.get(
                     align, (fmt.left or 0) / TWIPS_PER_MM)
                 top = (fmt.before or 0) / TWIPS_PER_MM
             else:
-                left, top = _offset(drawing, "H", column, width), _offset(drawing, "V", column, height)
-            out.append(Picture(line, inline, left, top, width, height, data, content_type, name))
+                left = _offset(picture.horizontal, "H", column, width)
+                top = _offset(picture.vertical, "V", column, height)
+            out.append(Picture(line, picture.inline, left, top, width, height, picture.data, picture.content_type,
+                               picture.name))
     return out
 
 
@@ -441,7 +396,7 @@ def variant(rule_id: str, paper: Callable) -> Callable:
 
 
 def _file_rules() -> list[str]:
-    return next(r for r in catalogue() if r.id == APPENDIX_RULE).params["rules_in_file"]
+    return rule_with_id(APPENDIX_RULE).params["rules_in_file"]
 
 
 RULES = {"dien-tu.so-ngay": so_ngay, "dien-tu.chu-ky": signature_area, "dien-tu.hinh-anh": pictures_format,

@@ -33,6 +33,7 @@ from .reading import FormatResolver, Numbering, ParagraphFormat, RunFormat
 TEXTBOX = qn("w:txbxContent")
 DRAWING_TAGS = (qn("w:drawing"), qn("w:pict"), qn("mc:AlternateContent"))
 EMU_PER_TWIP = 635
+EMU_PER_MM = 36000
 DEFAULT_TEXT_WIDTH = 9355  # A4 with ND30 margins, when a file does not say
 DEFAULT_CELL_MARGIN = 108  # Word's default left and right cell margin (0.19 cm)
 
@@ -619,3 +620,88 @@ def drawn_shapes(paragraph) -> list[DrawnShape]:
             continue
         out.append(_vml_shape(paragraph, node))
     return out
+
+
+# ---------------------------------------------------------------- pictures, custom document properties
+
+_PICTURE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
+                  "emf": "image/x-emf", "wmf": "image/x-wmf"}
+_WP_INLINE, _WP_ANCHOR, _A_BLIP = qn("wp:inline"), qn("wp:anchor"), qn("a:blip")
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One axis of a floating picture's place: an offset (mm) or an alignment, from the frame it names."""
+
+    relative_from: str | None
+    offset_mm: float | None
+    align: str | None
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A picture in a paragraph (Insert › Pictures), with its size, its place when it floats, and its bytes."""
+
+    inline: bool
+    width_mm: float
+    height_mm: float
+    horizontal: Placement | None  # None for an inline picture
+    vertical: Placement | None
+    data: bytes | None
+    content_type: str | None
+    name: str
+
+
+def _placement(anchor, axis: str) -> Placement | None:
+    position = anchor.find(qn(f"wp:position{axis}"))
+    if position is None:
+        return None
+    offset = position.find(qn("wp:posOffset"))
+    align = position.find(qn("wp:align"))
+    value = int(offset.text) / EMU_PER_MM if offset is not None and (offset.text or "").lstrip("-").isdigit() else None
+    return Placement(position.get("relativeFrom"), value, align.text if align is not None else None)
+
+
+def _part_and_type(document, rid: str) -> tuple[bytes | None, str | None]:
+    if isinstance(document, DocxView):
+        target = document.rels.get(rid, ("", None))[1]
+        return document.related(rid), _PICTURE_TYPES.get((target or "").rpartition(".")[2].lower())
+    related = document.part.related_parts.get(rid)
+    return (related.blob, related.content_type) if related is not None else (None, None)
+
+
+def pictures(document, paragraph) -> list[Picture]:
+    """The pictures drawn in a paragraph of ``document`` (inline or floating), in order."""
+    out = []
+    for drawing in paragraph.iter(_WP_INLINE, _WP_ANCHOR):
+        blip = next(drawing.iter(_A_BLIP), None)
+        extent = drawing.find(qn("wp:extent"))
+        if blip is None or extent is None:
+            continue
+        rid = blip.get(qn("r:embed"))
+        data, content_type = _part_and_type(document, rid) if rid else (None, None)
+        doc_pr = drawing.find(qn("wp:docPr"))
+        inline = drawing.tag == _WP_INLINE
+        out.append(Picture(inline, int(extent.get("cx", 0) or 0) / EMU_PER_MM, int(extent.get("cy", 0) or 0) / EMU_PER_MM,
+                           None if inline else _placement(drawing, "H"), None if inline else _placement(drawing, "V"),
+                           data, content_type, (doc_pr.get("name") or "") if doc_pr is not None else ""))
+    return out
+
+
+CUSTOM_PROPERTIES = "/docProps/custom.xml"
+
+
+def custom_property(document, name: str) -> str | None:
+    """The value of a custom document property (File › Properties › Custom), or None."""
+    if isinstance(document, DocxView):
+        blob = document.of_type("/custom-properties", package=True)
+    else:
+        part = next((p for p in document.part.package.iter_parts() if str(p.partname) == CUSTOM_PROPERTIES), None)
+        blob = part.blob if part is not None else None
+    if not blob:
+        return None
+    try:
+        root = etree.fromstring(blob, oxml_parser)
+    except etree.XMLSyntaxError:
+        return None
+    return next(("".join(node.itertext()).strip() for node in root if node.get("name") == name), None)
