@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import derive, inline, render
-from .check import DocumentReport, check_docx
+from .check import DocumentReport, check_rendered
 from .loading import UnitsRegistry
 from .model import Document
 from .output import keep_edited, write_atomic
@@ -46,7 +46,7 @@ def produce(document: Document, registry: UnitsRegistry, *, target: Path | None 
     # title: the trích yếu; subject: tên loại and trích yếu (the PDF's XMP dc:title and dc:description)
     data = render.render_docx(render.template_for(document, electronic=electronic), shown, title=inline.plain(document.title),
                               subject=derive.document_title(document))
-    report = check_docx(data, name if name is not None else target) if check else None
+    report = check_rendered(data, name if name is not None else target or "") if check else None
     produced = Produced(document, data, shown, report, electronic=electronic)
     if target is None or not (write_failing or produced.passed):
         return produced
