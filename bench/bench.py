@@ -171,15 +171,18 @@ def pdf_speed(plan: Path, work: Path, count: int, workers: int) -> dict[str, flo
     return seconds
 
 
-def check_speed(count: int = 40) -> dict:
-    """Milliseconds to render and to check one generated sub-plan (the Gia Lai 2021 cascade)."""
+def check_speed() -> dict:
+    """Milliseconds to render and to check one generated sub-plan, as a batch does it: every unit of the Gia
+    Lai 2026 cascade once, in order, in one process (what one document teaches the checker about the next —
+    the styles, the paragraphs the cascade repeats — counts; nothing is checked twice). Also the first
+    document alone, which knows nothing yet, and a file checked from disk as `vanban check` reads it."""
     from generator import derive, render
     from generator.cascade.subplan import subplan
-    from generator.check import check_docx
+    from generator.check import check_docx, check_rendered
     from generator.pipeline import unit_documents
 
-    loaded, context, units = unit_documents(ROOT / "data" / "gia-lai-2021" / "ke-hoach-dan-van-2021.yaml")
-    documents = [subplan(unit, context) for unit in units[:count]]
+    loaded, context, units = unit_documents(ROOT / "data" / "gia-lai-2025" / "ke-hoach-dan-van-2026.yaml")
+    documents = [subplan(unit, context) for unit in units]
     rendered, render_s, check_s = [], 0.0, 0.0
     for document in documents:
         start = time.perf_counter()
@@ -187,12 +190,19 @@ def check_speed(count: int = 40) -> dict:
         data = render.render_docx(render.template_for(document), shown, title=derive.document_title(document))
         render_s += time.perf_counter() - start
         rendered.append(data)
-    for data in rendered:
+    first = time.perf_counter()
+    check_rendered(rendered[0], "van-ban.docx")
+    first = time.perf_counter() - first
+    for data in rendered[1:]:
         start = time.perf_counter()
-        check_docx(data, "van-ban.docx")
+        check_rendered(data, "van-ban.docx")
         check_s += time.perf_counter() - start
-    return {"render": render_s * 1000 / len(documents), "check": check_s * 1000 / len(documents),
-            "count": len(documents)}
+    start = time.perf_counter()
+    for data in rendered[:20]:
+        check_docx(data, "van-ban.docx")
+    from_file = (time.perf_counter() - start) / 20
+    return {"render": render_s * 1000 / len(documents), "check": (check_s + first) * 1000 / len(documents),
+            "first": first * 1000, "from_file": from_file * 1000, "count": len(documents)}
 
 
 def import_speed(work: Path, ocr: bool) -> dict:
@@ -253,9 +263,11 @@ def main() -> int:
         ratio_ab, ratio_bc = paths["a"] / paths["b"], paths["b"] / paths["c"]
         print(f"a/b = {ratio_ab:.1f} (mục tiêu ≥ {TARGET_RATIO}: {verdict(ratio_ab >= TARGET_RATIO)}); b/c = {ratio_bc:.1f}")
         checked = check_speed()
-        print(f"Kiểm tra thể thức một kế hoạch cụ thể hóa ({checked['count']} văn bản): {checked['check']:.1f} ms/văn bản, "
-              f"gấp {checked['check'] / checked['render']:.0f} lần dựng ({checked['render']:.1f} ms; mục tiêu kiểm tra ≤ "
-              f"{TARGET_CHECK_MS} ms: {verdict(checked['check'] <= TARGET_CHECK_MS)})")
+        print(f"Kiểm tra thể thức kế hoạch cụ thể hóa ({checked['count']} văn bản của cả tầng, như một lô): "
+              f"{checked['check']:.1f} ms/văn bản, gấp {checked['check'] / checked['render']:.1f} lần dựng "
+              f"({checked['render']:.1f} ms); văn bản đầu tiên {checked['first']:.0f} ms; kiểm tra lại một tệp "
+              f"(vanban check) {checked['from_file']:.1f} ms; mục tiêu ≤ {TARGET_CHECK_MS} ms: "
+              f"{verdict(checked['check'] <= TARGET_CHECK_MS)}")
         one = batch(plan, work / "one", 1)
         many = batch(plan, work / "many", cores)
         print(f"Cả lô {args.units} kế hoạch (lập nội dung + dựng + ghi, không kiểm tra): 1 lõi "
