@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import datetime as dt
+from functools import lru_cache
 from typing import Annotated, Literal
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StrictInt, field_validator,
@@ -28,6 +29,7 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _PICTOGRAPH = re.compile("[\U0001F000-\U0001FAFF\U00002600-\U000027BF\U0001F900-\U0001F9FF\uFE0F]")
 
 
+@lru_cache(maxsize=16384)  # the same texts come back in every unit's sub-plan and report of a cascade
 def clean_text(value: str) -> str:
     """NFC, one space between words; refused: control characters (they would corrupt the .docx), emoji,
     text typed in a legacy Vietnamese encoding."""
