@@ -12,11 +12,11 @@ from pathlib import Path
 
 import yaml
 
-from . import importer, resources, yamlio
+from . import importer, render, resources, yamlio
 from . import units as units_
 from .batch import BatchResult, SubplanJob, UnitReportJob, run_batch
 from .cascade.subplan import issuing_units, load_context, subplan
-from .check import DocumentReport, check_docx
+from .check import DocumentReport, check_docx, check_rendered
 from .check.comments import Commented, comment_document
 from .check.fixes import fix_document
 from .errors import ConversionError, InputError, Location
@@ -339,35 +339,48 @@ class Made:
     pdf: bytes | None = None
 
 
-def make_document(document, registry, *, pdf: bool = False) -> Made:
-    """A document rendered, checked and (optionally) converted to PDF, all in memory."""
-    produced = produce(document, registry, name="van-ban.docx")
-    data, report = produced.data, produced.report
+def make_document(document, registry, *, pdf: bool = False, electronic: bool = False,
+                  appendix: bool = False) -> Made:
+    """A document rendered, checked and (optionally) converted to PDF, all in memory. ``electronic``: for the
+    e-office (số and ngày left to it, the signature area reserved; its PDF with an empty signature field).
+    ``appendix``: instead of the document, its Phụ lục as the file of its own an electronic document sends
+    with it (Nghị định 30/2020/NĐ-CP, Phụ lục I, III.1.d); refused when the document has none."""
+    if appendix:
+        data = render.appendix_docx(document, registry)
+        if data is None:
+            raise InputError("văn bản này không có phụ lục")
+        report = check_rendered(data, "phu-luc.docx")
+    else:
+        produced = produce(document, registry, name="van-ban.docx", electronic=electronic)
+        data, report = produced.data, produced.report
     pdf_bytes = None
     if pdf:
         with tempfile.TemporaryDirectory(prefix="vanban-") as work:
             path = Path(work) / "van-ban.docx"
             path.write_bytes(data)
-            converted = convert_many([path], workers=1)[0]
+            converted = convert_many([path], workers=1, signature_field=electronic and not appendix)[0]
             if converted.pdf is None:
                 raise ConversionError(converted.error or "không tạo được PDF")
             pdf_bytes = converted.pdf.read_bytes()
     return Made(data, report, pdf_bytes)
 
 
-def make_subplan(plan_path: Path, unit_id: str, edits: UnitEdits | None = None, *, pdf: bool = False) -> Made:
-    """A unit's sub-plan with its secretary's edits, rendered, checked (and converted), in memory. Plain
-    arguments in and bytes out, so a worker process can run it."""
+def make_subplan(plan_path: Path, unit_id: str, edits: UnitEdits | None = None, *, pdf: bool = False,
+                 electronic: bool = False, appendix: bool = False) -> Made:
+    """A unit's sub-plan with its secretary's edits, rendered, checked (and converted), in memory (electronic,
+    or its Phụ lục's own file: :func:`make_document`). Plain arguments in and bytes out, so a worker process
+    can run it."""
     loaded, document = unit_subplan(plan_path, unit_id, edits)
-    return make_document(document, loaded.registry, pdf=pdf)
+    return make_document(document, loaded.registry, pdf=pdf, electronic=electronic, appendix=appendix)
 
 
 def make_unit_report(plan_path: Path, unit_id: str, period_id: str, *, fields: dict | None = None,
-                     workbook: bytes | None = None, pdf: bool = False) -> Made:
+                     workbook: bytes | None = None, pdf: bool = False, electronic: bool = False,
+                     appendix: bool = False) -> Made:
     """A unit's report for the period from its form fields or its workbook, rendered and checked in memory."""
     results = unit_results(plan_path, unit_id, period_id, fields=fields, workbook=workbook)
     loaded, document = unit_report_document(plan_path, unit_id, period_id, results)
-    return make_document(document, loaded.registry, pdf=pdf)
+    return make_document(document, loaded.registry, pdf=pdf, electronic=electronic, appendix=appendix)
 
 
 # ---------------------------------------------------------------- for the shells (CLI and web app)
@@ -495,6 +508,14 @@ def _field(fields, name: str) -> str:
 
 
 SUBPLAN_FORM_ROLES = ("head", "deputy", "acting")  # the signers the sub-plan form offers
+
+
+ELECTRONIC_FIELD = "electronic"  # the forms' checkbox «Văn bản điện tử»
+
+
+def electronic_from_form(fields) -> bool:
+    """Whether the form asks for the electronic document (số and ngày given by the e-office)."""
+    return _field(fields, ELECTRONIC_FIELD) not in ("", "0")
 
 
 def edits_from_form(fields) -> UnitEdits:

@@ -562,13 +562,23 @@ class Draft:
     has_pdf: bool
 
     @property
+    def electronic(self) -> bool:
+        """The unit makes it an electronic document (số and ngày given by the e-office)."""
+        return bool(self.fields.get(ELECTRONIC_CHOICE))
+
+    @property
+    def has_appendix(self) -> bool:
+        return getattr(self.document, "appendix", None) is not None
+
+    @property
     def form(self) -> dict:
         """The saved fields as the form and :func:`pipeline.edits_from_form` read them."""
         return {"number": str(self.number or ""), "date": short_date(self.date) if self.date else "",
                 **{k: str(v or "") for k, v in self.fields.items()}}
 
 
-SUBPLAN_FIELDS = ("signer_name", "signer_role", "extra_recipients")
+SUBPLAN_FIELDS = ("signer_name", "signer_role", "extra_recipients", pipeline.ELECTRONIC_FIELD)
+ELECTRONIC_CHOICE = pipeline.ELECTRONIC_FIELD  # kept with the fields: "1" when the unit makes it electronic
 
 
 def _subplan_row(store, plan_id: int, unit_id: str) -> dict | None:
@@ -601,10 +611,15 @@ def save_subplan_fields(store, plan, unit_id: str, fields, user) -> Draft:
     edits = pipeline.edits_from_form(fields)
     pipeline.unit_subplan(path, unit_id, edits)  # validates the date, the signer …
     kept = {name: str(fields.get(name) or "").strip() for name in SUBPLAN_FIELDS}
+    kept[ELECTRONIC_CHOICE] = "1" if pipeline.electronic_from_form(fields) else ""
     when = parse_date(edits.date) if edits.date else None
     old = _subplan_row(store, plan_id, unit_id)
     if old is not None and old["issued"]:
-        if (old["number"], old["date"], old["fields"]) == (edits.number, when, kept):
+        # the electronic choice is how the document is made, not what it says: an issued one may be downloaded
+        # either way (the choice is not kept then)
+        said = {name: old["fields"].get(name, "") for name in SUBPLAN_FIELDS if name != ELECTRONIC_CHOICE}
+        if (old["number"], old["date"], said) == (edits.number, when,
+                                                  {k: v for k, v in kept.items() if k != ELECTRONIC_CHOICE}):
             return unit_draft(store, plan_id, unit_id)
         raise InputError(f"kế hoạch của đơn vị đã ghi là đã ban hành (số {old['number']}, ngày "
                          f"{short_date(old['date'])}), không sửa được nữa")
@@ -616,10 +631,14 @@ def save_subplan_fields(store, plan, unit_id: str, fields, user) -> Draft:
     return unit_draft(store, plan_id, unit_id)
 
 
-def render_subplan(store, plan, unit_id: str, *, pdf: bool = False) -> pipeline.Made:
-    """The unit's sub-plan with its saved fields, rendered (and as PDF)."""
+def render_subplan(store, plan, unit_id: str, *, pdf: bool = False, electronic: bool | None = None,
+                   appendix: bool = False) -> pipeline.Made:
+    """The unit's sub-plan with its saved fields, rendered (and as PDF); ``electronic``: for the e-office
+    (default: as the unit chose and saved); ``appendix``: its Phụ lục as a file of its own."""
     draft = unit_draft(store, plan, unit_id)
-    return pipeline.make_document(draft.document, draft.loaded.registry, pdf=pdf)
+    return pipeline.make_document(draft.document, draft.loaded.registry, pdf=pdf,
+                                  electronic=draft.electronic if electronic is None else electronic,
+                                  appendix=appendix)
 
 
 def issue_subplan(store, plan, unit_id: str, user, *, pdf: bool | None = None) -> Draft:

@@ -28,6 +28,7 @@ DATA = resources.datasets()  # the shipped plans and registries: the one place t
 ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,120}$")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+APPENDIX = "phu-luc"  # the download button «Tải phụ lục (tệp riêng)»: an electronic document's Phụ lục as its own file
 
 
 @dataclass

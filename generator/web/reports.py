@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from .. import pipeline
-from .common import XLSX, Web, current, deliver, download, read_upload
+from .common import APPENDIX, XLSX, Web, current, deliver, download, read_upload
 
 router = APIRouter()
 UNIT = "/plans/{plan_id}/units/{unit_id}"
@@ -46,6 +46,10 @@ async def download_report(request: Request, plan_id: str, unit_id: str, period: 
 
     # reading the workbook, deriving, rendering, checking: in a worker process, the event loop stays free
     fields = None if data is not None else {key: value for key, value in form.items() if isinstance(value, str)}
+    appendix = fmt == APPENDIX  # an electronic report's Phụ lục, a file of its own
+    electronic = pipeline.electronic_from_form(form) or appendix
     made = await web.workers.run(pipeline.make_unit_report, path, unit_id, chosen.id, fields=fields, workbook=data,
-                                 pdf=fmt == "pdf")
-    return deliver(made, f"{unit_id}-bao-cao-{chosen.id}", fmt)
+                                 pdf=fmt == "pdf", electronic=electronic, appendix=appendix)
+    if appendix:
+        return deliver(made, f"{unit_id}-bao-cao-{chosen.id}-phu-luc", "docx")
+    return deliver(made, f"{unit_id}-bao-cao-{chosen.id}{'-dien-tu' if electronic else ''}", fmt)

@@ -18,7 +18,7 @@ from .. import pipeline, workplace
 from ..errors import InputError, InputErrors
 from ..store.models import User
 from .auth import Refused, check_unit, require_admin, require_user
-from .common import DOCX, ID, XLSX, Web, current, deliver, download, read_upload
+from .common import APPENDIX, DOCX, ID, XLSX, Web, current, deliver, download, read_upload
 from .plans import PLAN_SUFFIXES
 
 router = APIRouter()
@@ -171,7 +171,7 @@ def _subplan_page(request: Request, web: Web, user: User, plan_id: int, unit_id:
     return web.page(request, "unit_subplan.html", status, plan=info, unit=unit, draft=draft,
                     document=draft.document, form={**draft.form, **(typed or {})}, head=registry.head_title(unit),
                     periods=periods, pdf=pipeline.pdf_available(), errors=list(errors),
-                    done=None if errors else _done(request))
+                    appendix=draft.has_appendix, done=None if errors else _done(request))
 
 
 @router.post(UNIT)
@@ -188,10 +188,15 @@ async def unit_save(request: Request, plan_id: int, unit_id: str, web: Web = Dep
         typed = {name: str(form.get(name) or "") for name in ("number", "date", *workplace.SUBPLAN_FIELDS)}
         return await run_in_threadpool(_subplan_page, request, web, user, plan_id, unit_id, _messages(error), 400,
                                        typed)
-    if action in ("docx", "pdf", "preview"):
+    if action in ("docx", "pdf", "preview", APPENDIX):
+        # the electronic choice as the form sent it (an issued sub-plan may be downloaded either way)
+        electronic = pipeline.electronic_from_form(form) or action == APPENDIX
         made = await run_in_threadpool(workplace.render_subplan, web.store, plan_id, unit_id,
-                                       pdf=action in ("pdf", "preview"))
-        return deliver(made, f"{unit_id}-ke-hoach", action)
+                                       pdf=action in ("pdf", "preview"), electronic=electronic,
+                                       appendix=action == APPENDIX)
+        if action == APPENDIX:
+            return deliver(made, f"{unit_id}-ke-hoach-phu-luc", "docx")
+        return deliver(made, f"{unit_id}-ke-hoach{'-dien-tu' if electronic else ''}", action)
     return RedirectResponse(f"/don-vi/ke-hoach/{plan_id}/{unit_id}?xong={'ban-hanh' if action == 'ban-hanh' else 'luu'}",
                             status_code=303)
 
