@@ -690,6 +690,33 @@ def issued_subplans(store, plan) -> dict[str, dict]:
     return found
 
 
+def issued_documents(store, plan, unit_id: str | None = None) -> list[str]:
+    """The units whose sub-plan of ``plan`` is recorded as issued (only ``unit_id``, when given), in the order
+    they were issued."""
+    plan_id = _plan_id(plan)
+    with store.session() as s:
+        row = plan_rows.get_plan(s, plan_id)
+        issued = [(doc.issued_at, doc.unit_id) for doc in report_rows.unit_documents(s, row, "subplan")
+                  if doc.issued and (unit_id is None or doc.unit_id == unit_id)]
+    return [unit for _, unit in sorted(issued, key=lambda pair: (pair[0] is None, pair[0], pair[1]))]
+
+
+def outgoing_register(store, plan, unit_id: str | None = None) -> bytes:
+    """The sổ đăng ký văn bản đi (Nghị định 30/2020/NĐ-CP, Phụ lục IV) of the plan's issued sub-plans, as
+    .xlsx bytes: every unit's (the Văn phòng), or ``unit_id``'s only; one row per document with the số and
+    ngày the unit recorded, in the order they were issued."""
+    plan_id = _plan_id(plan)
+    info = plan_info(store, plan_id)
+    if unit_id is not None:
+        _require_unit(store, plan_id, unit_id)
+    drafts = [unit_draft(store, plan_id, unit) for unit in issued_documents(store, plan_id, unit_id)]
+    loaded, _, _ = pipeline.unit_documents(plan_file(store, plan_id))
+    heading = f"Kế hoạch cụ thể hóa {info.title}" + (f" ({info.citation})" if info.citation else "")
+    if unit_id is not None:
+        heading = f"{loaded.registry.unit(unit_id).name} — {heading[:1].lower()}{heading[1:]}"
+    return pipeline.outgoing_register([draft.document for draft in drafts], loaded.registry, heading=heading)
+
+
 # ---------------------------------------------------------------- a unit's reports
 
 @dataclass(frozen=True)

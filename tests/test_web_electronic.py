@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 import yaml
 from docx import Document
+from openpyxl import load_workbook
 
 from generator import workplace
 from generator.check import check_docx
 from generator.ooxml.document import custom_property, read_docx
+from generator.records import rules as record_rules
 from generator.store import accounts
 from generator.web import Settings, create_app
 
@@ -189,3 +191,72 @@ def test_a_unit_downloads_its_electronic_sub_plan_and_the_choice_is_kept(office)
 def test_a_unit_cannot_download_another_units_electronic_document(office):
     response = _post(office["tuphap"], _unit(office, B), {"action": "phu-luc", "electronic": "1"})
     assert response.status_code == 403
+
+
+@pytest.fixture(scope="module")
+def issued(office):
+    """A issues the number the e-office gave its electronic document; B issues on paper; C issues nothing."""
+    a = _post(office["tuphap"], _unit(office, A), {"action": "ban-hanh", "electronic": "1", "number": "12",
+                                                   "date": "15/3/2021", "signer_name": "Nguyễn Văn B",
+                                                   "signer_role": "head"})
+    b = _post(office["chuse"], _unit(office, B), {"action": "ban-hanh", "number": "7", "date": "18/3/2021",
+                                                  "signer_name": "Rah Lan Chung", "signer_role": "deputy"})
+    assert a.status_code == 200 and b.status_code == 200, (a.text[:500], b.text[:500])
+    return office
+
+
+def _register_rows(data: bytes) -> tuple[list, list[list]]:
+    sheet = load_workbook(io.BytesIO(data)).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    head = next(i for i, row in enumerate(rows) if row[0] == "Số, ký hiệu văn bản")
+    return rows[head], [row for row in rows[head + 2:] if any(v is not None for v in row)]
+
+
+def test_the_office_downloads_the_register_of_every_issued_sub_plan(issued):
+    page = issued["admin"].get(f"/van-phong/ke-hoach/{issued['plan_id']}").text
+    assert "Tải sổ đăng ký văn bản đi (.xlsx)" in page and "2 kế hoạch cụ thể hóa đã ghi là đã ban hành" in page
+    response = issued["admin"].get(f"/van-phong/ke-hoach/{issued['plan_id']}/so-dang-ky-van-ban-di")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"].endswith('.xlsx"')
+    heading, rows = _register_rows(response.content)
+    assert tuple(heading) == tuple(h for h, _ in record_rules().register_columns)
+    assert [row[0] for row in rows] == ["12/KH-STP", "07/KH-UBND"]  # in the order they were issued; C not there
+    assert [row[1] for row in rows] == ["15/3/2021", "18/3/2021"]
+    assert rows[0][2].startswith("Kế hoạch: ") and "Nguyễn Văn B" in rows[0][3]
+
+
+def test_a_unit_downloads_the_register_of_its_own_documents_only(issued):
+    response = issued["tuphap"].get(f"{_unit(issued, A)}/so-dang-ky-van-ban-di")
+    assert response.status_code == 200
+    _, rows = _register_rows(response.content)
+    assert [row[0] for row in rows] == ["12/KH-STP"]
+    assert "Sở Tư pháp" in load_workbook(io.BytesIO(response.content)).active["A2"].value
+    nothing = issued["yte"].get(f"{_unit(issued, C)}/so-dang-ky-van-ban-di")  # C issued nothing: headings only
+    assert nothing.status_code == 200 and _register_rows(nothing.content)[1] == []
+
+
+def test_the_register_is_refused_to_whoever_may_not_see_it(issued):
+    tuphap, plan_id = issued["tuphap"], issued["plan_id"]
+    assert tuphap.get(f"{_unit(issued, B)}/so-dang-ky-van-ban-di").status_code == 403
+    assert tuphap.get(f"/van-phong/ke-hoach/{plan_id}/so-dang-ky-van-ban-di").status_code == 403
+    assert tuphap.get(f"/don-vi/ke-hoach/{plan_id}/khong-co/so-dang-ky-van-ban-di").status_code == 403
+    anonymous = web_client(issued["app"])
+    for path in (f"/van-phong/ke-hoach/{plan_id}/so-dang-ky-van-ban-di", f"{_unit(issued, A)}/so-dang-ky-van-ban-di"):
+        response = anonymous.get(path, follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"].startswith("/login"), path
+        assert anonymous.get(path, headers={"Accept": "application/json"}).status_code == 401
+    # a plan that is not there: a plain message, not a traceback
+    missing = issued["admin"].get("/van-phong/ke-hoach/9999/so-dang-ky-van-ban-di")
+    assert missing.status_code in (400, 404) and "Traceback" not in missing.text
+
+
+def test_an_issued_electronic_sub_plan_still_downloads_either_way(issued):
+    page = _unit(issued, A)
+    fields = {"number": "12", "date": "15/3/2021", "signer_name": "Nguyễn Văn B", "signer_role": "head"}
+    electronic = _post(issued["tuphap"], page, {"action": "docx", "electronic": "1", **fields})
+    assert electronic.status_code == 200
+    _assert_electronic(electronic.content, "KH-STP")
+    paper = _post(issued["tuphap"], page, {"action": "docx", **fields})
+    assert paper.status_code == 200 and "Số: 12/KH-STP" in _text(paper.content)
+    changed = _post(issued["tuphap"], page, {"action": "luu", **fields, "number": "13"})
+    assert changed.status_code == 400 and "đã ban hành" in changed.text

@@ -26,6 +26,7 @@ OFFICE = "/van-phong"
 PLAN = OFFICE + "/ke-hoach/{plan_id}"
 UNITS = "/don-vi"
 UNIT = UNITS + "/ke-hoach/{plan_id}/{unit_id}"
+REGISTER = "so-dang-ky-van-ban-di"  # the sổ đăng ký văn bản đi of the issued sub-plans (.xlsx)
 SAVED = {"luu": "Đã lưu.", "ban-hanh": "Đã ghi kế hoạch là đã ban hành.", "gui": "Đã gửi báo cáo.",
          "sua": "Đã lưu phiên bản mới của kế hoạch.", "cong-bo": "Đã ban hành kế hoạch.",
          "xem": "Đã ghi ý kiến về báo cáo.", "tai-len": "Đã tải lên kế hoạch; hãy xem lại trước khi ban hành."}
@@ -62,8 +63,9 @@ async def upload(request: Request, web: Web = Depends(current), user: User = Dep
 def _review_page(request: Request, web: Web, plan_id: int, errors=(), status: int = 200):
     view = workplace.review(web.store, plan_id)
     subplans = workplace.issued_subplans(web.store, plan_id) if view.plan.published else {}
+    issued = sum(1 for saved in subplans.values() if saved["issued"])
     return web.page(request, "plan_review.html", status, view=view, plan=view.plan, errors=list(errors),
-                    subplans=subplans, done=None if errors else _done(request))
+                    subplans=subplans, issued=issued, register=REGISTER, done=None if errors else _done(request))
 
 
 @router.get(PLAN, response_class=HTMLResponse)
@@ -118,6 +120,13 @@ def consolidated(plan_id: int, period_id: str, web: Web = Depends(current), user
     return download(data, f"bao-cao-tong-hop-{period_id}.docx", DOCX)
 
 
+@router.get(PLAN + "/" + REGISTER)
+def office_register(plan_id: int, web: Web = Depends(current), user: User = Depends(require_admin)):
+    """Every issued sub-plan of the plan, one row each, in the register of outgoing documents."""
+    data = workplace.outgoing_register(web.store, plan_id)
+    return download(data, f"{REGISTER}-ke-hoach-{plan_id}.xlsx", XLSX)
+
+
 @router.get(PLAN + "/nop/{submission_id}")
 def submitted(plan_id: int, submission_id: int, format: str = "docx", web: Web = Depends(current),
               user: User = Depends(require_admin)):
@@ -170,7 +179,7 @@ def _subplan_page(request: Request, web: Web, user: User, plan_id: int, unit_id:
     periods = draft.loaded.plan.cascade.periods if draft.loaded.plan.cascade else []
     return web.page(request, "unit_subplan.html", status, plan=info, unit=unit, draft=draft,
                     document=draft.document, form={**draft.form, **(typed or {})}, head=registry.head_title(unit),
-                    periods=periods, pdf=pipeline.pdf_available(), errors=list(errors),
+                    periods=periods, pdf=pipeline.pdf_available(), errors=list(errors), register=REGISTER,
                     appendix=draft.has_appendix, done=None if errors else _done(request))
 
 
@@ -209,6 +218,14 @@ def unit_issued(plan_id: int, unit_id: str, format: str = "docx", web: Web = Dep
     data = workplace.issued_file(web.store, plan_id, unit_id, fmt)
     media = "application/pdf" if fmt == "pdf" else DOCX
     return download(data, f"{unit_id}-ke-hoach.{fmt}", media)
+
+
+@router.get(UNIT + "/" + REGISTER)
+def unit_register(plan_id: int, unit_id: str, web: Web = Depends(current), user: User = Depends(require_user)):
+    """The unit's own issued documents of the plan in the register of outgoing documents."""
+    _unit_plan(web, user, plan_id, unit_id)
+    data = workplace.outgoing_register(web.store, plan_id, unit_id)
+    return download(data, f"{REGISTER}-{unit_id}.xlsx", XLSX)
 
 
 @router.get(UNIT + "/bao-cao/{period_id}", response_class=HTMLResponse)
