@@ -29,17 +29,20 @@ import subprocess
 import tempfile
 import unicodedata
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal, get_args
 
+import yaml
+
+from . import resources
 from .errors import ConversionError, InputError, Location, OutputError
 from .ooxml.document import open_docx
 from .output import write_atomic
-from .template_styles import HO_TEN
+from .template_styles import HO_TEN, QUYEN_HAN
 
 STARTUP_SECONDS = 60
 SECONDS_PER_DOCUMENT = 20
@@ -170,33 +173,40 @@ def _finish(job: _Job, data: bytes) -> Converted:
     try:
         facts = _docx_facts(job.docx)
         signer = job.signer or facts.signer
-        if job.signature_field and not signer:
-            raise OutputError("không tìm thấy họ tên người ký trong văn bản nên không đặt được ô chữ ký số",
-                              Location(job.docx))
+        if job.signature_field and not signer and not facts.title_line:
+            raise OutputError("không tìm thấy họ tên hay chức vụ người ký trong văn bản nên không đặt được ô chữ ký "
+                              "số", Location(job.docx))
         data = _with_metadata(data, facts, job, producer=_signing_producer() if job.signature_field else None)
         if job.signature_field:
-            data = _with_signature_field(data, signer, SIGNATURE_FIELD, Location(job.target), producer_set=True)
+            # a draft whose signer is not named yet: the field goes in the area under the chức vụ line
+            data = _with_signature_field(data, signer, SIGNATURE_FIELD, Location(job.target), producer_set=True,
+                                         title_line=None if signer else facts.title_line)
         return Converted(job.docx, write_atomic(job.target, data))
     except (InputError, OutputError, ConversionError) as exc:
         return Converted(job.docx, None, str(exc))
 
 
 def convert_many(documents: list[Path], *, workers: int = 2, kind: PdfKind = DEFAULT_KIND,
-                 attachments: Mapping[Path, Sequence[Path]] | None = None, signature_field: bool = False,
+                 attachments: Mapping[Path, Sequence[Path]] | None = None,
+                 signature_field: bool | Collection[Path] = False,
                  signers: Mapping[Path, str] | None = None) -> list[Converted]:
     """PDF beside each .docx (same name), with ``workers`` LibreOffice instances in parallel, in the order
     of ``documents``. A document that fails gets ``Converted(docx, None, error)``; the others are written.
 
     ``kind``: see :data:`PdfKind`. ``attachments``: per .docx, more files to embed in a PDF/A-3b (the .docx
     itself always is); ignored for the other kinds, which cannot carry files. ``signature_field``: an empty
-    signature field named :data:`SIGNATURE_FIELD` above the signer's name; the name is ``signers[docx]``
-    or, when not given, read from the .docx (its paragraph in the "VB Họ tên người ký" style)."""
+    signature field named :data:`SIGNATURE_FIELD` above the signer's name — in every PDF (``True``) or only in
+    those of the .docx files listed (a Phụ lục in a file of its own has no signer: a batch lists its main
+    documents only); the name is ``signers[docx]`` or, when not given, read from the .docx (its paragraph in
+    the "VB Họ tên người ký" style)."""
     executable = _require()
     kind = check_kind(kind)
     attachments = {Path(k): tuple(map(Path, v)) for k, v in (attachments or {}).items()}
     signers = {Path(k): v for k, v in (signers or {}).items()}
+    signed = None if isinstance(signature_field, bool) else {Path(d) for d in signature_field}
     jobs = [_Job(Path(d), Path(d).with_suffix(".pdf"), kind,
-                 attachments.get(Path(d), ()) if kind == "pdfa-3b" else (), signature_field, signers.get(Path(d)))
+                 attachments.get(Path(d), ()) if kind == "pdfa-3b" else (),
+                 signature_field if signed is None else Path(d) in signed, signers.get(Path(d)))
             for d in documents]
     if not jobs:
         return []
@@ -211,7 +221,8 @@ def convert_many(documents: list[Path], *, workers: int = 2, kind: PdfKind = DEF
 
 
 def convert_to_pdf(documents: list[Path], out_dir: Path, *, kind: PdfKind = DEFAULT_KIND,
-                   attachments: Mapping[Path, Sequence[Path]] | None = None, signature_field: bool = False,
+                   attachments: Mapping[Path, Sequence[Path]] | None = None,
+                   signature_field: bool | Collection[Path] = False,
                    signers: Mapping[Path, str] | None = None) -> list[Path]:
     """Convert ``documents`` to PDF files in ``out_dir`` (same names, .pdf); errors raise. The keywords are
     those of :func:`convert_many`."""
@@ -241,6 +252,7 @@ class _DocxFacts:
     keywords: str
     language: str
     signer: str | None
+    title_line: str | None = None  # the signer's chức vụ, the last line above the signature area ("GIÁM ĐỐC")
 
 
 def _docx_facts(docx: Path) -> _DocxFacts:
@@ -248,18 +260,14 @@ def _docx_facts(docx: Path) -> _DocxFacts:
     signer's name (the last paragraph in the name style of vanban's templates)."""
     document = open_docx(Path(docx))
     core = document.core_properties
-    signer = None
-    for table in document.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                for paragraph in cell.paragraphs:
-                    if paragraph.style is not None and paragraph.style.style_id == HO_TEN and paragraph.text.strip():
-                        signer = paragraph.text.strip()
-    for paragraph in document.paragraphs:
-        if paragraph.style is not None and paragraph.style.style_id == HO_TEN and paragraph.text.strip():
-            signer = paragraph.text.strip()
+    found = {HO_TEN: None, QUYEN_HAN: None}
+    paragraphs = [p for table in document.tables for row in table.rows for cell in row.cells for p in cell.paragraphs]
+    for paragraph in paragraphs + list(document.paragraphs):
+        style = paragraph.style.style_id if paragraph.style is not None else None
+        if style in found and paragraph.text.strip():
+            found[style] = paragraph.text.strip().splitlines()[-1].strip()
     return _DocxFacts(core.title or "", core.author or "", core.subject or "", core.keywords or "",
-                      core.language or "vi-VN", signer)
+                      core.language or "vi-VN", found[HO_TEN], found[QUYEN_HAN])
 
 
 def _pdf_date(moment: datetime) -> str:
@@ -377,6 +385,55 @@ def _name_and_gap(data: bytes, signer_name: str) -> tuple[_Box, float, tuple[flo
                       "được ô chữ ký số")
 
 
+def _under_title(data: bytes, title_line: str) -> tuple[_Box, tuple[float, float, float, float]]:
+    """The signature box of a document whose signer is not named yet (an electronic draft): in the signature area
+    under the last line ``title_line`` stands on ("GIÁM ĐỐC"), from just under it down to the next words in its
+    column, or as tall as the area vanban reserves there (``electronic-nd30.yaml``); where it stands, and the box."""
+    import pdfplumber  # heavy (pdfminer): loaded only when a signature field is placed
+
+    wanted = [_normal(w) for w in title_line.split()]
+    height_mm = _signature_area_mm()
+    with pdfplumber.open(io.BytesIO(data)) as document:
+        for index in range(len(document.pages) - 1, -1, -1):
+            page = document.pages[index]
+            words = sorted(page.extract_words(), key=lambda w: (round(w["top"]), w["x0"]))
+            found = None
+            for start, word in enumerate(words):
+                if _normal(word["text"]) != wanted[0]:
+                    continue
+                run = [word]
+                for following in words[start + 1:]:
+                    if len(run) == len(wanted):
+                        break
+                    if abs(following["top"] - word["top"]) < 1.0 and _normal(following["text"]) == wanted[len(run)]:
+                        run.append(following)
+                if len(run) == len(wanted):
+                    found = run  # the last one: the signature block closes the document
+            if found is None:
+                continue
+            title = _Box(index, min(w["x0"] for w in found), max(w["x1"] for w in found),
+                         min(w["top"] for w in found), max(w["bottom"] for w in found))
+            centre = (title.x0 + title.x1) / 2
+            half = max(SIGNATURE_MIN_WIDTH, title.x1 - title.x0 + 20) / 2
+            x0, x1 = max(0.0, centre - half), min(float(page.width), centre + half)
+            below = [w["top"] for w in words if w["top"] >= title.bottom + 1.0 and w["x1"] > x0 and w["x0"] < x1]
+            top = title.bottom + SIGNATURE_PADDING
+            bottom = min(below) - SIGNATURE_PADDING if below else title.bottom + height_mm * 72 / 25.4
+            bottom = min(bottom, float(page.height) - SIGNATURE_PADDING)
+            if bottom - top < 10:
+                break  # no room under the title on its page: said below
+            height = float(page.height)
+            left, low = float(page.mediabox[0]), float(page.mediabox[1])
+            return title, (left + x0, low + height - bottom, left + x1, low + height - top)
+    raise OutputError(f"không tìm thấy khoảng trống dưới chức vụ người ký «{title_line}» trên các trang của bản PDF "
+                      "nên không đặt được ô chữ ký số")
+
+
+def _signature_area_mm() -> float:
+    """How tall the signature area of an electronic draft is (``electronic-nd30.yaml``, signature_area)."""
+    return float(yaml.safe_load(resources.data_text("electronic-nd30.yaml"))["signature_area"]["height_mm"])
+
+
 def _signing_producer() -> str:
     """The producer pyHanko writes into the XMP of the PDF it updates ("pyHanko 0.38.0"). It keeps an Info
     /Producer that already names it but would append itself to any other, and PDF/A wants the two equal:
@@ -410,21 +467,27 @@ def _prepared_for_field(data: bytes, field_name: str, where: Location, *, set_pr
     return out.getvalue()
 
 
-def _with_signature_field(data: bytes, signer_name: str, field_name: str, where: Location, *,
-                          producer_set: bool = False) -> bytes:
+def _with_signature_field(data: bytes, signer_name: str | None, field_name: str, where: Location, *,
+                          producer_set: bool = False, title_line: str | None = None) -> bytes:
+    """``data`` with an empty signature field above ``signer_name`` or, when ``title_line`` is given instead (a
+    draft whose signer is not named yet), under the chức vụ line (:func:`_under_title`)."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # heavy (pyHanko): field only
     from pyhanko.sign.fields import SigFieldSpec, append_signature_field  # heavy (0.8 s): only to place a field
 
     data = _prepared_for_field(data, field_name, where, set_producer=not producer_set)
     try:
-        name, _, rect = _name_and_gap(data, signer_name)
+        if signer_name:
+            name, _, rect = _name_and_gap(data, signer_name)
+        else:
+            name, rect = _under_title(data, title_line or "")
     except OutputError as exc:
         raise OutputError(exc.message, where) from None
     stream = io.BytesIO(data)
     writer = IncrementalPdfFileWriter(stream, strict=False)
+    readable = f"Chữ ký số của {signer_name}" if signer_name else f"Chữ ký số của {(title_line or '').lower()}"
     try:
         append_signature_field(writer, SigFieldSpec(field_name, on_page=name.page, box=rect,
-                                                    readable_field_name=f"Chữ ký số của {signer_name}"))
+                                                    readable_field_name=readable))
     except Exception:  # noqa: BLE001 - pyHanko's own errors, in English: said in Vietnamese
         raise OutputError(f"không thêm được ô chữ ký số «{field_name}» vào bản PDF", where) from None
     writer.write_in_place()
