@@ -111,7 +111,11 @@ def appendix_docx(document, registry, *, layout=None) -> bytes | None:
     context = derive.appendix_document_context(document, registry, layout)
     if context is None:
         return None
-    return render_docx(template_for(document), context, title=f"Phụ lục: {context['phu_luc']['tieu_de']}")
+    unit = registry.unit(document.issuer)
+    # its author the issuer, as its document's (the PDF's XMP dc:creator, as an archive reads it)
+    return render_docx(template_for(document), context, title=f"Phụ lục: {context['phu_luc']['tieu_de']}",
+                       creator=" ".join(line.strip() for line in unit.header if line.strip()) or None,
+                       subject=f"Phụ lục của {derive.document_title(document)}")
 
 
 def render_docx_docxtpl(template: Path, context: dict, *, title: str | None = None, subject: str | None = None,
