@@ -18,6 +18,14 @@ record (in the journal too, so a resumed batch has every record without renderin
 the register ``so-dang-ky-van-ban-di.xlsx`` and the print file, each atomically and only when its bytes
 changed, before the manifest says the batch is done. Two documents of one body with the same số and ký hiệu
 stop the batch before anything is written.
+
+Electronic mode: a document with a Phụ lục has it in a file of its own, ``<stem>-phu-luc.docx`` beside it
+(Nghị định 30/2020/NĐ-CP, Phụ lục I, III.1.d), checked like the document (a failing Phụ lục fails the unit) and
+written under the same guarantees: its sha256 is in the same journal line, it is renamed into place after that
+line and before the document, and a rerun trusts a unit only when both files match. It has its PDF (no
+signature field: the văn thư signs it with the body's signature at its top-right block), goes into the
+envelope as a second attachment, the manifest, the zip, the print file after its document, and the register's
+«Ghi chú».
 """
 
 from __future__ import annotations
@@ -38,15 +46,16 @@ from importlib import metadata
 from pathlib import Path
 
 from . import edxml as edxml_
-from . import inline, records
+from . import inline, records, render
 from .cascade.profiles import SHIPPED
 from .cascade.subplan import CascadeContext, issuing_units, load_context, subplan
+from .check import DocumentReport, check_rendered
 from .errors import ExitCode, InputError, InputErrors, Location, OutputError, TemplateError, VanbanError
 from .loading import LoadedPlan, load_plan
 from .model import Document
 from .ooxml.package import write_package
 from .derive import type_name
-from .output import EDITED, KEPT_HINT, append_line, edited_since_written, reason, sync, write_atomic
+from .output import EDITED, KEPT_HINT, append_line, edited_since_written, keep_edited, reason, sync, write_atomic
 from .pdf import DEFAULT_KIND, PdfKind, check_kind, convert_many, merge_for_print
 from .produce import Produced, deliver, produce
 from .records import Record
@@ -79,6 +88,14 @@ class Entry:
     metadata: str | None = None  # the Phụ lục VI sidecar, <stem>.metadata.xml
     edxml: str | None = None  # the edXML envelope, <stem>.edxml (with --edxml)
     record: dict = field(default_factory=dict)  # the Phụ lục VI record (records.Record.to_json)
+    appendix: str | None = None  # the Phụ lục in a file of its own, <stem>-phu-luc.docx (electronic mode)
+    appendix_sha256: str | None = None
+    appendix_pdf: str | None = None
+
+    def files(self) -> list[str]:
+        """Every file of the entry that exists (relative), the documents first."""
+        return [name for name in (self.file, self.appendix, self.pdf, self.appendix_pdf, self.metadata, self.edxml)
+                if name]
 
 
 @dataclass(frozen=True)
@@ -234,22 +251,54 @@ def _init_worker(plan_path: str) -> None:
     _context = load_context(load_plan(Path(plan_path)))
 
 
-def _make(unit_id: str, job: BatchJob, context: CascadeContext) -> Produced | Failure:
-    """The unit's document rendered and (if the job says so) checked, in memory."""
-    produced = produce(job.document(context, unit_id), context.registry, name=job.file_name(context, unit_id),
-                       check=job.check, electronic=job.electronic)
+APPENDIX_SUFFIX = "-phu-luc"
+
+
+def appendix_name(docx_file: str) -> str:
+    """``so-tu-phap/ke-hoach.docx`` → ``so-tu-phap/ke-hoach-phu-luc.docx``: where an electronic document's Phụ lục
+    goes, a file of its own."""
+    path = Path(docx_file)
+    return str(path.with_name(path.stem + APPENDIX_SUFFIX + path.suffix))
+
+
+@dataclass(frozen=True)
+class Made:
+    """A unit's document made in memory: the document and, in electronic mode, its Phụ lục file's bytes."""
+
+    produced: Produced
+    appendix: bytes | None = None
+
+
+def _problems(report: DocumentReport) -> str:
+    """Each problem as the text report says it: what is wrong and the text it is about."""
+    return "; ".join(f"[{r.rule.id}] {r.outcome.violations[0].finding if r.outcome.violations else ''}"
+                     for r in report.errors)
+
+
+def _make(unit_id: str, job: BatchJob, context: CascadeContext) -> Made | Failure:
+    """The unit's document (and its Phụ lục file, in electronic mode) rendered and, if the job says so, checked,
+    in memory."""
+    name = job.file_name(context, unit_id)
+    produced = produce(job.document(context, unit_id), context.registry, name=name, check=job.check,
+                       electronic=job.electronic)
     if not produced.passed:
-        # each problem as the text report says it: what is wrong and the text it is about
-        problems = "; ".join(f"[{r.rule.id}] {r.outcome.violations[0].finding if r.outcome.violations else ''}"
-                             for r in produced.report.errors)
-        return Failure(unit_id, f"văn bản không đạt thể thức: {problems}", bad_input=False)
-    return produced
+        return Failure(unit_id, f"văn bản không đạt thể thức: {_problems(produced.report)}", bad_input=False)
+    appendix = render.appendix_docx(produced.document, context.registry) if job.electronic else None
+    if appendix is not None and job.check:
+        report = check_rendered(appendix, appendix_name(name))
+        if not report.ok:
+            return Failure(unit_id, f"phụ lục (tệp riêng {appendix_name(name)}) không đạt thể thức: "
+                                    f"{_problems(report)}", bad_input=False)
+    return Made(produced, appendix)
 
 
-def _entry(unit_id: str, relative: str, produced: Produced, context: CascadeContext, checked: bool) -> Entry:
+def _entry(unit_id: str, relative: str, made: Made, context: CascadeContext, checked: bool) -> Entry:
+    produced = made.produced
     document, shown = produced.document, produced.shown
     unit = context.registry.unit(unit_id)
-    record = records.record_of(produced, context.registry, relative, electronic=produced.electronic)
+    appendix = appendix_name(relative) if made.appendix is not None else None
+    record = records.record_of(produced, context.registry, relative, electronic=produced.electronic,
+                               appendix_file=appendix or "")
     return Entry(
         unit=unit_id,
         unit_name=unit.name,
@@ -267,19 +316,30 @@ def _entry(unit_id: str, relative: str, produced: Produced, context: CascadeCont
         pages=record.page_amount,
         metadata=records.sidecar_name(relative),
         record=record.to_json(),
+        appendix=appendix,
+        appendix_sha256=hashlib.sha256(made.appendix).hexdigest() if made.appendix is not None else None,
     )
 
 
-def _write(unit_id: str, made: Produced | Failure, out_dir: Path, job: BatchJob, stamp: str,
+def _write(unit_id: str, made: Made | Failure, out_dir: Path, job: BatchJob, stamp: str,
            context: CascadeContext) -> Entry | Failure:
-    """Write a made document; its journal line goes to disk first, then the file is renamed into place."""
+    """Write a made document; its journal line goes to disk first, then its Phụ lục file (if any) and the
+    document are renamed into place. Neither is replaced when a person has edited it (unless ``force``)."""
     if isinstance(made, Failure):
         return made
     relative = job.file_name(context, unit_id)
     entry = _entry(unit_id, relative, made, context, job.check)
     record = json.dumps({"fingerprint": stamp, "entry": asdict(entry)}, ensure_ascii=False)
-    deliver(made, out_dir / relative, name=relative, force=job.force, durable=False,  # synced once before the manifest
-            before_write=lambda _: append_line(out_dir / JOURNAL, record))
+
+    def before_write(_) -> None:  # after the guard on the document, before it is renamed into place
+        if entry.appendix is not None:
+            keep_edited(out_dir / entry.appendix, job.force, shown=entry.appendix)
+        append_line(out_dir / JOURNAL, record)
+        if entry.appendix is not None:
+            write_atomic(out_dir / entry.appendix, made.appendix, durable=False)
+
+    deliver(made.produced, out_dir / relative, name=relative, force=job.force, durable=False,  # synced once at the end
+            before_write=before_write)
     return entry
 
 
@@ -302,6 +362,11 @@ def render_unit(unit_id: str, out_dir: str, job: BatchJob, stamp: str,
 
 # ---------------------------------------------------------------- the batch
 
+# What files a unit's entry stands for: a journal or manifest of an earlier layout (before an electronic
+# document's Phụ lục had a file of its own) is not trusted, even under the same vanban version.
+FILES_OF_A_UNIT = 2
+
+
 def fingerprint(loaded: LoadedPlan, context: CascadeContext, job: BatchJob) -> str:
     """What the documents depend on: when none of it changed, a document already written is up to date."""
     digest = hashlib.sha256()
@@ -309,6 +374,7 @@ def fingerprint(loaded: LoadedPlan, context: CascadeContext, job: BatchJob) -> s
         digest.update(metadata.version("vanban").encode())
     except metadata.PackageNotFoundError:
         pass
+    digest.update(f"files-of-a-unit:{FILES_OF_A_UNIT}".encode())
     digest.update(json.dumps(job.fingerprint_data(), ensure_ascii=False, sort_keys=True).encode())
     files = [loaded.path, loaded.registry.path, SHIPPED, *sorted(templates_dir().glob("*.docx"))]
     if context.cascade.profiles:
@@ -343,10 +409,20 @@ def _previous(out_dir: Path, stamp: str) -> dict[str, Entry]:
                 found[record["entry"]["unit"]] = record["entry"]
     kept = {}
     for unit_id, entry in found.items():
-        path = out_dir / entry.get("file", "")
-        if path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sha256"):
+        files = [(entry.get("file", ""), entry.get("sha256"))]
+        if entry.get("appendix"):  # the Phụ lục file of its own: the unit is done only when both are there
+            files.append((entry["appendix"], entry.get("appendix_sha256")))
+        if all(_holds(out_dir / name, digest) for name, digest in files):
             kept[unit_id] = Entry(**{k: v for k, v in entry.items() if k in Entry.__dataclass_fields__})
     return kept
+
+
+def _holds(path: Path, digest: str | None) -> bool:
+    """Whether ``path`` is a file whose sha256 is ``digest``."""
+    try:
+        return bool(digest) and hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    except OSError:
+        return False
 
 
 def _prepare(out_dir: Path) -> None:
@@ -467,10 +543,13 @@ def _refuse_duplicates(targets: list[str], context: CascadeContext, job: BatchJo
 
 
 def _make_pdfs(result: BatchResult, job: BatchJob, kind: PdfKind, workers: int) -> None:
-    """The PDF of every document (an empty signature field above the signer's name in an electronic job; a
-    PDF/A-3b also carries the document's metadata file), and each record's page count from it."""
+    """The PDF of every document and of every Phụ lục file of its own (an empty signature field above the
+    signer's name on a document of an electronic job, none on a Phụ lục; a PDF/A-3b also carries the document's
+    metadata file), in one LibreOffice run, and each record's page count from them: the document's pages and
+    its Phụ lục's, as when the Phụ lục is in the document."""
     out_dir = result.out_dir
     docx = [out_dir / e.file for e in result.entries]
+    appendices = [out_dir / e.appendix for e in result.entries if e.appendix]
     sidecars = {}
     for path, entry in zip(docx, result.entries):
         # written before the PDF so that a PDF/A-3b carries it; its page count is filled in after (below)
@@ -478,17 +557,30 @@ def _make_pdfs(result: BatchResult, job: BatchJob, kind: PdfKind, workers: int) 
         sidecars[path] = [out_dir / entry.metadata]
     signers = {path: Record.from_json(e.record).full_name for path, e in zip(docx, result.entries)
                if e.record.get("full_name")}
-    converted = convert_many(docx, workers=workers, kind=kind, attachments=sidecars if kind == "pdfa-3b" else None,
-                             signature_field=job.electronic, signers=signers or None)
+    converted = convert_many(docx + appendices, workers=workers, kind=kind,
+                             attachments=sidecars if kind == "pdfa-3b" else None,
+                             signature_field=docx if job.electronic else False, signers=signers or None)
     result.pdf_kind = kind
-    for index, (entry, item) in enumerate(zip(result.entries, converted)):
+    by_docx = {item.docx: item for item in converted}
+    for index, entry in enumerate(result.entries):
+        item = by_docx[out_dir / entry.file]
         if item.pdf is None:
             result.failures.append(Failure(entry.unit, f"không tạo được PDF: {item.error}", bad_input=False))
             continue
         pages = records.pdf_pages(item.pdf)
+        appendix_pdf = None
+        if entry.appendix:
+            attached = by_docx[out_dir / entry.appendix]
+            if attached.pdf is None:
+                result.failures.append(Failure(entry.unit, f"không tạo được PDF của phụ lục: {attached.error}",
+                                               bad_input=False))
+                continue
+            appendix_pdf = str(attached.pdf.relative_to(out_dir))
+            extra = records.pdf_pages(attached.pdf)
+            pages = None if pages is None or extra is None else pages + extra
         record = Record.from_json(entry.record).with_pages(pages)
-        result.entries[index] = replace(entry, pdf=str(item.pdf.relative_to(out_dir)), pages=pages,
-                                        record=record.to_json())
+        result.entries[index] = replace(entry, pdf=str(item.pdf.relative_to(out_dir)), appendix_pdf=appendix_pdf,
+                                        pages=pages, record=record.to_json())
 
 
 def _refresh(path: Path, data: bytes) -> bool:
@@ -519,10 +611,11 @@ def _write_records(result: BatchResult, loaded: LoadedPlan, context: CascadeCont
                                          f"liệu đặc tả (Phụ lục VI Nghị định 30/2020/NĐ-CP): phần thừa được cắt "
                                          f"trong tệp dữ liệu đặc tả và gói tin edXML", Location(entry.file)))
         if edxml:
-            attachments = [edxml_.Attachment(Path(entry.file).name, (out_dir / entry.file).read_bytes(), "Văn bản")]
-            if entry.pdf:
-                attachments.append(edxml_.Attachment(Path(entry.pdf).name, (out_dir / entry.pdf).read_bytes(),
-                                                     "Bản PDF của văn bản"))
+            attachments = [edxml_.Attachment(Path(name).name, (out_dir / name).read_bytes(), description)
+                           for name, description in ((entry.file, "Văn bản"), (entry.pdf, "Bản PDF của văn bản"),
+                                                     (entry.appendix, "Phụ lục của văn bản (tệp riêng)"),
+                                                     (entry.appendix_pdf, "Bản PDF của phụ lục"))
+                           if name]
             name = edxml_.envelope_name(entry.file)
             _refresh(out_dir / name, edxml_.envelope(record, attachments))
             result.entries[index] = replace(entry, edxml=name)
@@ -551,13 +644,13 @@ def _write_records(result: BatchResult, loaded: LoadedPlan, context: CascadeCont
     else:
         _refresh(register, records.register_workbook(batch_records, heading=job.register_heading(context)))
     result.register_path = register
-    if print_pdf:
-        pdfs = [out_dir / e.pdf for e in result.entries if e.pdf]
+    if print_pdf:  # each document followed by its Phụ lục
+        pdfs = [out_dir / name for e in result.entries for name in (e.pdf, e.appendix_pdf) if name]
         if pdfs:
             result.print_path = merge_for_print(pdfs, out_dir / f"{loaded.slug}-ban-in.pdf")
 
 
-def _first(unit_id: str, job: BatchJob, context: CascadeContext) -> tuple[str, Produced | Failure]:
+def _first(unit_id: str, job: BatchJob, context: CascadeContext) -> tuple[str, Made | Failure]:
     """The first unit's document, made in memory; a broken template raises (it would break every unit)."""
     try:
         return unit_id, _make(unit_id, job, context)
@@ -583,14 +676,16 @@ def _collect(result: BatchResult, targets: list[str], by_unit: dict) -> None:
 
 
 MANIFEST_COLUMNS = ["unit", "unit_name", "organ_id", "file", "type", "ky_hieu", "so_ky_hieu", "date", "trich_yeu",
-                    "noi_nhan", "signer", "pages", "sha256", "check", "pdf", "metadata", "edxml"]
+                    "noi_nhan", "signer", "pages", "sha256", "check", "pdf", "metadata", "edxml", "appendix",
+                    "appendix_pdf"]
 # manifest.csv is opened in Excel by a văn thư: its headings are Vietnamese (manifest.json keeps the keys above,
 # and each document's whole Phụ lục VI record under "record")
 MANIFEST_HEADINGS = {"unit": "Mã đơn vị", "unit_name": "Tên đơn vị", "organ_id": "Mã định danh cơ quan",
                      "file": "Tệp", "type": "Loại văn bản", "ky_hieu": "Ký hiệu", "so_ky_hieu": "Số, ký hiệu",
                      "date": "Ngày tháng văn bản", "trich_yeu": "Trích yếu", "noi_nhan": "Nơi nhận",
                      "signer": "Người ký", "pages": "Số trang", "sha256": "Mã SHA-256", "check": "Kiểm tra thể thức",
-                     "pdf": "Tệp PDF", "metadata": "Tệp dữ liệu đặc tả", "edxml": "Tệp edXML"}
+                     "pdf": "Tệp PDF", "metadata": "Tệp dữ liệu đặc tả", "edxml": "Tệp edXML",
+                     "appendix": "Tệp phụ lục", "appendix_pdf": "Tệp PDF phụ lục"}
 
 
 def write_manifest(result: BatchResult, loaded: LoadedPlan) -> None:
@@ -623,7 +718,7 @@ def write_manifest(result: BatchResult, loaded: LoadedPlan) -> None:
 def write_zip(result: BatchResult, loaded: LoadedPlan, job: BatchJob) -> Path:
     """Every file of the batch: documents, PDFs, sidecars, envelopes, the register, the print file, the
     manifest."""
-    names = [name for e in result.entries for name in (e.file, e.pdf, e.metadata, e.edxml) if name]
+    names = [name for e in result.entries for name in e.files()]
     names += [p.name for p in (result.register_path, result.print_path) if p] + ["manifest.json", "manifest.csv"]
     parts = [(name, (result.out_dir / name).read_bytes()) for name in sorted(names)]
     return write_atomic(result.out_dir / f"{loaded.slug}-{job.zip_suffix()}.zip", write_package(parts))

@@ -165,6 +165,10 @@ def _batch_summary(result, what: str) -> None:
         extras = ["dữ liệu đặc tả (Phụ lục VI Nghị định 30/2020/NĐ-CP): tệp .metadata.xml"]
         if result.pdf_kind:
             extras.append(f"{pipeline.pdf_kind_label(result.pdf_kind)}: tệp .pdf")
+        appendices = sum(1 for e in result.entries if e.appendix)
+        if appendices:
+            extras.append(f"phụ lục là tệp riêng ({appendices} văn bản có phụ lục): tệp -phu-luc.docx"
+                          + (" và -phu-luc.pdf" if any(e.appendix_pdf for e in result.entries) else ""))
         if any(e.edxml for e in result.entries):
             extras.append("gói tin edXML: tệp .edxml")
         typer.echo("Bên cạnh mỗi văn bản: " + "; ".join(extras))

@@ -125,6 +125,7 @@ class Record:
     recipients: tuple[str, ...] = ()  # the Nơi nhận lines as the document shows them, the Lưu line left out
     archive: str = ""  # đơn vị, người nhận bản lưu: "VT, XDCQ&CTTN"
     appendix: str = ""  # the Phụ lục's title, when the document has one
+    appendix_file: str = ""  # the Phụ lục in a file of its own (electronic mode), relative like ``file``
 
     @property
     def so_ky_hieu(self) -> str:
@@ -182,10 +183,11 @@ def addressees(document: Document, registry: UnitsRegistry) -> tuple[Addressee, 
 
 
 def record_of(produced: Produced, registry: UnitsRegistry, file: str, *, pages: int | None = None,
-              electronic: bool = False) -> Record:
+              electronic: bool = False, appendix_file: str = "") -> Record:
     """The Phụ lục VI record of a produced document. ``pages``: its page count when known (from its PDF); else
     the count stored in the .docx when Word or LibreOffice saved it, else blank. In ``electronic`` mode the
-    số and ngày are the e-office's to give (Điều 15.3), so they stay blank here too."""
+    số and ngày are the e-office's to give (Điều 15.3), so they stay blank here too. ``appendix_file``: where
+    its Phụ lục went when it is a file of its own (electronic mode)."""
     document, shown = produced.document, produced.shown
     unit = registry.unit(document.issuer)
     parent = registry.units.get(unit.parent) if unit.parent else None
@@ -210,6 +212,7 @@ def record_of(produced: Produced, registry: UnitsRegistry, file: str, *, pages: 
         competence=", ".join(authority[:-1]), parent_name=parent.name if parent else "",
         recipients=tuple(lines), archive=archive.removeprefix(ARCHIVE_LABEL).rstrip("."),
         appendix=inline.plain(document.appendix.title) if document.appendix else "",
+        appendix_file=appendix_file,
     )
 
 
@@ -327,6 +330,15 @@ def sidecar_name(docx_file: str) -> str:
 
 # ---------------------------------------------------------------- the register of outgoing documents
 
+def register_notes(record: Record) -> str:
+    """The register's «Ghi chú» (column 10): the record's description, and the Phụ lục when it is a file of its
+    own, so that the văn thư registers and sends both files."""
+    notes = [record.description] if record.description else []
+    if record.appendix_file:
+        notes.append(f"Kèm Phụ lục (tệp riêng {Path(record.appendix_file).name})")
+    return "\n".join(notes)
+
+
 def register_rows(records: Iterable[Record]) -> list[list]:
     """One row per document under the ten Phụ lục IV headings (columns 7–9 are the văn thư's to fill)."""
     rows = []
@@ -335,7 +347,7 @@ def register_rows(records: Iterable[Record]) -> list[list]:
         signer = "\n".join(part for part in (record.position, record.full_name) if part)
         rows.append([record.so_ky_hieu, short_date(date) if date else "",
                      f"{record.type_name}: {record.subject}", signer, "\n".join(record.recipients),
-                     record.archive, record.issued_amount, None, None, record.description])
+                     record.archive, record.issued_amount, None, None, register_notes(record)])
     return rows
 
 
