@@ -29,7 +29,6 @@ from lxml import etree
 
 from .derive import PACKAGE_PARTS, package_additions
 from .errors import Location, TemplateError
-from .ooxml import esc
 from .ooxml import source as xml_text
 from .ooxml.package import Member, deflate, members_of, too_large_unpacked, write_members
 
@@ -95,26 +94,6 @@ def check_package(raw: bytes, path: Path) -> None:
         raise TemplateError("mẫu văn bản quá lớn khi giải nén (nghi là tệp độc hại), không mở", Location(path))
 
 
-
-
-# The document's core properties (docProps/core.xml): what Word shows under File > Info and what LibreOffice
-# carries into a PDF's Info and XMP (title, author, subject, keywords). An element that is there gets its
-# text replaced; one that is not is appended at the end, as python-docx does, so that both render paths agree.
-CORE_ELEMENTS = {"title": "dc:title", "creator": "dc:creator", "subject": "dc:subject", "keywords": "cp:keywords"}
-_CORE_END = "</cp:coreProperties>"
-
-
-def with_core_properties(core_xml: str, properties: Mapping[str, str]) -> str:
-    """``core_xml`` with each of ``properties`` (keys of :data:`CORE_ELEMENTS`) set."""
-    for key, value in properties.items():
-        tag = CORE_ELEMENTS[key]
-        element = f"<{tag}>{esc(value)}</{tag}>"
-        pattern = re.compile(rf"<{tag}>.*?</{tag}>|<{tag}/>", re.S)
-        if pattern.search(core_xml):
-            core_xml = pattern.sub(lambda _: element, core_xml, count=1)
-        elif _CORE_END in core_xml:
-            core_xml = core_xml.replace(_CORE_END, element + _CORE_END, 1)
-    return core_xml
 
 
 @dataclass
@@ -208,7 +187,7 @@ class CompiledTemplate:
             changed[part.name] = (part.prefix + region + part.suffix).encode("utf-8")
         properties = {**(properties or {}), **({"title": title} if title is not None else {})}
         if properties and self.core is not None:
-            changed["docProps/core.xml"] = with_core_properties(self.core, properties).encode("utf-8")
+            changed["docProps/core.xml"] = xml_text.with_core_properties(self.core, properties).encode("utf-8")
         added = context.get(PACKAGE_PARTS)  # parts a document adds: the e-signature pictures, custom properties
         if added:
             changed.update(package_additions(added, lambda name: zlib.decompress(

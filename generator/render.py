@@ -20,8 +20,9 @@ from jinja2.sandbox import SecurityError
 
 from . import derive, resources
 from .errors import TemplateError
-from .fastrender import compiled, jinja_environment, jinja_message, with_core_properties
+from .fastrender import compiled, jinja_environment, jinja_message
 from .ooxml.package import read_package, write_package
+from .ooxml.source import with_core_properties
 from .vocabulary import CONG_VAN_TYPE
 
 REPO_TEMPLATES = resources.templates()

@@ -22,6 +22,7 @@ from .errors import InputError, Location
 from .loading import UnitsRegistry
 from .model import Signer, Unit
 from .ooxml import RawXml
+from .ooxml.parts import floating_picture_run, inline_picture_run, reserved_paragraph
 from .vietnamese import upper
 from .vocabulary import KY_THAY, QUYEN, THAY_MAT, THUA_LENH, THUA_UY_QUYEN, authority, authority_line
 
@@ -63,11 +64,7 @@ def signature_block(signer: Signer, unit: Unit, registry: UnitsRegistry) -> Sign
 
 # ---------------------------------------------------------------- electronic documents: ô 7c and ô 8
 
-EMU_PER_MM = 36000
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-_DRAWING_NS = ('xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
-               'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
-               'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"')
 SIGNATURE_PART, SIGNATURE_RID = "word/media/vanban-chu-ky.png", "rIdVbChuKy"
 SEAL_PART, SEAL_RID = "word/media/vanban-dau.png", "rIdVbDau"
 
@@ -202,40 +199,6 @@ def unit_pictures(unit: Unit, registry: UnitsRegistry) -> tuple[Picture | None, 
     return found[0], found[1]
 
 
-def _emu(value_mm: float) -> int:
-    return round(value_mm * EMU_PER_MM)
-
-
-def _graphic(picture: Picture, number: int, name: str) -> str:
-    cx, cy = _emu(picture.width_mm), _emu(picture.height_mm)
-    return (
-        f'<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
-        f'<pic:pic><pic:nvPicPr><pic:cNvPr id="{number}" name="{name}"/><pic:cNvPicPr/></pic:nvPicPr>'
-        f'<pic:blipFill><a:blip r:embed="{picture.rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
-        f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
-        f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>')
-
-
-def _inline(picture: Picture, number: int, name: str) -> str:
-    cx, cy = _emu(picture.width_mm), _emu(picture.height_mm)
-    return (f'<w:r><w:drawing><wp:inline {_DRAWING_NS} distT="0" distB="0" distL="0" distR="0">'
-            f'<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="{number}" name="{name}"/>'
-            f'<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
-            f'{_graphic(picture, number, name)}</wp:inline></w:drawing></w:r>')
-
-
-def _anchor(picture: Picture, number: int, name: str, x_mm: float, y_mm: float) -> str:
-    cx, cy = _emu(picture.width_mm), _emu(picture.height_mm)
-    return (f'<w:r><w:drawing><wp:anchor {_DRAWING_NS} distT="0" distB="0" distL="0" distR="0" simplePos="0" '
-            f'relativeHeight="251659264" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">'
-            f'<wp:simplePos x="0" y="0"/>'
-            f'<wp:positionH relativeFrom="column"><wp:posOffset>{_emu(x_mm)}</wp:posOffset></wp:positionH>'
-            f'<wp:positionV relativeFrom="paragraph"><wp:posOffset>{_emu(y_mm)}</wp:posOffset></wp:positionV>'
-            f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
-            f'<wp:docPr id="{number}" name="{name}"/><wp:cNvGraphicFramePr/>'
-            f'{_graphic(picture, number, name)}</wp:anchor></w:drawing></w:r>')
-
-
 def signature_area(signature: Picture | None, seal: Picture | None, column_mm: float, style_id: str) -> SignatureArea:
     """Ô 7c and ô 8 of an electronic draft: a paragraph ``height_mm`` tall between the chức vụ lines and the
     name, centred in the signature column (``column_mm`` wide), bookmarked for the signing tool; the signature
@@ -245,23 +208,20 @@ def signature_area(signature: Picture | None, seal: Picture | None, column_mm: f
     runs = []
     if signature is not None:
         gap = max(0.0, (height - signature.height_mm) / 2)
-        spacing = f'<w:spacing w:before="{mm_twips(gap)}" w:after="{mm_twips(gap)}" w:line="240" w:lineRule="auto"/>'
         sig_width, sig_top, sig_height = signature.width_mm, gap, signature.height_mm
-        runs.append(_inline(signature, 1001, "Chữ ký"))
+        runs.append(inline_picture_run(signature.rid, signature.width_mm, signature.height_mm, 1001, "Chữ ký"))
     else:
-        spacing = f'<w:spacing w:before="0" w:after="0" w:line="{mm_twips(height)}" w:lineRule="exact"/>'
         sig_width, sig_top, sig_height = data.signature_area.signature_width_mm, 0.0, height
     if seal is not None:
         sig_left = (column_mm - sig_width) / 2
         x = sig_left + sig_width * data.seal.cover_fraction - seal.width_mm
         y = sig_top + sig_height / 2 - seal.height_mm / 2
-        runs.insert(0, _anchor(seal, 1002, "Dấu", round(x, 2), round(y, 2)))
-    mark = data.signature_area.bookmark
-    xml = (f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/><w:keepNext/>{spacing}<w:jc w:val="center"/></w:pPr>'
-           f'<w:bookmarkStart w:id="901" w:name="{mark}"/>{"".join(runs)}<w:bookmarkEnd w:id="901"/></w:p>')
+        runs.insert(0, floating_picture_run(seal.rid, seal.width_mm, seal.height_mm, 1002, "Dấu", x_mm=round(x, 2),
+                                            y_mm=round(y, 2)))
+    xml = reserved_paragraph(style_id, runs, bookmark=data.signature_area.bookmark,
+                             height_mm=None if signature is not None else height,
+                             space_mm=gap if signature is not None else 0.0)
     pictures = tuple(p for p in (signature, seal) if p is not None)
     return SignatureArea(RawXml(xml), pictures, max(height, signature.height_mm if signature else 0))
 
 
-def mm_twips(value_mm: float) -> int:
-    return round(value_mm * 1440 / 25.4)

@@ -187,9 +187,10 @@ def test_a_blank_or_partial_yaml_results_file(tmp_path):
 def test_manifest_csv_has_vietnamese_headings_and_json_keeps_its_keys(tmp_path):
     batch = cascade(SEED_PLAN, tmp_path / "cascade", units=["so-tu-phap"], workers=1)
     lines = (batch.out_dir / "manifest.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert next(csv.reader(lines)) == ["Mã đơn vị", "Tên đơn vị", "Tệp", "Loại văn bản", "Ký hiệu", "Số, ký hiệu",
-                                       "Trích yếu", "Nơi nhận", "Người ký", "Mã SHA-256", "Kiểm tra thể thức",
-                                       "Tệp PDF"]
+    assert next(csv.reader(lines)) == ["Mã đơn vị", "Tên đơn vị", "Mã định danh cơ quan", "Tệp", "Loại văn bản",
+                                       "Ký hiệu", "Số, ký hiệu", "Ngày tháng văn bản", "Trích yếu", "Nơi nhận",
+                                       "Người ký", "Số trang", "Mã SHA-256", "Kiểm tra thể thức", "Tệp PDF",
+                                       "Tệp dữ liệu đặc tả", "Tệp edXML", "Tệp phụ lục", "Tệp PDF phụ lục"]
     assert next(csv.DictReader(lines))["Mã đơn vị"] == "so-tu-phap"
     assert '"unit": "so-tu-phap"' in (batch.out_dir / "manifest.json").read_text(encoding="utf-8")
 

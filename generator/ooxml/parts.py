@@ -361,3 +361,66 @@ def data_table(columns: list[tuple[str, int, bool]], rows: list[list[str]], *, t
     if total is not None:
         xml += row(total, [total_style] * len(columns))
     return xml + "</w:tbl>"
+
+
+# ---------------------------------------------------------------- pictures (an electronic draft's signature, seal)
+
+EMU_PER_MM = 36000
+_DRAWING_NS = ('xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+               'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+               'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"')
+
+
+def _emu(value_mm: float) -> int:
+    return round(value_mm * EMU_PER_MM)
+
+
+def _graphic(rid: str, width_mm: float, height_mm: float, number: int, name: str) -> str:
+    cx, cy = _emu(width_mm), _emu(height_mm)
+    return (
+        f'<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        f'<pic:pic><pic:nvPicPr><pic:cNvPr id="{number}" name="{esc(name)}"/><pic:cNvPicPr/></pic:nvPicPr>'
+        f'<pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+        f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+        f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>')
+
+
+def inline_picture_run(rid: str, width_mm: float, height_mm: float, number: int, name: str) -> str:
+    """A run holding a picture in the line of text (``rid``: its relationship in the document part)."""
+    cx, cy = _emu(width_mm), _emu(height_mm)
+    return (f'<w:r><w:drawing><wp:inline {_DRAWING_NS} distT="0" distB="0" distL="0" distR="0">'
+            f'<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="{number}" name="{esc(name)}"/>'
+            f'<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+            f'{_graphic(rid, width_mm, height_mm, number, name)}</wp:inline></w:drawing></w:r>')
+
+
+def floating_picture_run(rid: str, width_mm: float, height_mm: float, number: int, name: str, *, x_mm: float,
+                         y_mm: float) -> str:
+    """A run holding a picture in front of the text, ``x_mm`` from the left of its column and ``y_mm`` from
+    the top of its paragraph."""
+    cx, cy = _emu(width_mm), _emu(height_mm)
+    return (f'<w:r><w:drawing><wp:anchor {_DRAWING_NS} distT="0" distB="0" distL="0" distR="0" simplePos="0" '
+            f'relativeHeight="251659264" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">'
+            f'<wp:simplePos x="0" y="0"/>'
+            f'<wp:positionH relativeFrom="column"><wp:posOffset>{_emu(x_mm)}</wp:posOffset></wp:positionH>'
+            f'<wp:positionV relativeFrom="paragraph"><wp:posOffset>{_emu(y_mm)}</wp:posOffset></wp:positionV>'
+            f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
+            f'<wp:docPr id="{number}" name="{esc(name)}"/><wp:cNvGraphicFramePr/>'
+            f'{_graphic(rid, width_mm, height_mm, number, name)}</wp:anchor></w:drawing></w:r>')
+
+
+def mm_twips(value_mm: float) -> int:
+    return round(value_mm * 1440 / 25.4)
+
+
+def reserved_paragraph(style_id: str, runs: list[str], *, bookmark: str, height_mm: float | None = None,
+                       space_mm: float = 0.0) -> str:
+    """A centred paragraph kept with the next, bookmarked for a signing tool: exactly ``height_mm`` tall when
+    it holds no picture, else ``space_mm`` above and below its pictures."""
+    if height_mm is not None:
+        spacing = f'<w:spacing w:before="0" w:after="0" w:line="{mm_twips(height_mm)}" w:lineRule="exact"/>'
+    else:
+        spacing = (f'<w:spacing w:before="{mm_twips(space_mm)}" w:after="{mm_twips(space_mm)}" w:line="240" '
+                   f'w:lineRule="auto"/>')
+    return (f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/><w:keepNext/>{spacing}<w:jc w:val="center"/></w:pPr>'
+            f'<w:bookmarkStart w:id="901" w:name="{esc(bookmark)}"/>{"".join(runs)}<w:bookmarkEnd w:id="901"/></w:p>')

@@ -7,13 +7,13 @@ docxtpl does, without parsing it; the markup it needs to find or mark lives here
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from . import esc
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _PARAGRAPH_START = re.compile(r"<w:p([ >])")
 _MARKED_PARAGRAPH_START = re.compile(r"\n<w:p([ >])")
-_TITLE = re.compile(r"<dc:title>.*?</dc:title>|<dc:title/>", re.S)
 _BODY_OPEN, _BODY_CLOSE = "<w:body", "</w:body>"
 
 
@@ -36,6 +36,21 @@ def paragraphs_joined(xml: str) -> str:
     return _MARKED_PARAGRAPH_START.sub(r"<w:p\1", xml)
 
 
-def with_title(core_xml: str, title: str) -> str:
-    """The core properties part (``docProps/core.xml``) with ``dc:title`` set to ``title``."""
-    return _TITLE.sub(f"<dc:title>{esc(title)}</dc:title>", core_xml, count=1)
+# The document's core properties (docProps/core.xml): what Word shows under File > Info and what LibreOffice
+# carries into a PDF's Info and XMP (title, author, subject, keywords). An element that is there gets its
+# text replaced; one that is not is appended at the end, as python-docx does, so that both render paths agree.
+CORE_ELEMENTS = {"title": "dc:title", "creator": "dc:creator", "subject": "dc:subject", "keywords": "cp:keywords"}
+_CORE_END = "</cp:coreProperties>"
+
+
+def with_core_properties(core_xml: str, properties: Mapping[str, str]) -> str:
+    """``core_xml`` with each of ``properties`` (keys of :data:`CORE_ELEMENTS`) set."""
+    for key, value in properties.items():
+        tag = CORE_ELEMENTS[key]
+        element = f"<{tag}>{esc(value)}</{tag}>"
+        pattern = re.compile(rf"<{tag}>.*?</{tag}>|<{tag}/>", re.S)
+        if pattern.search(core_xml):
+            core_xml = pattern.sub(lambda _: element, core_xml, count=1)
+        elif _CORE_END in core_xml:
+            core_xml = core_xml.replace(_CORE_END, element + _CORE_END, 1)
+    return core_xml
