@@ -80,9 +80,15 @@ def missing(record: Record) -> list[str]:
         gaps.append("số văn bản")
     if not record.issued_date:
         gaps.append("ngày ban hành")
-    if any(not a.organ_id for a in record.to):
+    if any(not a.organ_id for a in exchanged_to(record)):
         gaps.append("mã định danh của nơi nhận")
     return gaps
+
+
+def exchanged_to(record: Record) -> tuple:
+    """The addressees the message goes to over the exchange: the bodies of the registry (a unit's own
+    divisions, its Đảng ủy or Lưu are Nơi nhận on paper, not endpoints); all of them when none is known."""
+    return tuple(a for a in record.to if a.registered) or record.to
 
 
 def _cut(tag_number: str, value) -> str:
@@ -111,7 +117,7 @@ def envelope(record: Record, attachments: Sequence[Attachment]) -> bytes:
     sub(sender, "OrganId", _cut("1.1", record.organ_id))
     sub(sender, "OrganizationInCharge", _cut("7", record.parent_name or record.organ_name))
     sub(sender, "OrganName", _cut("7", record.organ_name))
-    for addressee in record.to:
+    for addressee in exchanged_to(record):
         to = sub(header, "To")
         sub(to, "OrganId", _cut("13.1", addressee.organ_id))
         sub(to, "OrganName", _cut("13.2", addressee.organ_name))

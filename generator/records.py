@@ -90,6 +90,7 @@ class Addressee:
 
     organ_id: str
     organ_name: str
+    registered: bool = False  # a unit of the registry: a body of its own, which the national exchange reaches
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,8 @@ def addressees(document: Document, registry: UnitsRegistry) -> tuple[Addressee, 
     found: list[Addressee] = []
     for recipient in (*document.kinh_gui, *document.recipients):
         unit = registry.units.get(recipient.unit) if recipient.unit else by_name.get((recipient.to or "").casefold())
-        entry = Addressee(unit.organ_id or "", unit.name) if unit else Addressee("", inline.plain(recipient.to or ""))
+        entry = (Addressee(unit.organ_id or "", unit.name, registered=True) if unit
+                 else Addressee("", inline.plain(recipient.to or "")))
         if entry not in found:
             found.append(entry)
     return tuple(found)
