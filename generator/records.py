@@ -358,6 +358,26 @@ _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _FONT = "Times New Roman"
 
 
+_LINE_POINTS = 15.6  # one line of Times New Roman 12 in a spreadsheet row
+_CHARACTERS_PER_WIDTH = 1.15  # characters of Vietnamese text in Times New Roman 12 per unit of column width
+
+
+def _wrapped_lines(value, width: float) -> int:
+    """How many lines a wrapped cell shows: each of its own lines, broken at words to the column's width."""
+    room = max(1, int(width * _CHARACTERS_PER_WIDTH) - 1)
+    count = 0
+    for line in str(value if value is not None else "").split("\n"):
+        taken, lines = 0, 1
+        for word in line.split():
+            needed = len(word) + (1 if taken else 0)
+            if taken and taken + needed > room:
+                lines, taken = lines + 1, len(word)
+            else:
+                taken += needed
+        count += lines
+    return max(1, count)
+
+
 def register_workbook(records: Sequence[Record], *, heading: str | None = None) -> bytes:
     """The sổ đăng ký văn bản đi as .xlsx bytes: a title (and ``heading`` under it: the issuer, the plan), the
     ten Phụ lục IV headings bold and numbered (1)–(10), frozen under them and repeated on every printed page,
@@ -380,6 +400,7 @@ def register_workbook(records: Sequence[Record], *, heading: str | None = None) 
         sheet["A2"] = heading
         sheet["A2"].font = Font(name=_FONT, italic=True, size=12)
         sheet["A2"].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.row_dimensions[2].height = round(_wrapped_lines(heading, sum(w for _, w in columns)) * _LINE_POINTS + 4, 1)
         head_row = 3
     for index, (text, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -397,6 +418,10 @@ def register_workbook(records: Sequence[Record], *, heading: str | None = None) 
             cell.alignment = Alignment(vertical="top", wrap_text=True,
                                        horizontal="center" if index in (1, 2, 7, 8) else "left")
             cell.border = _BOX
+        # neither Excel nor LibreOffice fits a row to its wrapped text when they open a file: its height is set
+        # here, from the lines each cell wraps into at its column's width
+        lines = max(_wrapped_lines(value, width) for value, (_, width) in zip(values, columns))
+        sheet.row_dimensions[first + offset].height = round(lines * _LINE_POINTS + 4, 1)
     sheet.freeze_panes = f"A{first}"
     sheet.print_title_rows = f"{head_row}:{head_row + 1}"
     sheet.page_setup.orientation = "landscape"

@@ -115,6 +115,8 @@ def test_the_register_has_the_phu_luc_iv_columns_and_one_row_per_document(batch)
     assert row[4].splitlines()[:2] == ["- UBND tỉnh (báo cáo);", "- Sở Nội vụ (báo cáo);"]
     assert row[5] == "VT, VP" and row[6] is None and row[7] is None and row[8] is None
     assert row[9] == "Dự thảo, chưa cấp số và ngày ban hành" and sheet["E6"].alignment.wrap_text
+    # Excel and LibreOffice open a row at the height it was saved with: tall enough for every Nơi nhận line
+    assert sheet.row_dimensions[6].height >= len(row[4].splitlines()) * 15
 
 
 def test_a_resumed_batch_writes_the_sidecars_and_the_register_again(batch, tmp_path):
