@@ -15,6 +15,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 
@@ -308,14 +309,21 @@ class DocxView:
         data = self.blob(rels_name)
         if data is None:
             return {}
-        out: dict[str, tuple[str, str | None]] = {}
-        for rel in etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True)):
-            target = rel.get("Target") or ""
-            if rel.get("TargetMode") == "External":
-                out[rel.get("Id", "")] = (rel.get("Type", ""), None)
-                continue
-            out[rel.get("Id", "")] = (rel.get("Type", ""), _resolve(folder, target))
-        return out
+        # recalled only for parts of an ordinary size: the cache must not keep a hostile file's megabytes
+        parse = _parsed_relationships if len(data) <= 65536 else _parsed_relationships.__wrapped__
+        return dict(parse(folder, data))
+
+
+@lru_cache(maxsize=256)  # the documents of one template carry the same relationship parts
+def _parsed_relationships(folder: str, data: bytes) -> tuple[tuple[str, tuple[str, str | None]], ...]:
+    out: dict[str, tuple[str, str | None]] = {}
+    for rel in etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True)):
+        target = rel.get("Target") or ""
+        if rel.get("TargetMode") == "External":
+            out[rel.get("Id", "")] = (rel.get("Type", ""), None)
+            continue
+        out[rel.get("Id", "")] = (rel.get("Type", ""), _resolve(folder, target))
+    return tuple(out.items())
 
 
 def _resolve(folder: str, target: str) -> str:
