@@ -183,18 +183,19 @@ def _plan_data(store, plan) -> tuple[dict, int]:
 
 # ---------------------------------------------------------------- upload
 
-def _registry_name(store, units: str, plan_path: Path) -> str:
-    """A shipped registry's name («gia-lai-2021/units»), else the registry file kept in the file store."""
+def _registry_of(units: str, plan_path: Path) -> tuple[str | None, bytes | None]:
+    """A shipped registry's name («gia-lai-2021/units»), else (None, the registry file's bytes) to be kept in
+    the file store."""
     if resources.built_in_registry(units):
-        return units
+        return units, None
     path = Path(units) if Path(units).is_absolute() else (plan_path.parent / units)
     path = path.resolve()
     data_root = Path(resources.datasets()).resolve()
     if path.is_relative_to(data_root):
         name = path.relative_to(data_root).with_suffix("").as_posix()
         if resources.built_in_registry(name) and resources.built_in_registry(name).resolve() == path:
-            return name
-    return OWN_REGISTRY + store.files.put(path.read_bytes())
+            return name, None
+    return None, path.read_bytes()
 
 
 def _slug(session, title: str) -> str:
@@ -203,28 +204,56 @@ def _slug(session, title: str) -> str:
     return base if base not in taken else f"{base}-{secrets.token_hex(3)}"
 
 
-def upload_plan(store, user, data: bytes, suffix: str, registry: Path | None = None, *,
-                source_name: str | None = None) -> PlanInfo:
-    """A received plan (any format :func:`pipeline.import_plan` reads, or plan YAML) stored as version 1 of a
-    new draft plan, with its review list; ``registry``: the registry file chosen, else the one its header
-    implies."""
+@dataclass(frozen=True)
+class ReadPlan:
+    """An uploaded plan as read, before anything is stored: plain data, so that it crosses a process boundary
+    (the web app reads uploads in a worker process, then stores them from the server)."""
+    plan_yaml: str  # the plan data, validated
+    review: tuple[str, ...]  # what a person must check (an imported plan's guesses)
+    title: str  # «Kế hoạch …», as the plan list shows it
+    issuer: str  # the issuing unit's id
+    units: int  # how many units must make a sub-plan
+    registry_name: str | None  # a shipped registry's name, else None and…
+    registry_data: bytes | None  # …the plan's own registry file
+
+
+def read_plan(data: bytes, suffix: str, registry: Path | None = None) -> ReadPlan:
+    """The CPU part of an upload (reading a PDF or a scan takes seconds to minutes): any format
+    :func:`pipeline.import_plan` reads, or plan YAML, read and validated; ``registry``: the registry file
+    chosen, else the one its header implies. Touches no database."""
     with tempfile.TemporaryDirectory(prefix="vanban-upload-") as work:
         received = pipeline.receive_plan(data, suffix, Path(work), registry=registry)
         loaded, _, units = pipeline.unit_documents(received.path)
-        content = yaml.safe_load(received.path.read_text(encoding="utf-8"))
-        registry_name = _registry_name(store, str(content["units"]), received.path)
+        text = received.path.read_text(encoding="utf-8")
+        name, own = _registry_of(str(yaml.safe_load(text)["units"]), received.path)
         document = loaded.plan.document
-        title = f"Kế hoạch {inline.plain(document.title)}"
-        content["units"] = REGISTRY_FILE if registry_name.startswith(OWN_REGISTRY) else registry_name
-        with store.session() as s:
-            row = plan_rows.add_plan(s, store.files, yaml_text=_dump(content), slug=_slug(s, title), title=title,
-                                     issuer_unit_id=document.issuer, registry_name=registry_name,
-                                     source_name=source_name or f"tệp tải lên{suffix}",
-                                     source=data if suffix not in (".yaml", ".yml") else None,
-                                     review=received.review, by=_user(s, user))
-            s.flush()
-            audit.record(s, _user(s, user), "plan.upload", f"plan:{row.id}", suffix=suffix, units=len(units))
-            return _info(row)
+        return ReadPlan(plan_yaml=text, review=tuple(received.review),
+                        title=f"Kế hoạch {inline.plain(document.title)}", issuer=document.issuer, units=len(units),
+                        registry_name=name, registry_data=own)
+
+
+def store_plan(store, user, read: ReadPlan, data: bytes, suffix: str, *, source_name: str | None = None) -> PlanInfo:
+    """The database part of an upload: the plan :func:`read_plan` read stored as version 1 of a new draft plan,
+    with its review list and (unless it was YAML) the file it came from."""
+    content = yaml.safe_load(read.plan_yaml)
+    registry_name = read.registry_name or OWN_REGISTRY + store.files.put(read.registry_data or b"")
+    content["units"] = REGISTRY_FILE if registry_name.startswith(OWN_REGISTRY) else registry_name
+    with store.session() as s:
+        row = plan_rows.add_plan(s, store.files, yaml_text=_dump(content), slug=_slug(s, read.title),
+                                 title=read.title, issuer_unit_id=read.issuer, registry_name=registry_name,
+                                 source_name=source_name or f"tệp tải lên{suffix}",
+                                 source=data if suffix not in (".yaml", ".yml") else None,
+                                 review=list(read.review), by=_user(s, user))
+        s.flush()
+        audit.record(s, _user(s, user), "plan.upload", f"plan:{row.id}", suffix=suffix, units=read.units)
+        return _info(row)
+
+
+def upload_plan(store, user, data: bytes, suffix: str, registry: Path | None = None, *,
+                source_name: str | None = None) -> PlanInfo:
+    """A received plan read and stored in one call (the CLI, tests): :func:`read_plan` then :func:`store_plan`.
+    The web app runs the two apart, the first in a worker process (``web/jobs.py``)."""
+    return store_plan(store, user, read_plan(data, suffix, registry), data, suffix, source_name=source_name)
 
 
 # ---------------------------------------------------------------- review

@@ -9,6 +9,7 @@ import io
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,24 @@ def _post(client: TestClient, path: str, data=None, files=None, **kwargs):
     return client.post(path, data={**(data or {}), "csrf": client.csrf}, files=files, **kwargs)
 
 
+def wait_for_job(client: TestClient, address: str) -> dict:
+    """The job at ``address`` (/jobs/<id>) followed as its page polls it, until it ends: its JSON state."""
+    for _ in range(1200):
+        state = client.get(address, headers={"Accept": "application/json"}).json()
+        if state["status"] not in ("đang chờ", "đang chạy"):
+            return state
+        time.sleep(0.05)
+    raise AssertionError(f"{address} did not end: {state}")
+
+
+def upload_plan(client: TestClient, name: str, data: bytes, registry: str = "") -> tuple[str, dict]:
+    """An upload on the Văn phòng's page: a job (its page's address) and its state once it ended."""
+    queued = _post(client, "/van-phong/ke-hoach", {"registry": registry},
+                   files={"file": (name, data, "application/octet-stream")}, follow_redirects=False)
+    assert queued.status_code == 303 and queued.headers["location"].startswith("/jobs/"), queued.text[:800]
+    return queued.headers["location"], wait_for_job(client, queued.headers["location"])
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
 def state(request, tmp_path_factory):
     """The web app's state folder; its database SQLite in it, or a fresh PostgreSQL schema (the same flow)."""
@@ -93,11 +112,9 @@ def _run_flow(state: Path) -> dict:
     admin = _login(app, "vanphong")
     registry = next(r["id"] for r in app.state.web.plans.registries() if r["path"].name == "units.yaml"
                     and r["path"].parent.name == "gia-lai-2021")
-    uploaded = _post(admin, "/van-phong/ke-hoach", {"registry": registry},
-                     files={"file": ("ke-hoach.yaml", SEED_PLAN.read_bytes(), "application/x-yaml")},
-                     follow_redirects=False)
-    assert uploaded.status_code == 303, uploaded.text[:800]
-    plan_page = uploaded.headers["location"].split("?")[0]
+    _, uploaded = upload_plan(admin, "ke-hoach.yaml", SEED_PLAN.read_bytes(), registry)
+    assert uploaded["status"] == "xong", uploaded
+    plan_page = uploaded["next"].split("?")[0]
     plan_id = int(plan_page.rsplit("/", 1)[1])
     review = admin.get(plan_page)
     # a draft: unit users see nothing of it yet
@@ -299,10 +316,15 @@ def test_the_admin_uploads_the_seed_word_document(state, seed_output):
     app = _app(state)
     admin = _login(app, "vanphong")
     assert 'href="/van-phong"' in admin.get("/don-vi").text  # the navigation link, for an administrator
-    uploaded = _post(admin, "/van-phong/ke-hoach", {"registry": ""},
-                     files={"file": ("ke-hoach.docx", seed_output.read_bytes(), "application/octet-stream")})
-    assert uploaded.status_code == 200
-    assert "điều cần xem lại" in uploaded.text and "40 đơn vị phải cụ thể hóa" in uploaded.text
+    job, state = upload_plan(admin, "ke-hoach.docx", seed_output.read_bytes())
+    assert state["status"] == "xong" and "40 đơn vị phải cụ thể hóa" in state["message"], state
+    page = admin.get(job)
+    assert "Xem và duyệt kế hoạch" in page.text and f'href="{state["next"]}"' in page.text
+    review = admin.get(state["next"])
+    assert review.status_code == 200
+    assert "điều cần xem lại" in review.text and "40 đơn vị phải cụ thể hóa" in review.text
+    # the Word file stays in the file store as the plan's source
+    assert store.sha256(seed_output.read_bytes()) in app.state.web.store.files
     office = admin.get("/van-phong")
     assert "Đang soát, chưa ban hành" in office.text
     unit = _login(app, "tuphap")

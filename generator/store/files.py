@@ -47,3 +47,7 @@ class FileStore:
 
     def __contains__(self, sha: str) -> bool:
         return self.path(sha).is_file()
+
+    def remove(self, sha: str) -> None:
+        """Forget a file nothing refers to any more (the caller checks that: :func:`jobs.file_in_use`)."""
+        self.path(sha).unlink(missing_ok=True)

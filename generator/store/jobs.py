@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from ..errors import InputError
-from .models import Job, User, utcnow
+from .models import Base, Job, Plan, User, utcnow
 
 UNFINISHED = ("queued", "running")
 _ENQUEUE_LOCK = 1_762_018  # PostgreSQL advisory lock: two enqueues count the waiting jobs one after the other
@@ -107,3 +107,16 @@ def job(s: Session, job_id: str) -> Job:
 def jobs_of(s: Session, owner: User | None, limit: int = 50) -> list[Job]:
     """The owner's jobs, newest first."""
     return list(s.scalars(select(Job).where(_owner_filter(owner)).order_by(Job.created_at.desc()).limit(limit)))
+
+
+def file_in_use(s: Session, sha: str, *, but_job: str | None = None) -> bool:
+    """Whether anything stored refers to the file ``sha``: a ``…_sha`` column of any table, a plan's own
+    registry («file:<sha>»), or an unfinished import job other than ``but_job`` waiting with those bytes."""
+    for table in Base.metadata.sorted_tables:
+        for column in table.columns:
+            if column.name.endswith("_sha") and s.scalar(select(column).where(column == sha).limit(1)) is not None:
+                return True
+    if s.scalar(select(Plan.id).where(Plan.registry_name == f"file:{sha}").limit(1)) is not None:
+        return True
+    waiting = s.scalars(select(Job).where(Job.status.in_(UNFINISHED), Job.kind == "import", Job.id != but_job))
+    return any((job.params or {}).get("upload") == sha for job in waiting)

@@ -1,5 +1,6 @@
 """The whole cascade of a plan as one zip: queued in the database (web/jobs.py), its progress followed, then
-downloaded — as often as needed, by the user who asked for it."""
+downloaded — as often as needed, by the user who asked for it. The job page follows an uploaded plan's import
+(queued by web/workplace.py) the same way, and leads to the new draft's review page when it is done."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from ..store import jobs as queue
 from .auth import current_user
 from .common import ID, Web, current, download, fail, wants_json
+from .workplace import review_address
 
 router = APIRouter()
 SHOWN = {"queued": "đang chờ", "running": "đang chạy", "done": "xong", "failed": "lỗi"}
@@ -52,8 +54,11 @@ def _own_job(request: Request, web: Web, job_id: str):
 def job_state(request: Request, job_id: str, web: Web = Depends(current)):
     job = _own_job(request, web, job_id)
     progress = web.runner.progress(job)
-    state = {"id": job.id, "done": progress.done, "total": progress.total, "status": SHOWN[job.status],
-             "message": progress.message}
+    state = {"id": job.id, "kind": job.kind, "done": progress.done, "total": progress.total,
+             "status": SHOWN[job.status], "message": progress.message}
+    plan_id = (job.params or {}).get("plan_id")
+    if job.kind == "import" and job.status == "done" and isinstance(plan_id, int):
+        state["next"] = review_address(plan_id)  # where a polling page goes: the new draft's review
     if wants_json(request):
         return JSONResponse(state)
     return web.page(request, "job.html", job=state)

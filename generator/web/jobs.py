@@ -1,10 +1,17 @@
-"""Long work — a whole cascade as one zip — queued in the database and run one at a time in a worker process.
+"""Long work queued in the database and run one at a time in a worker process: a whole cascade as one zip
+("cascade"), and reading an uploaded plan — a PDF, a scan to OCR, a Word file — into a draft ("import").
 
 The queue lives in the store (generator/store/jobs.py), so a restart loses nothing: a job the server was
-running when it stopped waits again and runs from the start (a batch is idempotent). The queue is bounded
-(one unfinished job per user, twenty in all); each job works in a folder of its own, removed when it ends,
-and its zip goes to the content-addressed file store, downloadable as often as needed. Progress is a small
-file the worker process rewrites and the server reads when asked.
+running when it stopped waits again and runs from the start (a batch is idempotent; an import reads the
+uploaded bytes again, kept in the file store until the job ends). The queue is bounded (one unfinished job
+per user, twenty in all); each job works in a folder of its own, removed when it ends, and its zip goes to the
+content-addressed file store, downloadable as often as needed. Progress is a small file the worker process
+rewrites and the server reads when asked.
+
+An import runs its CPU part (``workplace.read_plan``: plain data back) in the worker process and its database
+part (``workplace.store_plan``) in the runner's thread; the new plan's id goes in the job's params
+(``plan_id``). The uploaded bytes leave the file store when the job ends, unless something stored keeps them
+(a plan version keeps a non-YAML upload as its source).
 """
 
 from __future__ import annotations
@@ -15,10 +22,12 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import pipeline
+from .. import pipeline, workplace
 from ..errors import VanbanError
 from ..output import write_atomic
 from ..store import jobs as queue
+from ..store.files import sha256
+from ..store.models import User
 from .guards import public
 
 PER_USER = 1
@@ -89,8 +98,22 @@ class Runner:
         self.wake.set()
         return job_id
 
+    def enqueue_import(self, owner, data: bytes, suffix: str, registry_id: str) -> str:
+        """An uploaded plan queued to be read; its bytes go to the file store with the job (none if refused).
+        ``registry_id``: the registry chosen on the form ("" for the one the document's header implies)."""
+        self.start()
+        with self.web.store.session() as s:
+            job = queue.enqueue(s, owner, "import", {"upload": sha256(data), "suffix": suffix,
+                                                     "registry": registry_id}, per_user=PER_USER, total=TOTAL)
+            self.web.store.files.put(data)  # before the job is committed: a queued import always has its bytes
+            job_id = job.id
+        self.wake.set()
+        return job_id
+
     def progress(self, job) -> Progress:
         total = int((job.params or {}).get("total") or 0)
+        if job.kind == "import" and job.status == "running":
+            return Progress(0, 0, "Đang đọc kế hoạch; một bản quét dài có thể mất vài phút…")
         if job.status == "queued":
             return Progress(0, total, "Đang chờ đến lượt…")
         if job.status in ("done", "failed"):
@@ -106,7 +129,7 @@ class Runner:
             try:
                 with self.web.store.session() as s:
                     job = queue.claim_next(s)
-                    claimed = (job.id, dict(job.params or {})) if job is not None else None
+                    claimed = None if job is None else (job.id, job.kind, dict(job.params or {}), job.owner_id)
             except Exception:  # noqa: BLE001 - the database away for a moment: look again later, keep serving
                 claimed = None
             if claimed is None:
@@ -115,7 +138,9 @@ class Runner:
                 continue
             self._run(*claimed)
 
-    def _run(self, job_id: str, params: dict) -> None:
+    def _run(self, job_id: str, kind: str, params: dict, owner_id: int | None) -> None:
+        if kind == "import":
+            return self._import(job_id, params, owner_id)
         folder = self.folder / job_id
         shutil.rmtree(folder, ignore_errors=True)  # a run a restart interrupted starts clean
         folder.mkdir(parents=True)
@@ -134,10 +159,49 @@ class Runner:
         finally:
             shutil.rmtree(folder, ignore_errors=True)  # the job's files go when it ends; its zip is in the store
 
-    def _end(self, job_id: str, *, sha: str | None = None, message: str = "", failed: str | None = None) -> None:
+    def _import(self, job_id: str, params: dict, owner_id: int | None) -> None:
+        """Read the uploaded plan in a worker process, store it as a draft from here; the bytes then go."""
+        upload, suffix = params.get("upload"), str(params.get("suffix") or "")
+        try:
+            data = self.web.store.files.get(upload)
+            chosen = str(params.get("registry") or "")
+            registry = self.web.plans.registry(chosen) if chosen else None
+            read = self.web.workers.call(workplace.read_plan, data, suffix, registry)
+            with self.web.store.session() as s:
+                owner = s.get(User, owner_id) if owner_id is not None else None
+            plan = workplace.store_plan(self.web.store, owner, read, data, suffix)
+        except VanbanError as exc:
+            self._end(job_id, failed=public(str(exc)))
+        except Exception:  # noqa: BLE001 - a job's failure is its message, never a stack trace; the server goes on
+            if self.stopping.is_set():
+                return  # the worker processes went with the server: still "running", it waits again at the start
+            self._end(job_id, failed="lỗi không lường trước khi đọc kế hoạch; hãy thử lại hoặc báo cho bộ phận "
+                                     "kỹ thuật")
+        else:
+            self._end(job_id, plan_id=plan.id,
+                      message=f"Đã đọc xong {plan.title}: {read.units} đơn vị phải cụ thể hóa. "
+                              "Hãy xem lại trước khi ban hành.")
+        self._drop_upload(job_id, upload)  # only once the job has ended: a job still waiting keeps its bytes
+
+    def _drop_upload(self, job_id: str, sha) -> None:
+        """The upload's bytes out of the file store, unless something stored (or another waiting import) keeps
+        the same bytes."""
+        try:
+            with self.web.store.session() as s:
+                kept = queue.file_in_use(s, sha, but_job=job_id)
+            if not kept:
+                self.web.store.files.remove(sha)
+        except Exception:  # noqa: BLE001 - a file left behind is no reason to stop serving
+            pass
+
+    def _end(self, job_id: str, *, sha: str | None = None, message: str = "", failed: str | None = None,
+             plan_id: int | None = None) -> None:
         with self.web.store.session() as s:
             job = queue.job(s, job_id)
             if failed is not None:
                 queue.fail_job(s, job, failed)
             else:
+                if plan_id is not None:
+                    job.params = {**(job.params or {}), "plan_id": plan_id}  # a new dict: the JSON column sees it
                 queue.finish(s, job, result_sha=sha, message=message)
+

@@ -2,7 +2,8 @@
 downloads the consolidated report (``/van-phong/…``); each unit fills and issues its sub-plan and submits its
 reports (``/don-vi/…``). Every route asks who is logging in (``web/auth.py``); a unit's user opens only its
 own unit's pages, the unit in the address is checked. Work that renders, reads or converts runs in the thread
-pool (plain ``def`` routes, or ``run_in_threadpool``). Every action calls ``generator.workplace``.
+pool (plain ``def`` routes, or ``run_in_threadpool``); reading an uploaded plan is a job of the queue
+(``web/jobs.py``), followed on its job page. Every action calls ``generator.workplace``.
 """
 
 from __future__ import annotations
@@ -54,10 +55,17 @@ async def upload(request: Request, web: Web = Depends(current), user: User = Dep
     form = await request.form()
     data, suffix = await read_upload(form.get("file"), web.settings, PLAN_SUFFIXES)
     chosen = str(form.get("registry", ""))
-    registry = web.plans.registry(chosen) if chosen else None  # "": the registry the document's header implies
-    # reading a PDF or a scan takes seconds to minutes: off the event loop, so other pages stay served
-    plan = await run_in_threadpool(workplace.upload_plan, web.store, user, data, suffix, registry)
-    return RedirectResponse(f"{OFFICE}/ke-hoach/{plan.id}?xong=tai-len", status_code=303)
+    if chosen:
+        web.plans.registry(chosen)  # an unknown registry is refused now, not when the job's turn comes
+    # reading a PDF or a scan takes seconds to minutes: a job of the queue (web/jobs.py), in a worker process;
+    # refused with a Vietnamese message when this user already has a job waiting, or the queue is full
+    job_id = await run_in_threadpool(web.runner.enqueue_import, user, data, suffix, chosen)
+    return RedirectResponse(f"/jobs/{job_id}", status_code=303)
+
+
+def review_address(plan_id: int) -> str:
+    """Where an import job, once done, sends the Văn phòng: the new draft's review page."""
+    return f"{OFFICE}/ke-hoach/{plan_id}?xong=tai-len"
 
 
 def _review_page(request: Request, web: Web, plan_id: int, errors=(), status: int = 200):
