@@ -98,3 +98,16 @@ def test_a_fix_is_seen_by_the_next_reading(cascade):
     _, changes, report = fix_document(too_small)
     assert any(change.startswith("Nội dung") for change in changes)
     assert "noi-dung.co-chu" not in {r.rule.id for r in report.errors}
+
+
+def test_a_huge_paragraph_is_read_but_not_kept(cascade):
+    """What the checker keeps for the next document is bounded per entry too: a hostile upload's megabyte
+    paragraph is read for its own check and then let go."""
+    document = Document(io.BytesIO(cascade[0]))
+    document.add_paragraph("Nội dung rất dài. " * 3000)
+    out = io.BytesIO()
+    document.save(out)
+    forget_everything_read()
+    report = check_docx(out.getvalue())
+    assert all(len(key[1]) <= reading_document._SHAPE_BYTES for key in reading_document._SHAPES)
+    assert findings(report) == findings(check_document(open_docx(out.getvalue())))

@@ -574,7 +574,8 @@ def _capital_after_lower(text: str) -> bool:
 def capital_slips(text: str) -> list[str]:
     """The capitalised word pairs of ``text`` that are not at a sentence start and begin no known name:
     "Tuyên truyền Cải cách hành chính" → ["Cải cách"]."""
-    return list(_capital_slips(text))
+    # long lines are not kept in the cache (a hostile file's megabytes must not stay in memory)
+    return list(_capital_slips(text) if len(text) <= 4000 else _capital_slips.__wrapped__(text))
 
 
 @lru_cache(maxsize=16384)  # the lines of a cascade's documents recur from unit to unit

@@ -253,6 +253,7 @@ _TABS, _BREAKS = (qn("w:tab"), qn("w:ptab")), (qn("w:br"), qn("w:cr"))
 # documents recur from unit to unit (the same tasks, headings, signature lines), so each is read once.
 _SHAPES: OrderedDict[tuple, tuple] = OrderedDict()
 _SHAPES_KEPT = 8192
+_SHAPE_BYTES = 16384  # a paragraph of vanban's runs to a few kilobytes
 
 
 def _bound(shape, runs: list) -> list[list[list[Piece]]]:
@@ -278,8 +279,10 @@ def paragraph_runs(paragraph) -> list:
     return list(_walk_runs(paragraph))
 
 
-def _read_paragraph(paragraph, resolver: FormatResolver) -> tuple[tuple, ParagraphFormat, tuple]:
+def _read_paragraph(paragraph, resolver: FormatResolver) -> tuple[tuple | None, ParagraphFormat, tuple]:
     key = paragraph_key(paragraph, resolver)
+    if len(key[1]) > _SHAPE_BYTES:  # read, not kept: the cache must not hold a hostile file's megabytes
+        return None, resolver.paragraph_format(paragraph), _line_shape(paragraph, resolver)[1]
     cached = _SHAPES.get(key)
     if cached is None:
         cached = _SHAPES[key] = (resolver.paragraph_format(paragraph), _line_shape(paragraph, resolver)[1])

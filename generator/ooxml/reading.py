@@ -68,6 +68,7 @@ _PPR, _PSTYLE, _VAL = qn("w:pPr"), qn("w:pStyle"), qn("w:val")  # asked for ever
 # resolved formats per distinct styles part (see FormatResolver.__init__), the most recently used kept
 _SHARED: OrderedDict[tuple, dict] = OrderedDict()
 _SHARED_STYLES = 32
+_SHARED_STYLE_BYTES = 2 * 1024 * 1024  # Word's own styles parts are tens to hundreds of kilobytes
 
 
 class FormatResolver:
@@ -107,6 +108,8 @@ class FormatResolver:
         if source is not None:
             # parsed here, a private copy: the fixes edit a document's own styles, never the ones others share
             self._read_styles(etree.fromstring(source, _PARSER))
+        if source is not None and len(source) > _SHARED_STYLE_BYTES:
+            return  # resolved for this document only: the cache must not hold a hostile file's megabytes
         _SHARED[key] = {name: value for name, value in self.__dict__.items()
                         if name not in ("_style_ids", "theme_fonts", "styles_key")}
         while len(_SHARED) > _SHARED_STYLES:
