@@ -29,10 +29,16 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _PICTOGRAPH = re.compile("[\U0001F000-\U0001FAFF\U00002600-\U000027BF\U0001F900-\U0001F9FF\uFE0F]")
 
 
-@lru_cache(maxsize=16384)  # the same texts come back in every unit's sub-plan and report of a cascade
 def clean_text(value: str) -> str:
     """NFC, one space between words; refused: control characters (they would corrupt the .docx), emoji,
     text typed in a legacy Vietnamese encoding."""
+    # the same texts come back in every unit's sub-plan and report of a cascade: cleaned once (long ones are
+    # not kept, so that the cache holds no one's megabytes)
+    return _clean_text(value) if len(value) <= 2000 else _clean_text.__wrapped__(value)
+
+
+@lru_cache(maxsize=16384)
+def _clean_text(value: str) -> str:
     value = _INVISIBLE.sub("", nfc(value))
     bad = _CONTROL.search(value)
     if bad:
