@@ -1,11 +1,12 @@
 """The workplace in a real headless Chromium, as its users work: `vanban serve` on a loopback port with a fresh
 state folder; the administrator made by `vanban users add`, the two units brought in by one-time invitation
-links (`vanban users invite`) opened in the browser. The Văn phòng uploads the seed plan (.docx), reviews it,
-corrects a deadline and publishes it as Kế hoạch số 58 ngày 10/3/2021; Sở Tư pháp fills, downloads and issues
-its sub-plan and reports on the page; Huyện Chư Sê reports with the blank workbook filled in; one unit is
-refused the other's page; the board, a returned report and its resubmission, the consolidated report; the
-server restarted on the same folder keeps everything. Every page of the flow is also opened at 390 × 844 (a
-phone): no horizontal scrolling of the page, the main buttons on screen.
+links (`vanban users invite`) opened in the browser. The Văn phòng uploads the seed plan (.docx), follows its
+reading on the job page, reviews it, corrects a deadline and publishes it as Kế hoạch số 58 ngày 10/3/2021;
+Sở Tư pháp fills, downloads and issues its sub-plan and reports on the page; Huyện Chư Sê reports with the
+blank workbook filled in; one unit is refused the other's page; the board, a returned report and its
+resubmission, the consolidated report; the server restarted on the same folder keeps everything. Every page of
+the flow is also opened at 390 × 844 (a phone): no horizontal scrolling of the page, the main buttons on
+screen.
 
 The tests run in file order, each step after the one before (a step whose predecessor failed is skipped).
 Clicks and typing only: no request is sent to the server but by the browser.
@@ -248,7 +249,15 @@ def test_the_admin_uploads_reviews_corrects_and_publishes_the_plan(scene, seed_o
 
     page.set_input_files("#tep-ke-hoach", str(seed_output))
     page.click("#tai-len-ke-hoach")
-    expect(page.locator(".ok")).to_have_text("Đã tải lên kế hoạch; hãy xem lại trước khi ban hành.", timeout=60_000)
+    # reading the file is a job of the queue: its page follows it, then leads to the review
+    expect(page.locator("h1")).to_have_text("Đọc kế hoạch tải lên")
+    assert re.search(r"/jobs/[0-9a-f]+$", page.url), page.url
+    review = page.get_by_role("link", name="Xem và duyệt kế hoạch")
+    expect(review).to_be_visible(timeout=120_000)
+    assert "40 đơn vị phải cụ thể hóa" in page.inner_text("main")
+    scene.on_phone("admin", "việc đọc kế hoạch", ("#xem-duyet",))
+    review.click()
+    expect(page.locator(".ok")).to_have_text("Đã tải lên kế hoạch; hãy xem lại trước khi ban hành.")
     scene.plan_id = int(re.search(r"/van-phong/ke-hoach/(\d+)", page.url).group(1))
     main = page.inner_text("main")
     assert "đang soát, chưa ban hành" in main and "40 đơn vị phải cụ thể hóa" in main
