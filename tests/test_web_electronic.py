@@ -21,7 +21,7 @@ from generator.store import accounts
 from generator.web import Settings, create_app
 
 from conftest import SEED_PLAN, web_client
-from test_web_workplace import PASSWORD, _login, _post
+from test_web_workplace import PASSWORD, _login, _post, upload_plan
 
 PLAN = "gia-lai-2021--ke-hoach-dan-van-2021"
 TOOL_UNIT = f"/plans/{PLAN}/units/ubnd-huyen-chu-se"
@@ -150,11 +150,9 @@ def office(tmp_path_factory):
     admin = _login(app, "vanphong")
     registry = next(r["id"] for r in app.state.web.plans.registries() if r["path"].name == "units.yaml"
                     and r["path"].parent.name == "gia-lai-2021")
-    uploaded = _post(admin, "/van-phong/ke-hoach", {"registry": registry},
-                     files={"file": ("ke-hoach.yaml", SEED_PLAN.read_bytes(), "application/x-yaml")},
-                     follow_redirects=False)
-    assert uploaded.status_code == 303, uploaded.text[:800]
-    plan_id = int(uploaded.headers["location"].split("?")[0].rsplit("/", 1)[1])
+    _, uploaded = upload_plan(admin, "ke-hoach.yaml", SEED_PLAN.read_bytes(), registry)  # a job of the queue
+    assert uploaded["status"] == "xong", uploaded
+    plan_id = int(uploaded["next"].split("?")[0].rsplit("/", 1)[1])
     published = _post(admin, f"/van-phong/ke-hoach/{plan_id}/ban-hanh", {"number": "58", "date": "10/3/2021"},
                       follow_redirects=False)
     assert published.status_code == 303

@@ -139,3 +139,18 @@ def test_an_import_queued_or_interrupted_by_a_restart_runs_after_it(tmp_path):
             assert state["status"] == "xong", state
             assert client.get(state["next"]).status_code == 200
     assert len(_plans(after)) == 2
+
+
+def test_bytes_a_stored_plan_shares_stay_in_the_file_store_when_the_job_ends(tmp_path):
+    """The file store keeps a file once per content: an upload identical to a stored file (the plan's own YAML,
+    downloaded and sent again) must not take that file with it when its job ends."""
+    app = make_app(tmp_path, require_login=True)
+    admin = _admin(app)
+    first = wait_for_job(admin, _job(_upload(admin, "ke-hoach.yaml", SEED_PLAN.read_bytes(), _registry(app))))
+    with app.state.web.store.session() as s:
+        stored = s.scalars(select(store.PlanVersion)).one().yaml_sha
+    again = app.state.web.store.files.get(stored)
+    second = wait_for_job(admin, _job(_upload(admin, "ke-hoach-luu.yaml", again)))
+    assert first["status"] == second["status"] == "xong", (first, second)
+    assert stored in app.state.web.store.files
+    assert admin.get(first["next"]).status_code == 200
