@@ -196,8 +196,8 @@ def propose(document: dict, registry: UnitsRegistry, issuer: str) -> Proposal:
 
     if not issuers:
         review.append(_guess("không tìm thấy ở phần «Tổ chức thực hiện» đơn vị nào phải xây dựng kế hoạch cụ thể "
-                             "hóa (có trong sổ đơn vị): chưa ghi mục «cascade»; hãy ghi các đơn vị rồi chạy "
-                             "vanban cascade"))
+                             "hóa (có trong sổ đơn vị): chưa lập được phần cụ thể hóa; hãy ghi các đơn vị đó trước "
+                             "khi tạo kế hoạch của các đơn vị"))
         return Proposal(None, review)
     if consolidator is None:
         consolidator = issuer
@@ -205,8 +205,8 @@ def propose(document: dict, registry: UnitsRegistry, issuer: str) -> Proposal:
                              f"hành ({names.label(issuer)})", ("cascade", "consolidator")))
     if not periods:
         return Proposal(None, review + [_guess(
-            "không tìm thấy hạn gửi báo cáo (ví dụ «báo cáo 6 tháng (trước ngày 10/5/2021)»): chưa ghi mục "
-            "«cascade»; hãy ghi các kỳ báo cáo và hạn gửi rồi chạy vanban cascade")])
+            "không tìm thấy hạn gửi báo cáo (ví dụ «báo cáo 6 tháng (trước ngày 10/5/2021)»): chưa lập được "
+            "phần cụ thể hóa; hãy ghi các kỳ báo cáo và hạn gửi trước khi tạo kế hoạch của các đơn vị")])
     send_to = registry.units[issuer].name
     if consolidator != issuer and consolidator in registry.units:
         send_to = f"{send_to} (qua {registry.units[consolidator].name})"
