@@ -341,34 +341,42 @@ def _normal(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
+def _last_on_a_line(page, phrase: str) -> tuple[list[dict], _Box | None]:
+    """The page's words in reading order, and where ``phrase`` stands the last time its words follow one another
+    on one line of the page (the signature block closes a document), or None."""
+    wanted = [_normal(w) for w in phrase.split()]
+    words = sorted(page.extract_words(), key=lambda w: (round(w["top"]), w["x0"]))
+    found = None
+    for start, word in enumerate(words):
+        if not wanted or _normal(word["text"]) != wanted[0]:
+            continue
+        run = [word]
+        for following in words[start + 1:]:
+            if len(run) == len(wanted):
+                break
+            if abs(following["top"] - word["top"]) < 1.0 and _normal(following["text"]) == wanted[len(run)]:
+                run.append(following)
+        if len(run) == len(wanted):
+            found = run  # keep looking: the last one is wanted
+    if found is None:
+        return words, None
+    return words, _Box(page.page_number - 1, min(w["x0"] for w in found), max(w["x1"] for w in found),
+                       min(w["top"] for w in found), max(w["bottom"] for w in found))
+
+
 def _name_and_gap(data: bytes, signer_name: str) -> tuple[_Box, float, tuple[float, float, float, float]]:
     """Where the signer's name stands (the last time it is on a line of its own words) and the box for the
     signature above it: from under the nearest line above the name in its column to just over the name."""
     import pdfplumber  # heavy (pdfminer): loaded only when a signature field is placed
 
-    wanted = [_normal(w) for w in signer_name.split()]
-    if not wanted:
+    if not signer_name.split():
         raise OutputError("họ tên người ký để trống nên không đặt được ô chữ ký số")
     with pdfplumber.open(io.BytesIO(data)) as document:
         for index in range(len(document.pages) - 1, -1, -1):
             page = document.pages[index]
-            words = sorted(page.extract_words(), key=lambda w: (round(w["top"]), w["x0"]))
-            found = None
-            for start, word in enumerate(words):
-                if _normal(word["text"]) != wanted[0]:
-                    continue
-                run = [word]
-                for following in words[start + 1:]:
-                    if len(run) == len(wanted):
-                        break
-                    if abs(following["top"] - word["top"]) < 1.0 and _normal(following["text"]) == wanted[len(run)]:
-                        run.append(following)
-                if len(run) == len(wanted):
-                    found = run  # keep looking: the signature block is the last one on the page
-            if found is None:
+            words, name = _last_on_a_line(page, signer_name)
+            if name is None:
                 continue
-            name = _Box(index, min(w["x0"] for w in found), max(w["x1"] for w in found),
-                        min(w["top"] for w in found), max(w["bottom"] for w in found))
             above = [w["bottom"] for w in words
                      if w["bottom"] <= name.top - 1.0 and w["x1"] > name.x0 - 20 and w["x0"] < name.x1 + 20]
             top = max(above) + SIGNATURE_PADDING if above else name.top - SIGNATURE_DEFAULT_HEIGHT
@@ -391,28 +399,13 @@ def _under_title(data: bytes, title_line: str) -> tuple[_Box, tuple[float, float
     column, or as tall as the area vanban reserves there (``electronic-nd30.yaml``); where it stands, and the box."""
     import pdfplumber  # heavy (pdfminer): loaded only when a signature field is placed
 
-    wanted = [_normal(w) for w in title_line.split()]
     height_mm = _signature_area_mm()
     with pdfplumber.open(io.BytesIO(data)) as document:
         for index in range(len(document.pages) - 1, -1, -1):
             page = document.pages[index]
-            words = sorted(page.extract_words(), key=lambda w: (round(w["top"]), w["x0"]))
-            found = None
-            for start, word in enumerate(words):
-                if _normal(word["text"]) != wanted[0]:
-                    continue
-                run = [word]
-                for following in words[start + 1:]:
-                    if len(run) == len(wanted):
-                        break
-                    if abs(following["top"] - word["top"]) < 1.0 and _normal(following["text"]) == wanted[len(run)]:
-                        run.append(following)
-                if len(run) == len(wanted):
-                    found = run  # the last one: the signature block closes the document
-            if found is None:
+            words, title = _last_on_a_line(page, title_line)
+            if title is None:
                 continue
-            title = _Box(index, min(w["x0"] for w in found), max(w["x1"] for w in found),
-                         min(w["top"] for w in found), max(w["bottom"] for w in found))
             centre = (title.x0 + title.x1) / 2
             half = max(SIGNATURE_MIN_WIDTH, title.x1 - title.x0 + 20) / 2
             x0, x1 = max(0.0, centre - half), min(float(page.width), centre + half)
