@@ -6,7 +6,6 @@ queued or interrupted import again from its bytes, kept in the file store until 
 from __future__ import annotations
 
 import re
-import time
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from generator import accounts, store
 from generator.store import jobs as queue
 
 from conftest import SEED_PLAN
+from test_web_workplace import wait_for_job
 from test_web_auth import ADMIN_PASSWORD, UNIT_PASSWORD, cheap_hashes, log_in, make_app  # noqa: F401
 
 REGISTRY_OF = "gia-lai-2021"  # the seed plan's registry, chosen on the form (a YAML plan names none of its own)
@@ -36,15 +36,6 @@ def _upload(client: TestClient, name: str, data: bytes, registry: str = ""):
     return client.post("/van-phong/ke-hoach", data={"registry": registry, "csrf": client.csrf},
                        files={"file": (name, data, "application/octet-stream")},
                        headers={"Origin": "http://testserver"})
-
-
-def wait_for_job(client: TestClient, address: str) -> dict:
-    for _ in range(1200):
-        state = client.get(address, headers={"Accept": "application/json"}).json()
-        if state["status"] not in ("đang chờ", "đang chạy"):
-            return state
-        time.sleep(0.05)
-    raise AssertionError(f"{address} did not end: {state}")
 
 
 def _plans(app) -> list:
