@@ -364,6 +364,21 @@ def _last_on_a_line(page, phrase: str) -> tuple[list[dict], _Box | None]:
                        min(w["top"] for w in found), max(w["bottom"] for w in found))
 
 
+def _columns_over(box: _Box, page) -> tuple[float, float]:
+    """The signature field's left and right edges: centred on ``box``, at least SIGNATURE_MIN_WIDTH wide, on
+    the page."""
+    centre = (box.x0 + box.x1) / 2
+    half = max(SIGNATURE_MIN_WIDTH, box.x1 - box.x0 + 20) / 2
+    return max(0.0, centre - half), min(float(page.width), centre + half)
+
+
+def _pdf_rect(page, x0: float, x1: float, top: float, bottom: float) -> tuple[float, float, float, float]:
+    """A box measured as pdfplumber does (from the top left of the page) in PDF space (from the bottom left of
+    its MediaBox)."""
+    height, left, low = float(page.height), float(page.mediabox[0]), float(page.mediabox[1])
+    return left + x0, low + height - bottom, left + x1, low + height - top
+
+
 def _name_and_gap(data: bytes, signer_name: str) -> tuple[_Box, float, tuple[float, float, float, float]]:
     """Where the signer's name stands (the last time it is on a line of its own words) and the box for the
     signature above it: from under the nearest line above the name in its column to just over the name."""
@@ -381,14 +396,8 @@ def _name_and_gap(data: bytes, signer_name: str) -> tuple[_Box, float, tuple[flo
                      if w["bottom"] <= name.top - 1.0 and w["x1"] > name.x0 - 20 and w["x0"] < name.x1 + 20]
             top = max(above) + SIGNATURE_PADDING if above else name.top - SIGNATURE_DEFAULT_HEIGHT
             bottom = name.top - SIGNATURE_PADDING
-            centre = (name.x0 + name.x1) / 2
-            half = max(SIGNATURE_MIN_WIDTH, name.x1 - name.x0 + 20) / 2
-            x0, x1 = max(0.0, centre - half), min(float(page.width), centre + half)
-            height = float(page.height)
-            left, low = float(page.mediabox[0]), float(page.mediabox[1])
-            # pdfplumber measures from the top left of the page; PDF space from the bottom left of its MediaBox
-            rect = (left + x0, low + height - bottom, left + x1, low + height - top)
-            return name, height, rect
+            x0, x1 = _columns_over(name, page)
+            return name, float(page.height), _pdf_rect(page, x0, x1, top, bottom)
     raise OutputError(f"không tìm thấy họ tên người ký «{signer_name}» trên các trang của bản PDF nên không đặt "
                       "được ô chữ ký số")
 
@@ -406,18 +415,14 @@ def _under_title(data: bytes, title_line: str) -> tuple[_Box, tuple[float, float
             words, title = _last_on_a_line(page, title_line)
             if title is None:
                 continue
-            centre = (title.x0 + title.x1) / 2
-            half = max(SIGNATURE_MIN_WIDTH, title.x1 - title.x0 + 20) / 2
-            x0, x1 = max(0.0, centre - half), min(float(page.width), centre + half)
+            x0, x1 = _columns_over(title, page)
             below = [w["top"] for w in words if w["top"] >= title.bottom + 1.0 and w["x1"] > x0 and w["x0"] < x1]
             top = title.bottom + SIGNATURE_PADDING
             bottom = min(below) - SIGNATURE_PADDING if below else title.bottom + height_mm * 72 / 25.4
             bottom = min(bottom, float(page.height) - SIGNATURE_PADDING)
             if bottom - top < 10:
                 break  # no room under the title on its page: said below
-            height = float(page.height)
-            left, low = float(page.mediabox[0]), float(page.mediabox[1])
-            return title, (left + x0, low + height - bottom, left + x1, low + height - top)
+            return title, _pdf_rect(page, x0, x1, top, bottom)
     raise OutputError(f"không tìm thấy khoảng trống dưới chức vụ người ký «{title_line}» trên các trang của bản PDF "
                       "nên không đặt được ô chữ ký số")
 
