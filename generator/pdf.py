@@ -36,12 +36,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal, get_args
 
-import yaml
 
-from . import resources
 from .errors import ConversionError, InputError, Location, OutputError
 from .ooxml.document import open_docx
 from .output import write_atomic
+from .signature import electronic
 from .template_styles import HO_TEN, QUYEN_HAN
 
 STARTUP_SECONDS = 60
@@ -408,7 +407,7 @@ def _under_title(data: bytes, title_line: str) -> tuple[_Box, tuple[float, float
     column, or as tall as the area vanban reserves there (``electronic-nd30.yaml``); where it stands, and the box."""
     import pdfplumber  # heavy (pdfminer): loaded only when a signature field is placed
 
-    height_mm = _signature_area_mm()
+    height_mm = electronic().signature_area.height_mm
     with pdfplumber.open(io.BytesIO(data)) as document:
         for index in range(len(document.pages) - 1, -1, -1):
             page = document.pages[index]
@@ -425,11 +424,6 @@ def _under_title(data: bytes, title_line: str) -> tuple[_Box, tuple[float, float
             return title, _pdf_rect(page, x0, x1, top, bottom)
     raise OutputError(f"không tìm thấy khoảng trống dưới chức vụ người ký «{title_line}» trên các trang của bản PDF "
                       "nên không đặt được ô chữ ký số")
-
-
-def _signature_area_mm() -> float:
-    """How tall the signature area of an electronic draft is (``electronic-nd30.yaml``, signature_area)."""
-    return float(yaml.safe_load(resources.data_text("electronic-nd30.yaml"))["signature_area"]["height_mm"])
 
 
 def _signing_producer() -> str:
