@@ -46,10 +46,10 @@ from importlib import metadata
 from pathlib import Path
 
 from . import edxml as edxml_
-from . import inline, records, render
+from . import inline, records
 from .cascade.profiles import SHIPPED
 from .cascade.subplan import CascadeContext, issuing_units, load_context, subplan
-from .check import DocumentReport, check_rendered
+from .check import DocumentReport
 from .errors import ExitCode, InputError, InputErrors, Location, OutputError, TemplateError, VanbanError
 from .loading import LoadedPlan, load_plan
 from .model import Document
@@ -57,7 +57,7 @@ from .ooxml.package import write_package
 from .derive import type_name
 from .output import EDITED, KEPT_HINT, append_line, edited_since_written, keep_edited, reason, sync, write_atomic
 from .pdf import DEFAULT_KIND, PdfKind, check_kind, convert_many, merge_for_print
-from .produce import Produced, deliver, produce
+from .produce import Produced, deliver, produce, produce_appendix
 from .records import Record
 from .render import templates_dir
 from .reports import period_of, unit_report
@@ -283,12 +283,12 @@ def _make(unit_id: str, job: BatchJob, context: CascadeContext) -> Made | Failur
                        electronic=job.electronic)
     if not produced.passed:
         return Failure(unit_id, f"văn bản không đạt thể thức: {_problems(produced.report)}", bad_input=False)
-    appendix = render.appendix_docx(produced.document, context.registry) if job.electronic else None
-    if appendix is not None and job.check:
-        report = check_rendered(appendix, appendix_name(name))
-        if not report.ok:
-            return Failure(unit_id, f"phụ lục (tệp riêng {appendix_name(name)}) không đạt thể thức: "
-                                    f"{_problems(report)}", bad_input=False)
+    made = produce_appendix(produced.document, context.registry, name=appendix_name(name),
+                            check=job.check) if job.electronic else None
+    appendix, report = made if made is not None else (None, None)
+    if report is not None and not report.ok:
+        return Failure(unit_id, f"phụ lục (tệp riêng {appendix_name(name)}) không đạt thể thức: "
+                                f"{_problems(report)}", bad_input=False)
     return Made(produced, appendix)
 
 

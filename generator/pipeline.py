@@ -12,11 +12,11 @@ from pathlib import Path
 
 import yaml
 
-from . import importer, render, resources, yamlio
+from . import importer, resources, yamlio
 from . import units as units_
 from .batch import BatchResult, SubplanJob, UnitReportJob, run_batch
 from .cascade.subplan import issuing_units, load_context, subplan
-from .check import DocumentReport, check_docx, check_rendered
+from .check import DocumentReport, check_docx
 from .check.comments import Commented, comment_document
 from .check.fixes import fix_document
 from .errors import ConversionError, InputError, Location
@@ -26,7 +26,7 @@ from .migrate import MigrationReport, migrate_file
 from .model import Document, Indicator, Period, Signer, parse_date
 from .output import EDITED, KEPT_HINT, edited_since_written, write_atomic  # KEPT_HINT: for the shells
 from .pdf import DEFAULT_KIND, PDF_KINDS, convert_many, convert_to_pdf, pdf_kind_label, soffice  # (kinds: shells)
-from .produce import produce
+from .produce import produce, produce_appendix
 from .records import record_of, register_workbook
 from .reports import consolidated_report, period_of, report_status, unit_items, unit_report, window_notices
 from .reminders import reminder
@@ -346,10 +346,10 @@ def make_document(document, registry, *, pdf: bool = False, electronic: bool = F
     ``appendix``: instead of the document, its Phụ lục as the file of its own an electronic document sends
     with it (Nghị định 30/2020/NĐ-CP, Phụ lục I, III.1.d); refused when the document has none."""
     if appendix:
-        data = render.appendix_docx(document, registry)
-        if data is None:
+        made = produce_appendix(document, registry)
+        if made is None:
             raise InputError("văn bản này không có phụ lục")
-        report = check_rendered(data, "phu-luc.docx")
+        data, report = made
     else:
         produced = produce(document, registry, name="van-ban.docx", electronic=electronic)
         data, report = produced.data, produced.report

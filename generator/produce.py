@@ -53,6 +53,17 @@ def produce(document: Document, registry: UnitsRegistry, *, target: Path | None 
     return deliver(produced, target, name=name, force=force, durable=durable, before_write=before_write)
 
 
+def produce_appendix(document: Document, registry: UnitsRegistry, *, name: str | Path = "phu-luc.docx",
+                     check: bool = True) -> tuple[bytes, DocumentReport | None] | None:
+    """The document's Phụ lục as the file of its own an electronic document sends with it (Nghị định
+    30/2020/NĐ-CP, Phụ lục I, III.1.d), rendered and (unless ``check`` is false) checked: its bytes and its
+    report; None when the document has no Phụ lục."""
+    data = render.appendix_docx(document, registry)
+    if data is None:
+        return None
+    return data, check_rendered(data, name) if check else None
+
+
 def deliver(produced: Produced, target: Path, *, name: str | Path | None = None, force: bool = False,
             durable: bool = True, before_write: Callable[[Produced], None] | None = None) -> Produced:
     """Write a produced document to ``target`` atomically, unless a person has edited the file there since

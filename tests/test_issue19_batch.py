@@ -185,7 +185,7 @@ def test_a_phu_luc_that_fails_the_check_fails_its_unit_and_nothing_of_it_is_writ
                 target.writestr(name, content)
         return buffer.getvalue()
 
-    monkeypatch.setattr(batch.render, "appendix_docx", without_its_block_on_the_right)
+    monkeypatch.setattr(render, "appendix_docx", without_its_block_on_the_right)
     out = tmp_path / "out"
     result = cascade(PLAN_2026, out, units=UNITS, workers=1, electronic=True)
     assert result.exit_code == 1 and result.entries == [] and len(result.failures) == 2
