@@ -17,6 +17,7 @@ from generator import inline
 from generator.check import check_docx
 from generator.model import clean_text, parse_date
 from generator.pipeline import render_plan
+from generator.vocabulary import HEADING
 from generator.vietnamese import all_capitals, date_line, end_mark, ky_hieu, short_date, slugify, so_ky_hieu
 
 from conftest import UNITS, DocxFacts
@@ -176,10 +177,15 @@ ISSUERS = ["ubnd-tinh", "so-tu-phap", "so-noi-vu", "ubnd-huyen-chu-se", "ubnd-th
 
 @st.composite
 def plans(draw) -> dict:
+    # A text that itself begins "e) " or "3. " is typed numbering: the reader sees a label, and the checker
+    # judges it as one (test_typed_numbering_in_a_paragraph_is_judged_as_the_reader_sees_it), so valid
+    # plans here do not start their texts with one.
+    prose = sentence().filter(lambda t: not HEADING.match(t))
+
     def node(depth: int) -> dict:
-        item: dict = {"title": draw(sentence(12))} if draw(st.booleans()) else {"text": draw(sentence())}
+        item: dict = {"title": draw(sentence(12))} if draw(st.booleans()) else {"text": draw(prose)}
         if draw(st.booleans()):
-            item["paragraphs"] = draw(st.lists(sentence(), min_size=1, max_size=2))
+            item["paragraphs"] = draw(st.lists(prose, min_size=1, max_size=2))
         if depth < 2 and draw(st.integers(0, 2)) == 0:
             item["items"] = [node(depth + 1) for _ in range(draw(st.integers(1, 3)))]
         return item
@@ -193,10 +199,10 @@ def plans(draw) -> dict:
         "date": short_date(day) if day else None,
         "year": 2021,
         "title": draw(sentence(20).filter(lambda t: not all_capitals(t))),  # ND30: not all in capitals
-        "opening": draw(st.lists(sentence(), max_size=2)),
+        "opening": draw(st.lists(prose, max_size=2)),
         "sections": [{"title": draw(sentence(8)), "items": [node(1) for _ in range(draw(st.integers(1, 3)))]}
                      for _ in range(draw(st.integers(1, 4)))],
-        "closing": draw(st.lists(sentence(), max_size=2)),
+        "closing": draw(st.lists(prose, max_size=2)),
         "signer": {"role": draw(st.sampled_from(["head", "deputy", "acting"])),
                    "name": draw(st.none() | st.sampled_from(["Nguyễn Văn A", "Trần Thị Bích Ngọc", "Võ Ngọc Thành"]))},
         "recipients": [{"to": draw(sentence(6)), "purpose": draw(st.sampled_from(["báo cáo", "thực hiện", "phối hợp"]))}
@@ -217,3 +223,17 @@ def test_any_valid_plan_renders_to_a_docx_that_opens_and_passes_check(plan):
         assert clean_text(plan["document"]["title"]) in facts.texts()
         report = check_docx(rendered.docx.read_bytes(), rendered.docx.name)
         assert report.ok, [(r.rule.id, [v.detail for v in r.outcome.violations]) for r in report.errors]
+
+
+def test_typed_numbering_in_a_paragraph_is_judged_as_the_reader_sees_it(tmp_path):
+    plan = {"units": str(UNITS), "slug": "ke-hoach-thu", "document": {
+        "issuer": "so-tu-phap", "type": "KH", "year": 2021, "title": "Kế hoạch thử",
+        "sections": [{"title": "Mục đích", "items": [
+            {"text": "Tuyên truyền pháp luật.", "paragraphs": ["e) nội dung gõ tay như một điểm."]}]}],
+        "signer": {"role": "head"}, "recipients": [{"to": "UBND tỉnh", "purpose": "báo cáo"}]}}
+    path = tmp_path / "ke-hoach.yaml"
+    path.write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    rendered = render_plan(path, tmp_path / "out")
+    report = check_docx(rendered.docx.read_bytes(), rendered.docx.name)
+    numbering = [r for r in report.errors if r.rule.id == "noi-dung.danh-so"]
+    assert [(v.text[:2], v.detail) for v in numbering[0].outcome.violations] == [("e)", "điểm «e)» phải là «a)»")]

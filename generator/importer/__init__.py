@@ -95,6 +95,9 @@ def import_plan(source: Path, *, units: Path | None = None, issuer: str | None =
     source = Path(source)
     blocks, review, formatted = read_blocks(source)
     imported = Parser(blocks, formatted=formatted).parse()
+    if not any(imported.document.get(part) for part in ("opening", "sections", "closing")):
+        raise InputError("không tìm thấy nội dung văn bản (không có đoạn nào giữa phần tiêu đề và chữ ký); tệp "
+                         "trống, hoặc chữ nằm trong ảnh hay hộp văn bản mà vanban không đọc", Location(source))
     review += [Review(w) for w in imported.warnings]
     registry, units_name, unit_id = _registry(imported, units, issuer, review)
     own = None

@@ -54,12 +54,28 @@ def _guarded(source: Path | bytes, name: str | Path | None, opener):
         problem = unpack_problem(data)
         if problem:
             raise InputError(f"tệp .docx {problem} (nghi là tệp độc hại), không mở", Location(label))
-        return opener(data)  # the very bytes the guard inflated
+        opened = opener(data)  # the very bytes the guard inflated
+        _require_document_body(opened.element)
+        return opened
     except InputError:
         raise
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError):
+    # python-docx trusts the package's structure: a [Content_Types].xml or part without the OOXML
+    # namespaces makes it fail with AttributeError/TypeError/IndexError instead of a parse error. The
+    # opener only parses, so these mean "not a .docx", never a bug further on.
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError,
+            AttributeError, TypeError, IndexError):
         raise InputError("không phải tệp Word .docx hợp lệ (tệp .doc cũ hãy lưu lại dưới dạng .docx)",
                          Location(label)) from None
+
+
+_DOCUMENT, _BODY = f"{{{W_NS}}}document", f"{{{W_NS}}}body"
+
+
+def _require_document_body(element) -> None:
+    """A main part that is not a ``w:document`` with a ``w:body`` is not a Word document, whatever the zip
+    says: refused here rather than failing later on a missing body."""
+    if element.tag != _DOCUMENT or element.find(_BODY) is None:
+        raise ValueError("main part is not w:document with w:body")
 
 
 def open_docx(source: Path | bytes, name: str | Path | None = None):
