@@ -109,5 +109,51 @@ def test_a_huge_paragraph_is_read_but_not_kept(cascade):
     document.save(out)
     forget_everything_read()
     report = check_docx(out.getvalue())
-    assert all(len(key[1]) <= reading_document._SHAPE_BYTES for key in reading_document._SHAPES)
+    assert reading_document.paragraph_sources(DocxView(out.getvalue())) is not None  # read through its cuts
+    assert all(reading_document.key_bytes(key) <= reading_document._SHAPE_BYTES for key in reading_document._SHAPES)
     assert findings(report) == findings(check_document(open_docx(out.getvalue())))
+
+
+def test_each_paragraph_is_keyed_by_its_own_source_cut_from_the_part(cascade):
+    """A generated document's paragraphs are keyed by their source cut from document.xml (not serialised
+    again): every cut begins with its own paragraph's start tag, and equal cuts are equal paragraphs."""
+    from lxml import etree
+
+    view = DocxView(cascade[0])
+    sources = reading_document.paragraph_sources(view)
+    assert sources is not None and len(sources) == len(list(view.element.body.iter(reading_document._P)))
+    by_cut: dict[bytes, bytes] = {}
+    for paragraph, (_, cut) in sources.items():
+        own = etree.tostring(paragraph)
+        start = own[:own.index(b" xmlns") if b" xmlns" in own[:200] else own.index(b">")]
+        assert cut.startswith(start)
+        assert by_cut.setdefault(cut, own) == own
+
+
+def _main_part_replaced(data: bytes, change) -> bytes:
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            target.writestr(item, change(content) if item.filename == "word/document.xml" else content)
+    return out.getvalue()
+
+
+def _after_body_start(inserted: bytes):
+    def change(xml: bytes) -> bytes:
+        at = xml.index(b">", xml.index(b"<w:body")) + 1
+        return xml[:at] + inserted + xml[at:]
+    return change
+
+
+@pytest.mark.parametrize("change", [
+    _after_body_start(b"<!-- <w:p> -->"),  # a comment that looks like a paragraph
+    _after_body_start(b'<w:x xmlns:w="urn:other"><w:p/></w:x>'),  # "w" bound to another namespace
+], ids=["comment", "w-rebound"])
+def test_a_part_that_cannot_be_cut_safely_is_read_the_slow_way(cascade, change):
+    data = _main_part_replaced(cascade[0], change)
+    assert reading_document.paragraph_sources(DocxView(data)) is None
+    assert findings(check_docx(data)) == findings(check_document(open_docx(data)))

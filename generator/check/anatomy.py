@@ -74,6 +74,20 @@ class Line:
             known = self.known_visible = (self.pieces, tuple(f for t, f in self.pieces if t.strip()))
         return known[1]
 
+    # what rules derived from the pieces alone, shared by every line read from the same paragraph source
+    known_facts: tuple | None = field(default=None, repr=False, compare=False)
+
+    def recall(self, name: str, derive):
+        """``derive()`` — a fact of this line's pieces only (its fonts, its colours) — found once for every
+        line with the same reading, in this document and the next; a fix that sets new pieces is seen."""
+        known = self.known_facts
+        if known is None or known[0] is not self.pieces:
+            known = self.known_facts = (self.pieces, {})
+        facts = known[1]
+        if name not in facts:
+            facts[name] = derive()
+        return facts[name]
+
     @property
     def sizes(self) -> set[float | None]:
         return {f.size_pt for f in self.visible}
@@ -153,7 +167,7 @@ def _column_numbers(segments: list[list]) -> list[int]:
 
 def _line_specs(view: ParagraphView) -> tuple[tuple, ...]:
     """A paragraph's lines, without their place in the document: (text, pieces, split, run indices, column,
-    tabbed, (pieces, visible formats)) each."""
+    tabbed, (pieces, visible formats), (pieces, facts the rules derived)) each."""
     specs = []
     emitted = False
     for line in view.shape:
@@ -167,7 +181,7 @@ def _line_specs(view: ParagraphView) -> tuple[tuple, ...]:
                     continue
                 pieces = tuple((t, f) for t, f, _ in segment)
                 specs.append((text, pieces, split, tuple(dict.fromkeys(i for _, _, i in segment)), column, tabbed,
-                              (pieces, tuple(f for t, f in pieces if t.strip()))))
+                              (pieces, tuple(f for t, f in pieces if t.strip())), (pieces, {})))
                 emitted = True
     return tuple(specs)
 
@@ -193,9 +207,9 @@ def _lines(views: list[ParagraphView]) -> list[Line]:
     The number Word displays for an automatically numbered paragraph starts its first line's text."""
     lines: list[Line] = []
     for view in views:
-        for text, pieces, split, run_indices, column, tabbed, visible in _specs_of(view):
+        for text, pieces, split, run_indices, column, tabbed, visible, facts in _specs_of(view):
             lines.append(Line(len(lines), view.element, text, pieces, view.fmt, view.cell, split, run_indices,
-                              column, tabbed, visible))
+                              column, tabbed, visible, facts))
     return lines
 
 

@@ -191,7 +191,7 @@ def font_family(subject: Subject, rule: Rule) -> Outcome:
     wanted = rule.params["font"]
     violations, named = [], False
     for line in _all_lines(subject):
-        fonts = {f.font for f in line.visible}
+        fonts = line.recall("fonts", lambda: frozenset(f.font for f in line.visible))
         named = named or bool(fonts - {None})
         wrong = sorted(f for f in fonts if f is not None and f != wanted)
         if wrong:
@@ -205,7 +205,7 @@ def font_family(subject: Subject, rule: Rule) -> Outcome:
 def font_colour(subject: Subject, rule: Rule) -> Outcome:
     violations = []
     for line in _all_lines(subject):
-        colours = {f.color for f in line.visible} - {None, "000000", "auto"}
+        colours = line.recall("colours", lambda: frozenset(f.color for f in line.visible) - {None, "000000", "auto"})
         if colours:
             violations.append(Violation(line.text, "màu " + ", ".join(sorted(colours)), line.order))
     return verdict(violations)
@@ -215,11 +215,11 @@ def font_colour(subject: Subject, rule: Rule) -> Outcome:
 def unicode_text(subject: Subject, rule: Rule) -> Outcome:
     violations = []
     for line in _all_lines(subject):
-        raw = "".join(t for t, _ in line.pieces)
-        fonts = {f.font for f in line.visible if f.font and LEGACY_FONT.match(f.font)}
+        fonts = line.recall("legacy fonts", lambda: sorted(f for f in line.recall(
+            "fonts", lambda: frozenset(f.font for f in line.visible)) if f and LEGACY_FONT.match(f)))
         if fonts:
-            violations.append(Violation(line.text, "phông cũ " + ", ".join(sorted(fonts)), line.order))
-        elif not unicodedata.is_normalized("NFC", raw):
+            violations.append(Violation(line.text, "phông cũ " + ", ".join(fonts), line.order))
+        elif not line.recall("nfc", lambda: unicodedata.is_normalized("NFC", "".join(t for t, _ in line.pieces))):
             violations.append(Violation(line.text, "chữ tổ hợp (Unicode tổ hợp), không phải dựng sẵn", line.order))
     return verdict(violations)
 

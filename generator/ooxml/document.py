@@ -10,6 +10,7 @@ document defaults). The lxml elements stay handles: only ``generator.ooxml`` loo
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import weakref
@@ -295,9 +296,47 @@ def paragraph_runs(paragraph) -> list:
     return list(_walk_runs(paragraph))
 
 
-def _read_paragraph(paragraph, resolver: FormatResolver) -> tuple[tuple | None, ParagraphFormat, tuple]:
-    key = paragraph_key(paragraph, resolver)
-    if len(key[1]) > _SHAPE_BYTES:  # read, not kept: the cache must not hold a hostile file's megabytes
+# The source of every paragraph, cut from the main part's bytes at each "<w:p" instead of serialised again
+# for its key (serialising each paragraph cost a batch's check more than reading it from the cache). A cut
+# runs to the next paragraph's start, so it holds its whole paragraph and a little of what follows: equal
+# cuts, under the same prolog (root element, namespaces) and styles, are the same paragraph. Cut only
+# where every "<w:p" is an element start of a paragraph that holds no other (no text box, comment,
+# CDATA or processing instruction in the body), and only when the cuts and the paragraphs are as many.
+_PARAGRAPH_CUT = re.compile(rb"<w:p[\s>/]")
+_W_DECLARATION = f'xmlns:w="{W_NS}"'.encode()
+_NOT_CUTTABLE = (b"<!", b"<?", b"txbxContent", b"<w:pict", b"<mc:AlternateContent")  # found with bytes.find: a
+# regex alternation over the whole part cost more than the cuts save
+
+
+def key_bytes(key: tuple) -> int:
+    """How many bytes of paragraph source a reading's key holds (a cut or a serialisation)."""
+    source = key[1]
+    return len(source[1]) if isinstance(source, tuple) else len(source)
+
+
+def paragraph_sources(document) -> dict | None:
+    """Each paragraph element of the body → the prolog's digest and its source cut, or None when the main
+    part cannot be cut safely (or was not read from bytes)."""
+    blob = getattr(document, "main_blob", None)
+    if blob is None:
+        return None
+    body = blob.find(b"<w:body")
+    if (body < 0 or any(blob.find(mark, body) >= 0 for mark in _NOT_CUTTABLE) or b"<!" in blob[:body]
+            or blob.count(b"xmlns:w=") != blob.count(_W_DECLARATION) or document.element.nsmap.get("w") != W_NS):
+        return None  # "w" must be WordprocessingML everywhere, and no DTD may expand entities into elements
+    starts = [m.start() for m in _PARAGRAPH_CUT.finditer(blob, body)]
+    paragraphs = list(document.element.body.iter(_P))
+    if len(starts) != len(paragraphs):
+        return None
+    prolog = hashlib.blake2b(blob[:body], digest_size=16).digest()
+    ends = starts[1:] + [len(blob)]
+    return {paragraph: (prolog, blob[start:end]) for paragraph, start, end in zip(paragraphs, starts, ends)}
+
+
+def _read_paragraph(paragraph, resolver: FormatResolver,
+                    source: tuple | None = None) -> tuple[tuple | None, ParagraphFormat, tuple]:
+    key = (resolver.styles_key, source) if source is not None else paragraph_key(paragraph, resolver)
+    if key_bytes(key) > _SHAPE_BYTES:  # read, not kept: the cache must not hold a hostile file's megabytes
         return None, resolver.paragraph_format(paragraph), _line_shape(paragraph, resolver)[1]
     cached = _SHAPES.get(key)
     if cached is None:
@@ -317,7 +356,7 @@ class CellRef:
     left: int = 0  # where the cell's text starts, twips from the left of the text area (estimated)
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)  # one per paragraph of every document checked: not frozen, whose __init__ costs 4×
 class ParagraphView:
     """A paragraph where it stands: its element, its effective format, its text, its cell if any."""
 
@@ -354,8 +393,10 @@ class _BodyReader:
     """Reads a body into paragraph views, in document order (a list is filled, not generators nested: a
     paragraph of a cell of a table stands three generator levels down, and a document has hundreds)."""
 
-    def __init__(self, resolver: FormatResolver, body_width: int, numbering: Numbering | None = None):
+    def __init__(self, resolver: FormatResolver, body_width: int, numbering: Numbering | None = None,
+                 sources: dict | None = None):
         self.resolver = resolver
+        self.sources = sources
         self.body_width = body_width
         self.numbering = numbering
         self.tables = 0
@@ -366,7 +407,8 @@ class _BodyReader:
             tag = child.tag
             if tag == _P:
                 label = self.numbering.label(child) if self.numbering is not None else None
-                key, fmt, shape = _read_paragraph(child, self.resolver)
+                source = self.sources.get(child) if self.sources is not None else None
+                key, fmt, shape = _read_paragraph(child, self.resolver, source)
                 self.views.append(ParagraphView(child, fmt, shape, cell, label, key))
             elif tag == _TBL:
                 self.table(child, cell)
@@ -421,7 +463,8 @@ class _BodyReader:
 def body_paragraphs(document, resolver: FormatResolver, body_width: int) -> Iterator[ParagraphView]:
     """Every paragraph of the body in document order, descending into tables (with their cells' content
     widths and places) and content controls, each with the number Word displays for it."""
-    return iter(_BodyReader(resolver, body_width, Numbering.for_document(document, resolver)).read(document.element.body))
+    return iter(_BodyReader(resolver, body_width, Numbering.for_document(document, resolver),
+                            paragraph_sources(document)).read(document.element.body))
 
 
 @dataclass(frozen=True)

@@ -281,6 +281,7 @@ class DocxView:
         blob = self.blob(main)
         if blob is None:
             raise KeyError(main)
+        self.main_blob = blob  # its source, for keys cut from it (ooxml.document.paragraph_sources)
         self.element = parse_xml(blob)
         self.package_rels = package_rels
         folder, _, name = main.rpartition("/")
