@@ -183,6 +183,33 @@ def test_logout_ends_the_session_and_needs_the_token(client):
     assert client.get("/").status_code == 303
 
 
+def test_logout_ends_a_copy_of_the_cookie_too_but_not_another_login(app, client):
+    log_in(client, "chuse", UNIT_PASSWORD)
+    copied = TestClient(app, follow_redirects=False)
+    copied.cookies.set(auth.SESSION_COOKIE, client.cookies[auth.SESSION_COOKIE])
+    other_browser = TestClient(app, follow_redirects=False)
+    log_in(other_browser, "chuse", UNIT_PASSWORD)
+    assert copied.get(OWN).status_code == 200
+    token = token_of(client.get(OWN))
+    client.post("/logout", data={"csrf": token}, headers={"Origin": "http://testserver"})
+    assert copied.get(OWN).status_code == 303  # the copy taken before the logout is refused
+    assert other_browser.get(OWN).status_code == 200  # the same account in another browser stays in
+    assert [e.target for e in entries(app, "logout")] == [f"user:{accounts.find_user(app.state.web.store, 'chuse').id}"]
+
+
+def test_a_session_is_over_after_its_hours_whatever_the_cookie_says(app, client):
+    from datetime import timedelta
+
+    from generator.store.models import LoginSession
+
+    log_in(client, "chuse", UNIT_PASSWORD)
+    assert client.get(OWN).status_code == 200
+    with app.state.web.store.session() as s:
+        for session in s.query(LoginSession):
+            session.created_at -= timedelta(hours=auth.SESSION_HOURS, minutes=1)
+    assert client.get(OWN).status_code == 303
+
+
 # --- the session cookie -----------------------------------------------------------------------------------------
 
 def test_the_session_cookie_is_http_only_same_site_and_secure_when_asked(tmp_path, client):

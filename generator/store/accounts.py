@@ -9,11 +9,11 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import InputError
-from .models import ROLES, Invitation, User, utcnow
+from .models import ROLES, Invitation, LoginSession, User, utcnow
 
 # The one hasher (argon2-cffi's recommended parameters). Tests swap in cheaper parameters; a stored hash made
 # with other parameters is rehashed at the next successful sign-in.
@@ -118,6 +118,40 @@ def users(s: Session) -> list[User]:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256((token or "").encode("utf-8")).hexdigest()
+
+
+SESSIONS_KEPT_DAYS = 30  # ended and expired login sessions are removed after this long
+
+
+def start_session(s: Session, user: User) -> str:
+    """A new login session of ``user`` and its secret token (for the cookie; only its sha256 is kept). Old
+    sessions of everyone, ended or expired a month ago, are cleared on the way."""
+    s.execute(delete(LoginSession).where(LoginSession.created_at < utcnow() - timedelta(days=SESSIONS_KEPT_DAYS)))
+    token = secrets.token_urlsafe(32)
+    s.add(LoginSession(token_hash=_token_hash(token), user_id=user.id))
+    return token
+
+
+def session_user(s: Session, token: str, hours: int) -> User | None:
+    """The active user whose login session ``token`` is, when it has not ended and is under ``hours`` old."""
+    if not token:
+        return None
+    return s.scalar(select(User).join(LoginSession, LoginSession.user_id == User.id).where(
+        LoginSession.token_hash == _token_hash(token), LoginSession.ended_at.is_(None),
+        LoginSession.created_at >= utcnow() - timedelta(hours=hours), User.active.is_(True)))
+
+
+def end_session(s: Session, token: str) -> None:
+    """The login session ``token`` ends (for every copy of its cookie)."""
+    if token:
+        s.execute(update(LoginSession).where(LoginSession.token_hash == _token_hash(token),
+                                             LoginSession.ended_at.is_(None)).values(ended_at=utcnow()))
+
+
+def end_sessions(s: Session, user: User) -> int:
+    """Every open login session of ``user`` ends; how many did."""
+    return s.execute(update(LoginSession).where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+                     .values(ended_at=utcnow())).rowcount
 
 
 def invite(s: Session, unit_id: str | None, by: User | None, role: str = "unit",

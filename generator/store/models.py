@@ -81,6 +81,19 @@ class User(Base):
         return f"User({self.id}, {self.username!r}, {self.role})"
 
 
+class LoginSession(Base):
+    """A signed-in browser. Its cookie carries a random token and the store only the token's sha256, so that
+    logging out (or an administrator ending it) ends every copy of that cookie, not just the browser's."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class Invitation(Base):
     __tablename__ = "invitations"
     __table_args__ = (CheckConstraint(_one_of("role", ROLES), name="role"),)

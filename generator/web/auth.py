@@ -3,8 +3,10 @@
 Sessions live in a cookie signed with the app's secret (Starlette's ``SessionMiddleware`` over itsdangerous):
 HttpOnly, SameSite=Lax, Secure when the operator serves over HTTPS (``VANBAN_HTTPS_ONLY=1``), 12 hours.
 The secret comes from ``VANBAN_SECRET_KEY`` or is made once and kept in the state folder (mode 0600), so a
-restart keeps users logged in. The cookie holds the user's id, a fingerprint of their password hash (a new
-password ends every other session) and the CSRF token; a login starts a new session.
+restart keeps users logged in. The cookie holds the user's id, the token of their login session (kept in
+the store as a sha256: logging out ends it, so a copy of the cookie taken before is refused too), a
+fingerprint of their password hash (a new password ends every other session) and the CSRF token; a login
+starts a new session.
 
 Every route of the app takes ``GUARDS`` (``create_app`` passes them to FastAPI): when the server listens
 beyond loopback (``Settings.require_login``) every page but the login and invitation pages needs a user; a
@@ -126,15 +128,15 @@ def current_user(request: Request) -> User | None:
     if cached:
         return cached[0]
     user = None
-    user_id = request.session.get("uid")
+    user_id, token = request.session.get("uid"), request.session.get("sid")
     if user_id is not None:
         with current(request).store.session() as s:
-            found = s.get(User, user_id)
-            if found is not None and found.active and hmac.compare_digest(
+            found = store_accounts.session_user(s, str(token or ""), SESSION_HOURS)
+            if found is not None and found.id == user_id and hmac.compare_digest(
                     request.session.get("key", ""), _fingerprint(found)):
                 s.expunge(found)
                 user = found
-        if user is None:  # removed, locked or given a new password since: this session is over
+        if user is None:  # logged out, removed, locked or given a new password since: this session is over
             request.session.clear()
     cached.append(user)
     return user
@@ -149,14 +151,25 @@ def _page_user(request: Request) -> User | None:
 
 
 def log_in(request: Request, user: User) -> None:
-    """A new session for ``user``: nothing of the session before the login is kept (fixation), a new CSRF token."""
+    """A new session for ``user``, kept in the store: nothing of the session before the login is kept
+    (fixation), a new CSRF token."""
+    with current(request).store.session() as s:
+        token = store_accounts.start_session(s, user)
     request.session.clear()
-    request.session.update({"uid": user.id, "key": _fingerprint(user), "csrf": secrets.token_urlsafe(32),
-                            "at": int(time.time())})
+    request.session.update({"uid": user.id, "sid": token, "key": _fingerprint(user),
+                            "csrf": secrets.token_urlsafe(32), "at": int(time.time())})
     request.scope["vanban.user"] = [user]
 
 
 def log_out(request: Request) -> None:
+    """The session ends in the store too: a copy of the cookie taken before is refused from now on."""
+    token = request.session.get("sid")
+    if token:
+        user = current_user(request)  # before the write: it reads in a store session of its own
+        with current(request).store.session() as s:
+            store_accounts.end_session(s, str(token))
+            if user is not None:
+                audit.record(s, user, "logout", f"user:{user.id}", address=_address(request))
     request.session.clear()
     request.scope["vanban.user"] = [None]
 
