@@ -149,6 +149,21 @@ def test_uploading_a_text_plan_imports_it(client):
     assert page.status_code == 200 and "Ủy ban nhân dân huyện Chư Sê" in page.text
 
 
+def test_the_tool_page_reads_one_upload_at_a_time_and_says_so_to_the_next(client):
+    from generator.web import plans
+
+    assert plans.READING.acquire(blocking=False)  # an upload being read (a long scan)
+    try:
+        busy = client.post("/plans", data={"registry": "gia-lai-2021--units"},
+                           files={"file": ("kh.yaml", _plan_yaml())}, follow_redirects=False)
+    finally:
+        plans.READING.release()
+    assert busy.status_code == 429 and "đang đọc một kế hoạch khác" in busy.text
+    after = client.post("/plans", data={"registry": "gia-lai-2021--units"},
+                        files={"file": ("kh.yaml", _plan_yaml())}, follow_redirects=False)
+    assert after.status_code == 303  # and the slot was given back by the refused one too
+
+
 def _plan_yaml() -> bytes:
     from conftest import SEED_PLAN
 
