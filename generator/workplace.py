@@ -232,9 +232,11 @@ def read_plan(data: bytes, suffix: str, registry: Path | None = None) -> ReadPla
                         registry_name=name, registry_data=own)
 
 
-def store_plan(store, user, read: ReadPlan, data: bytes, suffix: str, *, source_name: str | None = None) -> PlanInfo:
+def store_plan(store, user, read: ReadPlan, data: bytes, suffix: str, *, source_name: str | None = None,
+               along=None) -> PlanInfo:
     """The database part of an upload: the plan :func:`read_plan` read stored as version 1 of a new draft plan,
-    with its review list and (unless it was YAML) the file it came from."""
+    with its review list and (unless it was YAML) the file it came from. ``along(s, info)``, when given, is
+    written in the same transaction (the web's import job ends with it: a crash stores both or neither)."""
     content = yaml.safe_load(read.plan_yaml)
     registry_name = read.registry_name or OWN_REGISTRY + store.files.put(read.registry_data or b"")
     content["units"] = REGISTRY_FILE if registry_name.startswith(OWN_REGISTRY) else registry_name
@@ -246,7 +248,10 @@ def store_plan(store, user, read: ReadPlan, data: bytes, suffix: str, *, source_
                                  review=list(read.review), by=_user(s, user))
         s.flush()
         audit.record(s, _user(s, user), "plan.upload", f"plan:{row.id}", suffix=suffix, units=read.units)
-        return _info(row)
+        info = _info(row)
+        if along is not None:
+            along(s, info)
+        return info
 
 
 def upload_plan(store, user, data: bytes, suffix: str, registry: Path | None = None, *,

@@ -145,3 +145,26 @@ def test_bytes_a_stored_plan_shares_stay_in_the_file_store_when_the_job_ends(tmp
     assert first["status"] == second["status"] == "xong", (first, second)
     assert stored in app.state.web.store.files
     assert admin.get(first["next"]).status_code == 200
+
+
+def test_an_import_stores_its_draft_and_ends_its_job_together_or_not_at_all(tmp_path, monkeypatch):
+    """A crash after the draft is written but before the job is marked done must not leave a draft the
+    restarted job would write a second time: the two are one transaction."""
+    app = make_app(tmp_path, require_login=True)
+    admin = _admin(app)
+    real_finish = queue.finish
+    calls = []
+
+    def finish_dies_once(s, job, *args, **kwargs):
+        calls.append(job.id)
+        if len(calls) == 1:
+            raise RuntimeError("the server went down here")
+        return real_finish(s, job, *args, **kwargs)
+
+    monkeypatch.setattr(queue, "finish", finish_dies_once)
+    first = _job(_upload(admin, "ke-hoach.yaml", SEED_PLAN.read_bytes(), _registry(app)))
+    assert wait_for_job(admin, first)["status"] != "xong"
+    assert _plans(app) == []  # the draft went with the job's end
+    second = _job(_upload(admin, "ke-hoach.yaml", SEED_PLAN.read_bytes(), _registry(app)))
+    assert wait_for_job(admin, second)["status"] == "xong"
+    assert len(_plans(app)) == 1

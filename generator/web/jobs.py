@@ -10,8 +10,9 @@ rewrites and the server reads when asked.
 
 An import runs its CPU part (``workplace.read_plan``: plain data back) in the worker process and its database
 part (``workplace.store_plan``) in the runner's thread; the new plan's id goes in the job's params
-(``plan_id``). The uploaded bytes leave the file store when the job ends, unless something stored keeps them
-(a plan version keeps a non-YAML upload as its source).
+(``plan_id``) in the transaction that stores the plan, so a crash between the two cannot store it twice.
+The uploaded bytes leave the file store when the job ends, unless something stored keeps them (a plan
+version keeps a non-YAML upload as its source).
 """
 
 from __future__ import annotations
@@ -169,7 +170,13 @@ class Runner:
             read = self.web.workers.call(workplace.read_plan, data, suffix, registry)
             with self.web.store.session() as s:
                 owner = s.get(User, owner_id) if owner_id is not None else None
-            plan = workplace.store_plan(self.web.store, owner, read, data, suffix)
+
+            def job_done(s, plan) -> None:  # with the draft, in its transaction: a restart never stores it twice
+                self._finish(s, job_id, plan_id=plan.id,
+                             message=f"Đã đọc xong {plan.title}: {read.units} đơn vị phải cụ thể hóa. "
+                                     "Hãy xem lại trước khi ban hành.")
+
+            workplace.store_plan(self.web.store, owner, read, data, suffix, along=job_done)
         except VanbanError as exc:
             self._end(job_id, failed=public(str(exc)))
         except Exception:  # noqa: BLE001 - a job's failure is its message, never a stack trace; the server goes on
@@ -177,10 +184,6 @@ class Runner:
                 return  # the worker processes went with the server: still "running", it waits again at the start
             self._end(job_id, failed="lỗi không lường trước khi đọc kế hoạch; hãy thử lại hoặc báo cho bộ phận "
                                      "kỹ thuật")
-        else:
-            self._end(job_id, plan_id=plan.id,
-                      message=f"Đã đọc xong {plan.title}: {read.units} đơn vị phải cụ thể hóa. "
-                              "Hãy xem lại trước khi ban hành.")
         self._drop_upload(job_id, upload)  # only once the job has ended: a job still waiting keeps its bytes
 
     def _drop_upload(self, job_id: str, sha) -> None:
@@ -194,14 +197,17 @@ class Runner:
         except Exception:  # noqa: BLE001 - a file left behind is no reason to stop serving
             pass
 
-    def _end(self, job_id: str, *, sha: str | None = None, message: str = "", failed: str | None = None,
-             plan_id: int | None = None) -> None:
+    def _end(self, job_id: str, *, sha: str | None = None, message: str = "", failed: str | None = None) -> None:
         with self.web.store.session() as s:
-            job = queue.job(s, job_id)
             if failed is not None:
-                queue.fail_job(s, job, failed)
+                queue.fail_job(s, queue.job(s, job_id), failed)
             else:
-                if plan_id is not None:
-                    job.params = {**(job.params or {}), "plan_id": plan_id}  # a new dict: the JSON column sees it
-                queue.finish(s, job, result_sha=sha, message=message)
+                self._finish(s, job_id, sha=sha, message=message)
+
+    @staticmethod
+    def _finish(s, job_id: str, *, sha: str | None = None, message: str = "", plan_id: int | None = None) -> None:
+        job = queue.job(s, job_id)
+        if plan_id is not None:
+            job.params = {**(job.params or {}), "plan_id": plan_id}  # a new dict: the JSON column sees it
+        queue.finish(s, job, result_sha=sha, message=message)
 
