@@ -95,6 +95,35 @@ def change_password(db: Store, username: str, password: str) -> User:
     return user
 
 
+def set_active(db: Store, user_id: int, active: bool, by: User | None = None) -> User:
+    """Lock (``active`` False) or unlock an account. A locked account's every login session ends; an
+    administrator cannot lock their own account, nor the last unlocked administrator."""
+    with db.session() as s:
+        user = s.get(User, user_id)
+        if user is None:
+            raise InputError("không có tài khoản này (có thể vừa bị xóa); hãy tải lại trang")
+        if not active:
+            if by is not None and by.id == user.id:
+                raise InputError("không tự khóa tài khoản mình đang dùng được; hãy nhờ một quản trị viên khác")
+            others = [u for u in store_accounts.users(s) if u.role == "admin" and u.active and u.id != user.id]
+            if user.role == "admin" and not others:
+                raise InputError("đây là quản trị viên cuối cùng còn mở; khóa tài khoản này thì không ai quản trị "
+                                 "được nữa")
+            store_accounts.end_sessions(s, user)
+        user.active = active
+        audit.record(s, by, "user.unlock" if active else "user.lock", f"user:{user.id}")
+        s.flush()
+        s.expunge(user)
+    return user
+
+
+def units_without_account(db: Store, units: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Of ``units`` (id, name), those no unlocked account belongs to yet: the ones still to invite."""
+    with db.session() as s:
+        covered = {u.unit_id for u in store_accounts.users(s) if u.active and u.unit_id}
+    return [(unit_id, name) for unit_id, name in units if unit_id not in covered]
+
+
 def describe(user: User) -> str:
     """One line of ``vanban users list``."""
     role = ROLE_NAMES.get(user.role, user.role)

@@ -9,11 +9,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import ExitCode, VanbanError
-from . import auth, batch, check, plans, reports, units, workplace
+from . import accounts, auth, batch, check, plans, reports, units, workplace
 from .common import HERE, Settings, Web
 from .guards import install_guards
 
-ROUTERS = (plans.router, units.router, reports.router, batch.router, check.router, workplace.router)
+ROUTERS = (plans.router, units.router, reports.router, batch.router, check.router, workplace.router, accounts.router)
 HTTP_MESSAGES = {404: "không có trang này", 405: "thao tác không được phép"}
 
 

@@ -1,0 +1,78 @@
+"""The Văn phòng's accounts page (``/van-phong/tai-khoan``): every account with its unit, locking and
+unlocking one, and single-use invitation links for the units of a plan that have no account yet (shown
+once, as the CLI prints them). Administrators only; every action calls ``generator.accounts``."""
+
+from __future__ import annotations
+
+import os
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from .. import accounts, workplace
+from ..errors import InputError, VanbanError
+from ..store.models import User
+from .auth import require_admin
+from .common import Web, current
+
+router = APIRouter()
+ACCOUNTS = "/van-phong/tai-khoan"
+DONE = {"khoa": "Đã khóa tài khoản; mọi phiên đăng nhập của tài khoản đó đã kết thúc.",
+        "mo-khoa": "Đã mở khóa tài khoản."}
+MAX_HOURS = 24 * 30
+
+
+def _unit_names(web: Web) -> dict[str, str]:
+    """Unit id → name, from the plans in the store (accounts keep only the id)."""
+    names: dict[str, str] = {}
+    for plan in workplace.all_plans(web.store):
+        try:
+            names.update(workplace.issuing_units(web.store, plan.id))
+        except VanbanError:
+            continue  # a plan whose data no longer loads names nothing; the page still shows the id
+    return names
+
+
+def _page(request: Request, web: Web, status: int = 200, **context) -> HTMLResponse:
+    shown = {"links": [], "errors": [], "done": DONE.get(request.query_params.get("xong", "")), **context}
+    return web.page(request, "accounts.html", status, users=accounts.list_users(web.store), names=_unit_names(web),
+                    plans=workplace.all_plans(web.store), max_hours=MAX_HOURS, **shown)
+
+
+@router.get(ACCOUNTS, response_class=HTMLResponse)
+def accounts_page(request: Request, web: Web = Depends(current), user: User = Depends(require_admin)):
+    return _page(request, web)
+
+
+def _set_active(request: Request, web: Web, user: User, user_id: int, active: bool):
+    try:
+        accounts.set_active(web.store, user_id, active, by=user)
+    except InputError as error:
+        return _page(request, web, 400, errors=[str(error)[:1].upper() + str(error)[1:]])
+    return RedirectResponse(f"{ACCOUNTS}?xong={'mo-khoa' if active else 'khoa'}", status_code=303)
+
+
+@router.post(ACCOUNTS + "/{user_id}/khoa")
+def lock(request: Request, user_id: int, web: Web = Depends(current), user: User = Depends(require_admin)):
+    return _set_active(request, web, user, user_id, False)
+
+
+@router.post(ACCOUNTS + "/{user_id}/mo-khoa")
+def unlock(request: Request, user_id: int, web: Web = Depends(current), user: User = Depends(require_admin)):
+    return _set_active(request, web, user, user_id, True)
+
+
+@router.post(ACCOUNTS + "/moi", response_class=HTMLResponse)
+async def invite(request: Request, web: Web = Depends(current), user: User = Depends(require_admin)):
+    form = await request.form()
+    plan_id, hours = str(form.get("plan", "")), str(form.get("hours", "72")).strip()
+    if not plan_id.isdigit() or not hours.isdigit() or not 1 <= int(hours) <= MAX_HOURS:
+        return _page(request, web, 400, errors=[f"Hãy chọn kế hoạch và thời hạn từ 1 đến {MAX_HOURS} giờ."])
+    try:
+        units = accounts.units_without_account(web.store, workplace.issuing_units(web.store, int(plan_id)))
+        base = os.environ.get(accounts.PUBLIC_URL_ENV, "").rstrip("/") or str(request.base_url).rstrip("/")
+        links = accounts.invite_units(web.store, units, hours=int(hours), base_url=base, by=user)
+    except VanbanError as error:
+        return _page(request, web, 400, errors=[str(error)[:1].upper() + str(error)[1:]])
+    return _page(request, web, links=links, invited=True,
+                 expiry={link.unit_id: accounts.expires(link) for link in links})
