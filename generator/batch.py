@@ -331,12 +331,21 @@ def _write(unit_id: str, made: Made | Failure, out_dir: Path, job: BatchJob, sta
     entry = _entry(unit_id, relative, made, context, job.check)
     record = json.dumps({"fingerprint": stamp, "entry": asdict(entry)}, ensure_ascii=False)
 
+    # a run on paper into a folder an electronic run wrote: the Phụ lục is back inside the document, and its
+    # file of its own (and that file's PDF) would be sent or filed by mistake
+    stale = out_dir / appendix_name(relative) if entry.appendix is None else None
+
     def before_write(_) -> None:  # after the guard on the document, before it is renamed into place
         if entry.appendix is not None:
             keep_edited(out_dir / entry.appendix, job.force, shown=entry.appendix)
+        if stale is not None and stale.exists():
+            keep_edited(stale, job.force, shown=appendix_name(relative))
         append_line(out_dir / JOURNAL, record)
         if entry.appendix is not None:
             write_atomic(out_dir / entry.appendix, made.appendix, durable=False)
+        if stale is not None:
+            for old in (stale, stale.with_suffix(".pdf")):
+                old.unlink(missing_ok=True)
 
     deliver(made.produced, out_dir / relative, name=relative, force=job.force, durable=False,  # synced once at the end
             before_write=before_write)

@@ -107,6 +107,22 @@ def test_a_paper_batch_writes_no_phu_luc_file(tmp_path):
     assert sheet["J5"].value == "Dự thảo, chưa cấp số và ngày ban hành"
 
 
+def test_a_paper_batch_into_an_electronic_runs_folder_removes_its_phu_luc_files_unless_a_person_edited_one(tmp_path):
+    from test_crash_safety import resave_as_word
+
+    out = tmp_path / "out"
+    electronic = cascade(PLAN_2026, out, units=UNITS, workers=1, electronic=True)
+    appendices = [out / e.appendix for e in electronic.entries]
+    (appendices[1].with_suffix(".pdf")).write_bytes(b"%PDF-1.7 the old one")  # as a --pdf run left it
+    resave_as_word(appendices[0])  # the văn thư worked on this one
+    paper = cascade(PLAN_2026, out, units=UNITS, workers=1)
+    assert paper.exit_code == 1 and appendices[0].exists()  # her edit is kept, and the unit says why
+    assert "phu-luc.docx" in paper.failures[0].reason and "giữ nguyên" in paper.failures[0].reason
+    assert not appendices[1].exists() and not appendices[1].with_suffix(".pdf").exists()
+    forced = cascade(PLAN_2026, out, units=UNITS, workers=1, force=True)
+    assert forced.exit_code == 0 and not list(out.rglob("*-phu-luc.*"))
+
+
 def test_unit_reports_have_a_phu_luc_of_indicators_and_in_electronic_mode_it_is_a_file_of_its_own(tmp_path):
     result = unit_reports(SEED_PLAN, "6-thang", tmp_path / "out", units=["so-tu-phap"], workers=1, electronic=True)
     assert result.exit_code == 0, result.failures
