@@ -158,6 +158,24 @@ def test_after_five_failures_even_the_right_password_is_refused_and_logged(app, 
     assert [e.detail["reason"] for e in entries(app, "login.failed")].count("throttled") == 1
 
 
+def test_a_restart_does_not_give_a_password_guesser_a_fresh_count(tmp_path):
+    before = make_app(tmp_path, require_login=True)
+    guesser = TestClient(before, follow_redirects=False)
+    for _ in range(5):
+        assert log_in(guesser, "chuse", "not-the-password").status_code == 400
+    owner = TestClient(before, follow_redirects=False, client=("10.0.0.8", 50000))
+    for _ in range(4):  # four slips, then the right password: a login clears the username's count
+        log_in(owner, "vanphong", "not-the-password")
+    assert log_in(owner, "vanphong", ADMIN_PASSWORD).status_code == 303
+
+    after = TestClient(make_app(tmp_path, require_login=True), follow_redirects=False)
+    assert log_in(after, "chuse", UNIT_PASSWORD).status_code == 429  # the server restarted: still refused
+    # the address counts too; from another address the admin, who logged in since, is let in
+    elsewhere = TestClient(make_app(tmp_path, require_login=True), follow_redirects=False,
+                           client=("10.0.0.9", 50000))
+    assert log_in(elsewhere, "vanphong", ADMIN_PASSWORD).status_code == 303
+
+
 def test_the_throttle_counts_per_username_and_address_and_forgets_after_the_window():
     now = [1000.0]
     throttle = auth.Throttle(allowed=5, window=900, clock=lambda: now[0])

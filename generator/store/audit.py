@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -22,3 +23,9 @@ def record(s: Session, user: User | None, action: str, target: str, **detail: An
 def entries(s: Session, limit: int = 200) -> list[AuditEntry]:
     """The newest entries first."""
     return list(s.scalars(select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)))
+
+
+def since(s: Session, start: datetime, actions: tuple[str, ...]) -> list[AuditEntry]:
+    """The entries of ``actions`` from ``start`` on, oldest first (with their user, for a login's name)."""
+    return list(s.scalars(select(AuditEntry).where(AuditEntry.at >= start, AuditEntry.action.in_(actions))
+                          .order_by(AuditEntry.at, AuditEntry.id)))

@@ -26,6 +26,7 @@ import secrets
 import threading
 import time
 from collections import deque
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -38,7 +39,7 @@ from .. import accounts
 from ..errors import InputError
 from ..store import accounts as store_accounts
 from ..store import audit
-from ..store.models import User
+from ..store.models import User, utcnow
 from .common import Web, current, wants_json
 
 SESSION_COOKIE = "vanban_session"
@@ -100,6 +101,10 @@ def install(app: FastAPI, web: Web) -> None:
                        max_age=SESSION_HOURS * 3600, same_site="lax", https_only=settings.https_only)
     app.include_router(router)
     app.state.login_throttle = Throttle()
+    try:
+        app.state.login_throttle.recall(web.store)
+    except SQLAlchemyError:  # a database not there yet: the count starts from nothing, as before
+        pass
     web.pages.env.globals["csrf_token"] = csrf_token
     web.pages.env.globals["current_user"] = _page_user
 
@@ -281,7 +286,8 @@ GUARDS = [Depends(guard)]
 # --- throttling failed logins ------------------------------------------------------------------------------------
 
 class Throttle:
-    """Failed logins per username and per address in the last ``FAILURE_WINDOW`` seconds (this process only)."""
+    """Failed logins per username and per address in the last ``FAILURE_WINDOW`` seconds: counted in this
+    process, and recalled from the audit log when the server starts."""
 
     def __init__(self, allowed: int = FAILURES_ALLOWED, window: float = FAILURE_WINDOW, clock=time.monotonic):
         self.allowed, self.window, self.clock = allowed, window, clock
@@ -309,6 +315,26 @@ class Throttle:
     def succeeded(self, key: str) -> None:
         with self.lock:
             self.failures.pop(key, None)
+
+    def recall(self, store) -> None:
+        """The failures of the last window as the audit log kept them, so that restarting the server does
+        not give a password guesser a fresh count (a login since then clears its username, as it does live)."""
+        now_wall, now = utcnow(), self.clock()
+        with store.session() as s:
+            found = audit.since(s, now_wall - timedelta(seconds=self.window), ("login.failed", "login"))
+            names = {u.id: u.username for u in store_accounts.users(s)}
+            events = [(e.action, e.target, dict(e.detail or {}), e.at) for e in found]
+        with self.lock:
+            for action, target, detail, at in events:
+                if action == "login":
+                    user_id = target.removeprefix("user:")
+                    name = names.get(int(user_id)) if user_id.isdigit() else None
+                    if name is not None:
+                        self.failures.pop(f"user:{name}", None)
+                elif detail.get("reason") == "password":
+                    when = now - (now_wall - at).total_seconds()
+                    for key in (target, f"ip:{detail.get('address', '?')}"):
+                        self.failures.setdefault(key, deque()).append(when)
 
 
 # --- the pages: log in, log out, redeem an invitation --------------------------------------------------------
