@@ -38,6 +38,7 @@ def test_only_the_van_phong_opens_the_accounts_page(tmp_path):
     assert TestClient(app, follow_redirects=False).get(PAGE).status_code == 303  # nobody: to the login page
     page = _signed_in(app, "vanphong", ADMIN_PASSWORD).get(PAGE)
     assert page.status_code == 200 and "chuse" in page.text and "Quản trị (Văn phòng)" in page.text
+    assert "Chưa có kế hoạch nào" in page.text and 'id="tao-duong-dan-moi"' not in page.text  # nothing to invite to
 
 
 def test_locking_an_account_logs_it_out_everywhere_and_unlocking_lets_it_in_again(tmp_path):
