@@ -95,6 +95,22 @@ def change_password(db: Store, username: str, password: str) -> User:
     return user
 
 
+def change_own_password(db: Store, user_id: int, current: str, new: str) -> User:
+    """A user's own new password, given the one they log in with now; their every login session ends (the web
+    starts a new one for the browser that asked)."""
+    with db.session() as s:
+        user = s.get(User, user_id)
+        if user is None or store_accounts.authenticate(s, user.username, current) is None:
+            raise InputError("mật khẩu hiện tại không đúng")
+        if current == new:
+            raise InputError("mật khẩu mới phải khác mật khẩu hiện tại")
+        store_accounts.set_password(s, user, new)
+        store_accounts.end_sessions(s, user)
+        audit.record(s, user, "user.password", f"user:{user.id}", own=True)
+        s.expunge(user)
+    return user
+
+
 def set_active(db: Store, user_id: int, active: bool, by: User | None = None) -> User:
     """Lock (``active`` False) or unlock an account. A locked account's every login session ends; an
     administrator cannot lock their own account, nor the last unlocked administrator."""

@@ -88,3 +88,31 @@ def test_inviting_a_plans_units_makes_links_only_for_units_without_an_account(tm
     assert invited.get(links[0].removeprefix("http://testserver")).status_code == 200
     assert _post(admin, f"{PAGE}/moi", plan=str(plan.id), hours="0").status_code == 400
     assert _post(admin, f"{PAGE}/moi", plan="999", hours="48").status_code == 400
+
+
+def test_a_user_changes_their_own_password_and_their_other_sessions_end(tmp_path):
+    app = make_app(tmp_path, require_login=True)
+    here = _signed_in(app, "chuse", UNIT_PASSWORD)
+    elsewhere = _signed_in(app, "chuse", UNIT_PASSWORD)
+    new = "mat-khau-moi-chu-se-2026"
+    wrong = _post(here, "/tai-khoan/mat-khau", current="not-the-password", new=new, again=new)
+    assert wrong.status_code == 400 and "Mật khẩu hiện tại không đúng." in wrong.text
+    mismatch = _post(here, "/tai-khoan/mat-khau", current=UNIT_PASSWORD, new=new, again=new + "x")
+    assert mismatch.status_code == 400 and "không khớp" in mismatch.text
+    short = _post(here, "/tai-khoan/mat-khau", current=UNIT_PASSWORD, new="ngan", again="ngan")
+    assert short.status_code == 400 and "ít nhất 10 ký tự" in short.text
+    done = _post(here, "/tai-khoan/mat-khau", current=UNIT_PASSWORD, new=new, again=new)
+    assert done.status_code == 303 and done.headers["location"] == "/tai-khoan/mat-khau?xong=1"
+    assert "Đã đổi mật khẩu" in here.get(done.headers["location"]).text  # this browser goes on
+    assert elsewhere.get("/don-vi").status_code == 303  # the other one is logged out
+    assert log_in(TestClient(app, follow_redirects=False), "chuse", UNIT_PASSWORD).status_code == 400
+    assert log_in(TestClient(app, follow_redirects=False), "chuse", new).status_code == 303
+
+
+def test_guessing_the_current_password_from_an_open_session_is_throttled(tmp_path):
+    app = make_app(tmp_path, require_login=True)
+    here = _signed_in(app, "chuse", UNIT_PASSWORD)
+    for _ in range(5):
+        assert _post(here, "/tai-khoan/mat-khau", current="guess-guess-1", new="x" * 12, again="x" * 12).status_code == 400
+    blocked = _post(here, "/tai-khoan/mat-khau", current=UNIT_PASSWORD, new="x" * 12, again="x" * 12)
+    assert blocked.status_code == 429

@@ -1,6 +1,7 @@
-"""The Văn phòng's accounts page (``/van-phong/tai-khoan``): every account with its unit, locking and
-unlocking one, and single-use invitation links for the units of a plan that have no account yet (shown
-once, as the CLI prints them). Administrators only; every action calls ``generator.accounts``."""
+"""Accounts on the web. The Văn phòng's page (``/van-phong/tai-khoan``, administrators only): every account
+with its unit, locking and unlocking one, and single-use invitation links for the units of a plan that have
+no account yet (shown once, as the CLI prints them). Every user's own page (``/tai-khoan/mat-khau``): a new
+password, given the current one. Every action calls ``generator.accounts``."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from .. import accounts, workplace
 from ..errors import InputError, VanbanError
 from ..store.models import User
-from .auth import require_admin
+from .auth import Throttle, log_in, require_admin, require_user
 from .common import Web, current
 
 router = APIRouter()
@@ -76,3 +77,35 @@ async def invite(request: Request, web: Web = Depends(current), user: User = Dep
         return _page(request, web, 400, errors=[str(error)[:1].upper() + str(error)[1:]])
     return _page(request, web, links=links, invited=True,
                  expiry={link.unit_id: accounts.expires(link) for link in links})
+
+
+OWN_PASSWORD = "/tai-khoan/mat-khau"
+
+
+def _password_page(request: Request, web: Web, status: int = 200, message: str = "", done: bool = False):
+    return web.page(request, "password.html", status, message=message, done=done)
+
+
+@router.get(OWN_PASSWORD, response_class=HTMLResponse)
+def password_page(request: Request, web: Web = Depends(current), user: User = Depends(require_user)):
+    return _password_page(request, web, done=request.query_params.get("xong") == "1")
+
+
+@router.post(OWN_PASSWORD, response_class=HTMLResponse)
+async def change_password(request: Request, web: Web = Depends(current), user: User = Depends(require_user)):
+    form = await request.form()
+    current_password, new = str(form.get("current", "")), str(form.get("new", ""))
+    throttle: Throttle = request.app.state.login_throttle
+    key = f"user:{user.username}"  # guessing the current password from an open session counts as at the login
+    if throttle.blocked(key):
+        return _password_page(request, web, 429, "Nhập sai mật khẩu quá nhiều lần. Hãy đợi 15 phút rồi thử lại.")
+    if new != str(form.get("again", "")):
+        return _password_page(request, web, 400, "Hai lần nhập mật khẩu mới không khớp.")
+    try:
+        changed = accounts.change_own_password(web.store, user.id, current_password, new)
+    except InputError as error:
+        if "hiện tại không đúng" in str(error):
+            throttle.failed(key)
+        return _password_page(request, web, 400, str(error)[:1].upper() + str(error)[1:] + ".")
+    log_in(request, changed)  # every session ended with the old password; this browser goes on in a new one
+    return RedirectResponse(f"{OWN_PASSWORD}?xong=1", status_code=303)
