@@ -86,12 +86,20 @@ def has_admin(db: Store) -> bool:
 
 
 def change_password(db: Store, username: str, password: str) -> User:
-    """A new password for ``username``; the sessions logged in with the old one end."""
-    wanted = find_user(db, username)
+    """A new password for ``username`` (``vanban users passwd``); the sessions logged in with the old one end."""
+    return reset_password(db, find_user(db, username).id, password)
+
+
+def reset_password(db: Store, user_id: int, password: str, by: User | None = None) -> User:
+    """An administrator's new password for an account (a forgotten one); its every login session ends."""
     with db.session() as s:
-        user = s.get(User, wanted.id)
+        user = s.get(User, user_id)
+        if user is None:
+            raise InputError("không có tài khoản này (có thể vừa bị xóa); hãy tải lại trang")
         store_accounts.set_password(s, user, password)
-        audit.record(s, None, "user.password", f"user:{user.id}")
+        store_accounts.end_sessions(s, user)
+        audit.record(s, by, "user.password", f"user:{user.id}")
+        s.expunge(user)
     return user
 
 

@@ -116,3 +116,16 @@ def test_guessing_the_current_password_from_an_open_session_is_throttled(tmp_pat
         assert _post(here, "/tai-khoan/mat-khau", current="guess-guess-1", new="x" * 12, again="x" * 12).status_code == 400
     blocked = _post(here, "/tai-khoan/mat-khau", current=UNIT_PASSWORD, new="x" * 12, again="x" * 12)
     assert blocked.status_code == 429
+
+
+def test_the_van_phong_sets_a_new_password_for_a_forgotten_one(tmp_path):
+    app = make_app(tmp_path, require_login=True)
+    admin = _signed_in(app, "vanphong", ADMIN_PASSWORD)
+    unit = _signed_in(app, "chuse", UNIT_PASSWORD)
+    target = f"{PAGE}/{_id(app, 'chuse')}/mat-khau"
+    assert _post(unit, target, password="x" * 12, password_again="x" * 12).status_code == 403  # not for a unit
+    assert _post(admin, target, password="tam-thoi-2026", password_again="khac-2026").status_code == 400
+    done = _post(admin, target, password="tam-thoi-2026-chu-se", password_again="tam-thoi-2026-chu-se")
+    assert done.status_code == 303 and "Đã đặt mật khẩu mới" in admin.get(done.headers["location"]).text
+    assert unit.get("/don-vi").status_code == 303  # logged out with the old password
+    assert log_in(TestClient(app, follow_redirects=False), "chuse", "tam-thoi-2026-chu-se").status_code == 303

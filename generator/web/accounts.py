@@ -19,7 +19,9 @@ from .common import Web, current
 router = APIRouter()
 ACCOUNTS = "/van-phong/tai-khoan"
 DONE = {"khoa": "Đã khóa tài khoản; mọi phiên đăng nhập của tài khoản đó đã kết thúc.",
-        "mo-khoa": "Đã mở khóa tài khoản."}
+        "mo-khoa": "Đã mở khóa tài khoản.",
+        "mat-khau": "Đã đặt mật khẩu mới; mọi phiên đăng nhập bằng mật khẩu cũ đã kết thúc. Hãy báo mật khẩu này "
+                    "cho người dùng qua kênh riêng và dặn họ tự đổi lại ở «Đổi mật khẩu»."}
 MAX_HOURS = 24 * 30
 
 
@@ -61,6 +63,21 @@ def lock(request: Request, user_id: int, web: Web = Depends(current), user: User
 @router.post(ACCOUNTS + "/{user_id}/mo-khoa")
 def unlock(request: Request, user_id: int, web: Web = Depends(current), user: User = Depends(require_admin)):
     return _set_active(request, web, user, user_id, True)
+
+
+@router.post(ACCOUNTS + "/{user_id}/mat-khau", response_class=HTMLResponse)
+async def reset_password(request: Request, user_id: int, web: Web = Depends(current),
+                         user: User = Depends(require_admin)):
+    """A forgotten password: the Văn phòng sets a new one (``vanban users passwd`` on the web)."""
+    form = await request.form()
+    password = str(form.get("password", ""))
+    if password != str(form.get("password_again", "")):
+        return _page(request, web, 400, errors=["Hai lần nhập mật khẩu mới không khớp."])
+    try:
+        accounts.reset_password(web.store, user_id, password, by=user)
+    except InputError as error:
+        return _page(request, web, 400, errors=[str(error)[:1].upper() + str(error)[1:] + "."])
+    return RedirectResponse(f"{ACCOUNTS}?xong=mat-khau", status_code=303)
 
 
 @router.post(ACCOUNTS + "/moi", response_class=HTMLResponse)
