@@ -915,12 +915,14 @@ def review_submission(store, plan, submission_id: int, status: str, note: str | 
         return _submission(row, deadline)
 
 
-def submission_document(store, plan, submission_id: int, *, pdf: bool = False) -> tuple[str, str, pipeline.Made]:
-    """A submitted report rendered from its stored results: (unit id, period id, the document)."""
+def submission_document(store, plan, submission_id: int, *, pdf: bool = False,
+                        unit_id: str | None = None) -> tuple[str, str, pipeline.Made]:
+    """A submitted report rendered from its stored results: (unit id, period id, the document). With
+    ``unit_id`` (a unit downloading its own), another unit's report is as absent as one that never was."""
     plan_id = _plan_id(plan)
     with store.session() as s:
         row = s.get(Submission, submission_id)
-        if row is None or row.plan_id != plan_id:
+        if row is None or row.plan_id != plan_id or (unit_id is not None and row.unit_id != unit_id):
             raise InputError("không có báo cáo này")
         unit_id, period_id, data = row.unit_id, row.period_id, dict(row.results)
     results = validate_fields(Results, data, label="báo cáo đã gửi")

@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from generator import pipeline, store, workplace
+from generator.check import check_docx
 from generator.store import accounts
 from generator.web import Settings, create_app
 
@@ -239,6 +240,21 @@ def test_the_report_page_remembers_the_sub_plan(flow):
     assert "Sở đã ban hành kế hoạch" in page.text  # the last report, to start from
     # the same fields as the tool's report page (one template): a deputy may sign, figures are bounded
     assert "Cấp phó ký thay (KT.)" in page.text and 'max="999999999"' in page.text
+
+
+def test_a_unit_downloads_its_own_report_as_sent_and_never_another_units(flow):
+    tuphap, plan_id, store = flow["tuphap"], flow["plan_id"], flow["app"].state.web.store
+    own = workplace.history(store, plan_id, A, "6-thang")[-1]
+    other = workplace.history(store, plan_id, B, "6-thang")[-1]
+    page = tuphap.get(f"/don-vi/ke-hoach/{plan_id}/{A}/bao-cao/6-thang")
+    link = f"/don-vi/ke-hoach/{plan_id}/{A}/bao-cao/6-thang/van-ban/{own.id}"
+    assert link in page.text
+    document = tuphap.get(link)
+    assert document.status_code == 200 and "BÁO CÁO" in _text(document.content)
+    assert check_docx(document.content, "bao-cao.docx").ok
+    # unit B's report through unit A's address is not there; through B's address, A is refused
+    assert tuphap.get(f"/don-vi/ke-hoach/{plan_id}/{A}/bao-cao/6-thang/van-ban/{other.id}").status_code == 400
+    assert tuphap.get(f"/don-vi/ke-hoach/{plan_id}/{B}/bao-cao/6-thang/van-ban/{other.id}").status_code == 403
 
 
 def test_a_unit_cannot_reach_another_units_documents(flow):

@@ -256,6 +256,16 @@ def _report_page(request: Request, web: Web, user: User, plan_id: int, unit_id: 
                     done=None if errors else _done(request))
 
 
+@router.get(UNIT + "/bao-cao/{period_id}/van-ban/{submission_id}")
+def unit_report_document(plan_id: int, unit_id: str, period_id: str, submission_id: int, format: str = "docx",
+                         web: Web = Depends(current), user: User = Depends(require_user)):
+    """The unit's own report as sent, as a document to sign and issue (.docx, or PDF/A)."""
+    _unit_plan(web, user, plan_id, unit_id)
+    _, _, made = workplace.submission_document(web.store, plan_id, submission_id, pdf=format == "pdf",
+                                               unit_id=unit_id)
+    return deliver(made, f"{unit_id}-bao-cao-{period_id}", "pdf" if format == "pdf" else "docx")
+
+
 @router.get(UNIT + "/bao-cao/{period_id}/so-excel")
 def unit_workbook(plan_id: int, unit_id: str, period_id: str, web: Web = Depends(current),
                   user: User = Depends(require_user)):
