@@ -40,7 +40,7 @@ BACKENDS = [
 ]
 PASSWORD = "mat-khau-du-dai"
 TABLES = {"users", "invitations", "plans", "plan_versions", "unit_documents", "submissions", "audit_entries",
-          "jobs"}
+          "jobs", "login_sessions"}
 
 
 @dataclass
@@ -129,6 +129,23 @@ def test_migrations_go_down_to_empty_and_up_again(db):
         assert not TABLES & set(inspect(connection).get_table_names())
         command.upgrade(config, "head")
         assert TABLES <= set(inspect(connection).get_table_names())
+
+
+def test_a_database_of_the_first_revision_is_brought_up_with_its_accounts_kept(backend, db, admin):
+    """A workplace installed before login sessions were kept (revision 0001) gains their table at the next
+    start; its accounts stay, and logging in works."""
+    config = alembic_config()
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+        assert "login_sessions" not in inspect(connection).get_table_names()
+    again = backend.connect()
+    with again.session() as s:
+        user = accounts.authenticate(s, "quantri", PASSWORD)
+        token = accounts.start_session(s, user)
+    with again.session() as s:
+        assert accounts.session_user(s, token, hours=12).username == "quantri"
+    again.close()
 
 
 def test_connecting_again_changes_nothing(backend, db, admin):
