@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import pipeline
-from .errors import InputError, Location
+from .errors import InputError, Location, WrongPassword
 from .output import write_atomic
 from .store import accounts as store_accounts
 from .store import audit
@@ -90,12 +90,17 @@ def change_password(db: Store, username: str, password: str) -> User:
     return reset_password(db, find_user(db, username).id, password)
 
 
+def _account(s, user_id: int) -> User:
+    user = s.get(User, user_id)
+    if user is None:
+        raise InputError("không có tài khoản này (có thể vừa bị xóa); hãy tải lại trang")
+    return user
+
+
 def reset_password(db: Store, user_id: int, password: str, by: User | None = None) -> User:
     """An administrator's new password for an account (a forgotten one); its every login session ends."""
     with db.session() as s:
-        user = s.get(User, user_id)
-        if user is None:
-            raise InputError("không có tài khoản này (có thể vừa bị xóa); hãy tải lại trang")
+        user = _account(s, user_id)
         store_accounts.set_password(s, user, password)
         store_accounts.end_sessions(s, user)
         audit.record(s, by, "user.password", f"user:{user.id}")
@@ -107,9 +112,9 @@ def change_own_password(db: Store, user_id: int, current: str, new: str) -> User
     """A user's own new password, given the one they log in with now; their every login session ends (the web
     starts a new one for the browser that asked)."""
     with db.session() as s:
-        user = s.get(User, user_id)
-        if user is None or store_accounts.authenticate(s, user.username, current) is None:
-            raise InputError("mật khẩu hiện tại không đúng")
+        user = _account(s, user_id)
+        if store_accounts.authenticate(s, user.username, current) is None:
+            raise WrongPassword("mật khẩu hiện tại không đúng")
         if current == new:
             raise InputError("mật khẩu mới phải khác mật khẩu hiện tại")
         store_accounts.set_password(s, user, new)
@@ -123,9 +128,7 @@ def set_active(db: Store, user_id: int, active: bool, by: User | None = None) ->
     """Lock (``active`` False) or unlock an account. A locked account's every login session ends; an
     administrator cannot lock their own account, nor the last unlocked administrator."""
     with db.session() as s:
-        user = s.get(User, user_id)
-        if user is None:
-            raise InputError("không có tài khoản này (có thể vừa bị xóa); hãy tải lại trang")
+        user = _account(s, user_id)
         if not active:
             if by is not None and by.id == user.id:
                 raise InputError("không tự khóa tài khoản mình đang dùng được; hãy nhờ một quản trị viên khác")

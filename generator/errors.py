@@ -68,11 +68,20 @@ class VanbanError(Exception):
             text += f" ({self.hint})"
         return text
 
+    def sentence(self, end: str = "") -> str:
+        """The error as a sentence on a web page: a capital first, then ``end`` (".")."""
+        text = str(self)
+        return text[:1].upper() + text[1:] + end
+
 
 class InputError(VanbanError):
     """Bad input data: a plan, a units registry, a results file. Exit code 2."""
 
     exit_code = ExitCode.BAD_INPUT
+
+
+class WrongPassword(InputError):
+    """The password given to prove who is asking is not theirs (counted against guessing, like a login)."""
 
 
 class InputErrors(InputError):

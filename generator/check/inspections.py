@@ -186,12 +186,17 @@ def _all_lines(subject: Subject) -> list[Line]:
     return [l for l in subject.anatomy.lines if l.text]
 
 
+def _fonts(line: Line) -> frozenset:
+    """The fonts of a line's visible text (None: not named), recalled with its reading."""
+    return line.recall("fonts", lambda: frozenset(f.font for f in line.visible))
+
+
 @inspection("phong.ho-chu")
 def font_family(subject: Subject, rule: Rule) -> Outcome:
     wanted = rule.params["font"]
     violations, named = [], False
     for line in _all_lines(subject):
-        fonts = line.recall("fonts", lambda: frozenset(f.font for f in line.visible))
+        fonts = _fonts(line)
         named = named or bool(fonts - {None})
         wrong = sorted(f for f in fonts if f is not None and f != wanted)
         if wrong:
@@ -215,8 +220,7 @@ def font_colour(subject: Subject, rule: Rule) -> Outcome:
 def unicode_text(subject: Subject, rule: Rule) -> Outcome:
     violations = []
     for line in _all_lines(subject):
-        fonts = line.recall("legacy fonts", lambda: sorted(f for f in line.recall(
-            "fonts", lambda: frozenset(f.font for f in line.visible)) if f and LEGACY_FONT.match(f)))
+        fonts = line.recall("legacy fonts", lambda: sorted(f for f in _fonts(line) if f and LEGACY_FONT.match(f)))
         if fonts:
             violations.append(Violation(line.text, "phông cũ " + ", ".join(fonts), line.order))
         elif not line.recall("nfc", lambda: unicodedata.is_normalized("NFC", "".join(t for t, _ in line.pieces))):

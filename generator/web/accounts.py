@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from .. import accounts, workplace
-from ..errors import InputError, VanbanError
+from ..errors import InputError, VanbanError, WrongPassword
 from ..store.models import User
 from .auth import Throttle, log_in, require_admin, require_user
 from .common import Web, current
@@ -51,7 +51,7 @@ def _set_active(request: Request, web: Web, user: User, user_id: int, active: bo
     try:
         accounts.set_active(web.store, user_id, active, by=user)
     except InputError as error:
-        return _page(request, web, 400, errors=[str(error)[:1].upper() + str(error)[1:]])
+        return _page(request, web, 400, errors=[error.sentence()])
     return RedirectResponse(f"{ACCOUNTS}?xong={'mo-khoa' if active else 'khoa'}", status_code=303)
 
 
@@ -76,7 +76,7 @@ async def reset_password(request: Request, user_id: int, web: Web = Depends(curr
     try:
         accounts.reset_password(web.store, user_id, password, by=user)
     except InputError as error:
-        return _page(request, web, 400, errors=[str(error)[:1].upper() + str(error)[1:] + "."])
+        return _page(request, web, 400, errors=[error.sentence(".")])
     return RedirectResponse(f"{ACCOUNTS}?xong=mat-khau", status_code=303)
 
 
@@ -91,7 +91,7 @@ async def invite(request: Request, web: Web = Depends(current), user: User = Dep
         base = os.environ.get(accounts.PUBLIC_URL_ENV, "").rstrip("/") or str(request.base_url).rstrip("/")
         links = accounts.invite_units(web.store, units, hours=int(hours), base_url=base, by=user)
     except VanbanError as error:
-        return _page(request, web, 400, errors=[str(error)[:1].upper() + str(error)[1:]])
+        return _page(request, web, 400, errors=[error.sentence()])
     return _page(request, web, links=links, invited=True,
                  expiry={link.unit_id: accounts.expires(link) for link in links})
 
@@ -113,7 +113,7 @@ async def change_password(request: Request, web: Web = Depends(current), user: U
     form = await request.form()
     current_password, new = str(form.get("current", "")), str(form.get("new", ""))
     throttle: Throttle = request.app.state.login_throttle
-    key = f"user:{user.username}"  # guessing the current password from an open session counts as at the login
+    key = Throttle.keys(user.username, "")[0]  # guessing the current password from a session counts as at the login
     if throttle.blocked(key):
         return _password_page(request, web, 429, "Nhập sai mật khẩu quá nhiều lần. Hãy đợi 15 phút rồi thử lại.")
     if new != str(form.get("again", "")):
@@ -121,8 +121,8 @@ async def change_password(request: Request, web: Web = Depends(current), user: U
     try:
         changed = accounts.change_own_password(web.store, user.id, current_password, new)
     except InputError as error:
-        if "hiện tại không đúng" in str(error):
+        if isinstance(error, WrongPassword):
             throttle.failed(key)
-        return _password_page(request, web, 400, str(error)[:1].upper() + str(error)[1:] + ".")
+        return _password_page(request, web, 400, error.sentence("."))
     log_in(request, changed)  # every session ended with the old password; this browser goes on in a new one
     return RedirectResponse(f"{OWN_PASSWORD}?xong=1", status_code=303)

@@ -300,6 +300,11 @@ class Throttle:
             times.popleft()
         return times
 
+    @staticmethod
+    def keys(username: str, address: str) -> tuple[str, str]:
+        """What failures are counted by: the username tried, the address it came from."""
+        return f"user:{username}", f"ip:{address}"
+
     def blocked(self, *keys: str) -> bool:
         with self.lock:
             return any(len(self._recent(key)) >= self.allowed for key in keys)
@@ -330,10 +335,10 @@ class Throttle:
                     user_id = target.removeprefix("user:")
                     name = names.get(int(user_id)) if user_id.isdigit() else None
                     if name is not None:
-                        self.failures.pop(f"user:{name}", None)
+                        self.failures.pop(self.keys(name, "")[0], None)
                 elif detail.get("reason") == "password":
                     when = now - (now_wall - at).total_seconds()
-                    for key in (target, f"ip:{detail.get('address', '?')}"):
+                    for key in self.keys(target.removeprefix("user:"), detail.get("address", "?")):
                         self.failures.setdefault(key, deque()).append(when)
 
 
@@ -366,7 +371,7 @@ async def login(request: Request, web: Web = Depends(current)) -> Response:
     username = str(form.get("username", "")).strip().lower()
     password = str(form.get("password", ""))
     target = _local(str(form.get("next", "/")))
-    keys = (f"user:{username}", f"ip:{_address(request)}")
+    keys = Throttle.keys(username, _address(request))
     throttle: Throttle = request.app.state.login_throttle
     with web.store.session() as s:
         if throttle.blocked(*keys):
@@ -403,7 +408,7 @@ def invite_page(request: Request, token: str, web: Web = Depends(current)):
         try:
             store_accounts.invitation(s, token)
         except InputError as error:
-            raise Refused(f"{str(error)[:1].upper()}{str(error)[1:]}.", 410) from None
+            raise Refused(error.sentence("."), 410) from None
     return web.page(request, "invite.html", token=token, username="", message="")
 
 

@@ -35,7 +35,7 @@ SAVED = {"luu": "Đã lưu.", "ban-hanh": "Đã ghi kế hoạch là đã ban h�
 
 def _messages(error: InputError) -> list[str]:
     errors = error.errors if isinstance(error, InputErrors) else [error]
-    return [str(e)[:1].upper() + str(e)[1:] for e in errors]
+    return [e.sentence() for e in errors]
 
 
 def _done(request: Request) -> str | None:
