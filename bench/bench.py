@@ -190,9 +190,9 @@ def check_speed() -> dict:
     for document in documents:
         start = clock()
         shown = derive.document_context(document, loaded.registry)
-        data = render.render_docx(render.template_for(document), shown, title=derive.document_title(document))
+        package = render.render_package(render.template_for(document), shown, title=derive.document_title(document))
         render_s += clock() - start
-        rendered.append(data)
+        rendered.append(package)
     first = clock()
     check_rendered(rendered[0], "van-ban.docx")
     first = clock() - first
@@ -201,8 +201,8 @@ def check_speed() -> dict:
         check_rendered(data, "van-ban.docx")
         check_s += clock() - start
     start = clock()
-    for data in rendered[:20]:
-        check_docx(data, "van-ban.docx")
+    for package in rendered[:20]:
+        check_docx(package.data, "van-ban.docx")
     from_file = (clock() - start) / 20
     return {"render": render_s * 1000 / len(documents), "check": (check_s + first) * 1000 / len(documents),
             "first": first * 1000, "from_file": from_file * 1000, "count": len(documents)}

@@ -30,7 +30,7 @@ from lxml import etree
 from .derive import PACKAGE_PARTS, package_additions
 from .errors import Location, TemplateError
 from .ooxml import source as xml_text
-from .ooxml.package import Member, deflate, members_of, too_large_unpacked, write_members
+from .ooxml.package import Member, Rendered, deflate, members_of, too_large_unpacked, write_members
 
 _TAG = re.compile(r"{[{%#]")
 TAGS = re.compile(r"{{.*?}}|{%.*?%}")
@@ -138,6 +138,13 @@ class CompiledTemplate:
         self.core = None
         if core is not None:
             self.core = zlib.decompress(core.data, -15).decode("utf-8")
+        self._unchanged: dict[str, bytes] | None = None
+
+    def unchanged_parts(self) -> dict[str, bytes]:
+        """Every part of the template uncompressed, once: what a document passes on as it is."""
+        if self._unchanged is None:
+            self._unchanged = {m.name: zlib.decompress(m.data, -15) for m in self.members}
+        return self._unchanged
 
     def _compile(self, document: DocxTemplate, xml: str, environment):
         source = xml_text.paragraphs_on_lines(document.patch_xml(xml))
@@ -178,7 +185,7 @@ class CompiledTemplate:
         return xml
 
     def render(self, context: dict, *, title: str | None = None,
-               properties: Mapping[str, str] | None = None) -> bytes:
+               properties: Mapping[str, str] | None = None) -> Rendered:
         changed: dict[str, bytes] = {}
         for part in self.parts:
             region = self._render(part.template, context)
@@ -189,12 +196,13 @@ class CompiledTemplate:
         if properties and self.core is not None:
             changed["docProps/core.xml"] = xml_text.with_core_properties(self.core, properties).encode("utf-8")
         added = context.get(PACKAGE_PARTS)  # parts a document adds: the e-signature pictures, custom properties
+        unchanged = self.unchanged_parts()
         if added:
-            changed.update(package_additions(added, lambda name: zlib.decompress(
-                next(m for m in self.members if m.name == name).data, -15).decode("utf-8")))
+            changed.update(package_additions(added, lambda name: unchanged[name].decode("utf-8")))
+        parts = {**unchanged, **changed}
         members: list[Member] = [deflate(m.name, changed.pop(m.name)) if m.name in changed else m for m in self.members]
         members += [deflate(name, data) for name, data in changed.items()]
-        return write_members(members)
+        return Rendered(write_members(members), parts)
 
     def _fix_tree(self, body: str) -> str:
         """Column loops and picture ids need docxtpl's tree fixes; only then is the body parsed."""

@@ -44,10 +44,10 @@ def produce(document: Document, registry: UnitsRegistry, *, target: Path | None 
     that fails the check is still written unless ``write_failing`` is false."""
     shown = derive.document_context(document, registry, electronic=electronic)
     # title: the trích yếu; subject: tên loại and trích yếu (the PDF's XMP dc:title and dc:description)
-    data = render.render_docx(render.template_for(document, electronic=electronic), shown, title=inline.plain(document.title),
-                              subject=derive.document_title(document))
-    report = check_rendered(data, name if name is not None else target or "") if check else None
-    produced = Produced(document, data, shown, report, electronic=electronic)
+    rendered = render.render_package(render.template_for(document, electronic=electronic), shown,
+                                     title=inline.plain(document.title), subject=derive.document_title(document))
+    report = check_rendered(rendered, name if name is not None else target or "") if check else None
+    produced = Produced(document, rendered.data, shown, report, electronic=electronic)
     if target is None or not (write_failing or produced.passed):
         return produced
     return deliver(produced, target, name=name, force=force, durable=durable, before_write=before_write)

@@ -21,7 +21,7 @@ from jinja2.sandbox import SecurityError
 from . import derive, resources
 from .errors import TemplateError
 from .fastrender import compiled, jinja_environment, jinja_message
-from .ooxml.package import read_package, write_package
+from .ooxml.package import Rendered, read_package, write_package
 from .ooxml.source import with_core_properties
 from .vocabulary import CONG_VAN_TYPE
 
@@ -86,6 +86,12 @@ def render_docx(template: Path, context: dict, *, title: str | None = None, subj
                 keywords: str | None = None, creator: str | None = None) -> bytes:
     """Render ``template`` with ``context``: the compiled path, equal to docxtpl's output part by part.
     The core properties are set by :func:`core_properties`."""
+    return render_package(template, context, title=title, subject=subject, keywords=keywords, creator=creator).data
+
+
+def render_package(template: Path, context: dict, *, title: str | None = None, subject: str | None = None,
+                   keywords: str | None = None, creator: str | None = None) -> Rendered:
+    """:func:`render_docx`, with the parts it zipped (for :func:`~generator.check.check_rendered`)."""
     prepared = compiled(template)
     properties = core_properties(context, title=title, subject=subject, keywords=keywords, creator=creator)
     try:

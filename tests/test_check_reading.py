@@ -33,6 +33,7 @@ def findings(report) -> list[tuple]:
 
 def forget_everything_read() -> None:
     reading_document._SHAPES.clear()
+    reading_document._CELLS.clear()
     anatomy._SPECS.clear()
     reading._SHARED.clear()
     inspections_more._capital_slips.cache_clear()
@@ -109,7 +110,8 @@ def test_a_huge_paragraph_is_read_but_not_kept(cascade):
     document.save(out)
     forget_everything_read()
     report = check_docx(out.getvalue())
-    assert reading_document.paragraph_sources(DocxView(out.getvalue())) is not None  # read through its cuts
+    view = DocxView(out.getvalue())
+    assert reading_document.body_source(view, list(view.element.body.iter(reading_document._P))) is not None
     assert all(reading_document.key_bytes(key) <= reading_document._SHAPE_BYTES for key in reading_document._SHAPES)
     assert findings(report) == findings(check_document(open_docx(out.getvalue())))
 
@@ -120,10 +122,11 @@ def test_each_paragraph_is_keyed_by_its_own_source_cut_from_the_part(cascade):
     from lxml import etree
 
     view = DocxView(cascade[0])
-    sources = reading_document.paragraph_sources(view)
-    assert sources is not None and len(sources) == len(list(view.element.body.iter(reading_document._P)))
+    paragraphs = list(view.element.body.iter(reading_document._P))
+    source = reading_document.body_source(view, paragraphs)
+    assert source is not None and len(source.cuts) == len(paragraphs)
     by_cut: dict[bytes, bytes] = {}
-    for paragraph, (_, cut) in sources.items():
+    for paragraph, cut in zip(paragraphs, source.cuts):
         own = etree.tostring(paragraph)
         start = own[:own.index(b" xmlns") if b" xmlns" in own[:200] else own.index(b">")]
         assert cut.startswith(start)
@@ -155,5 +158,6 @@ def _after_body_start(inserted: bytes):
 ], ids=["comment", "w-rebound"])
 def test_a_part_that_cannot_be_cut_safely_is_read_the_slow_way(cascade, change):
     data = _main_part_replaced(cascade[0], change)
-    assert reading_document.paragraph_sources(DocxView(data)) is None
+    view = DocxView(data)
+    assert reading_document.body_source(view, list(view.element.body.iter(reading_document._P))) is None
     assert findings(check_docx(data)) == findings(check_document(open_docx(data)))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..ooxml.document import header_parts, open_docx, read_docx, resolver_of, sections, stored_page_count
-from ..ooxml.package import DocxView
+from ..ooxml.package import DocxView, Rendered
 from .anatomy import Anatomy, anatomy_of, normal
 from .catalogue import UNOBSERVABLE, VIOLATED, Outcome, Rule, Violation, catalogue, unobservable
 from .inspections import INSPECTIONS, Subject
@@ -112,7 +112,9 @@ def check_docx(source: Path | bytes, name: str | Path | None = None) -> Document
     return check_document(document, name or (source if not isinstance(source, bytes) else ""))
 
 
-def check_rendered(data: bytes, name: str | Path = "") -> DocumentReport:
+def check_rendered(rendered: Rendered | bytes, name: str | Path = "") -> DocumentReport:
     """Check a document vanban has just rendered in this process (its bytes never left memory, so the guard
-    against hostile zips that :func:`check_docx` runs has nothing to guard against)."""
-    return check_document(DocxView(data), name)
+    against hostile zips that :func:`check_docx` runs has nothing to guard against): from the parts the
+    renderer zipped when it hands them over (``render.render_package``), else from the zip."""
+    view = DocxView(parts=rendered.parts) if isinstance(rendered, Rendered) else DocxView(rendered)
+    return check_document(view, name)

@@ -305,7 +305,11 @@ def paragraph_runs(paragraph) -> list:
 _PARAGRAPH_CUT = re.compile(rb"<w:p[\s>/]")
 _W_DECLARATION = f'xmlns:w="{W_NS}"'.encode()
 _NOT_CUTTABLE = (b"<!", b"<?", b"txbxContent", b"<w:pict", b"<mc:AlternateContent")  # found with bytes.find: a
-# regex alternation over the whole part cost more than the cuts save
+# regex alternation over the whole part cost more than the cuts save; "<!" and "<?" only looked for where the
+# part holds a "!" or a "?" at all (a one-byte search is many times faster than a search starting with "<")
+_EMPTY_PARAGRAPH = re.compile(rb"""<w:p(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/>""")  # a whole start tag
+_PARAGRAPH_END = b"</w:p>"
+_PLACEHOLDER = b"<w:p/>"
 
 
 def key_bytes(key: tuple) -> int:
@@ -314,23 +318,56 @@ def key_bytes(key: tuple) -> int:
     return len(source[1]) if isinstance(source, tuple) else len(source)
 
 
-def paragraph_sources(document) -> dict | None:
-    """Each paragraph element of the body → the prolog's digest and its source cut, or None when the main
-    part cannot be cut safely (or was not read from bytes)."""
+@dataclass(frozen=True, eq=False)
+class BodySource:
+    """The body's paragraphs cut from the main part's bytes, in document order, and its skeleton: the part with
+    every paragraph emptied to ``<w:p/>``, which holds the tables, rows and cells and nothing else. The
+    documents of one template and as many rows share a skeleton, so where each paragraph stands is found once
+    for all of them."""
+
+    prolog: bytes  # digest of the part up to the body: the root element and its namespaces
+    cuts: list[bytes]
+    skeleton: bytes | None  # None when a paragraph's end could not be told from its cut
+
+
+def _cuttable(blob: bytes, body: int) -> bool:
+    for mark in _NOT_CUTTABLE:
+        if (len(mark) > 2 or blob.find(mark[1:], body) >= 0) and blob.find(mark, body) >= 0:
+            return False
+    return b"<!" not in blob[:body]  # no DTD may expand entities into elements
+
+
+def body_source(document, paragraphs: list) -> BodySource | None:
+    """The body's cuts and skeleton, or None when the main part cannot be cut safely (or was not read from
+    bytes). ``paragraphs``: the body's paragraph elements, in document order."""
     blob = getattr(document, "main_blob", None)
     if blob is None:
         return None
     body = blob.find(b"<w:body")
-    if (body < 0 or any(blob.find(mark, body) >= 0 for mark in _NOT_CUTTABLE) or b"<!" in blob[:body]
-            or blob.count(b"xmlns:w=") != blob.count(_W_DECLARATION) or document.element.nsmap.get("w") != W_NS):
-        return None  # "w" must be WordprocessingML everywhere, and no DTD may expand entities into elements
+    if (body < 0 or not _cuttable(blob, body) or blob.count(b"xmlns:w=") != blob.count(_W_DECLARATION)
+            or document.element.nsmap.get("w") != W_NS):
+        return None  # "w" must be WordprocessingML everywhere
     starts = [m.start() for m in _PARAGRAPH_CUT.finditer(blob, body)]
-    paragraphs = list(document.element.body.iter(_P))
-    if len(starts) != len(paragraphs):
+    if not starts or len(starts) != len(paragraphs):
         return None
-    prolog = hashlib.blake2b(blob[:body], digest_size=16).digest()
     ends = starts[1:] + [len(blob)]
-    return {paragraph: (prolog, blob[start:end]) for paragraph, start, end in zip(paragraphs, starts, ends)}
+    cuts = [blob[start:end] for start, end in zip(starts, ends)]
+    skeleton = [blob[:starts[0]]]
+    for cut in cuts:
+        # no paragraph holds another here, so the only "</w:p>" of a cut ends its own paragraph; without one,
+        # the paragraph is an empty element, its start tag read by XML's own grammar of attributes
+        end = cut.find(_PARAGRAPH_END)
+        if end >= 0:
+            end += len(_PARAGRAPH_END)
+        else:
+            empty = _EMPTY_PARAGRAPH.match(cut)
+            if empty is None:
+                skeleton = None
+                break
+            end = empty.end()
+        skeleton += (_PLACEHOLDER, cut[end:])
+    return BodySource(hashlib.blake2b(blob[:body], digest_size=16).digest(), cuts,
+                      b"".join(skeleton) if skeleton is not None else None)
 
 
 def _read_paragraph(paragraph, resolver: FormatResolver,
@@ -390,33 +427,26 @@ def _child(element, tag: str):
 
 
 class _BodyReader:
-    """Reads a body into paragraph views, in document order (a list is filled, not generators nested: a
-    paragraph of a cell of a table stands three generator levels down, and a document has hundreds)."""
+    """Walks a body in document order, descending into tables (each cell's place and content width) and
+    content controls, and hands every paragraph with its cell to ``visit`` (a list is filled, not generators
+    nested: a paragraph of a cell of a table stands three generator levels down, and a document has hundreds)."""
 
-    def __init__(self, resolver: FormatResolver, body_width: int, numbering: Numbering | None = None,
-                 sources: dict | None = None):
-        self.resolver = resolver
-        self.sources = sources
+    def __init__(self, body_width: int, visit):
         self.body_width = body_width
-        self.numbering = numbering
+        self.visit = visit
         self.tables = 0
-        self.views: list[ParagraphView] = []
 
-    def read(self, container, cell: CellRef | None = None) -> list[ParagraphView]:
+    def read(self, container, cell: CellRef | None = None) -> None:
         for child in container:
             tag = child.tag
             if tag == _P:
-                label = self.numbering.label(child) if self.numbering is not None else None
-                source = self.sources.get(child) if self.sources is not None else None
-                key, fmt, shape = _read_paragraph(child, self.resolver, source)
-                self.views.append(ParagraphView(child, fmt, shape, cell, label, key))
+                self.visit(child, cell)
             elif tag == _TBL:
                 self.table(child, cell)
             elif tag == _SDT:
                 content = child.find(_SDT_CONTENT)
                 if content is not None:
                     self.read(content, cell)
-        return self.views
 
     def table(self, table, within: CellRef | None = None) -> None:
         number = self.tables
@@ -460,11 +490,58 @@ class _BodyReader:
                 column += span
 
 
+# where each paragraph of a skeleton stands (its cell), by the skeleton's digest and the text width: a batch's
+# documents have a handful of skeletons among them; the cells of a body of thousands of paragraphs are let go
+_CELLS: OrderedDict[tuple, tuple] = OrderedDict()
+_CELLS_KEPT = 256
+_CELLS_PARAGRAPHS = 4096
+
+
+def _cells(skeleton: bytes, body_width: int) -> tuple[CellRef | None, ...] | None:
+    """The cell of every paragraph of a skeleton, in order; None when the skeleton is no well-formed body."""
+    key = (hashlib.blake2b(skeleton, digest_size=16).digest(), body_width)
+    found = _CELLS.get(key)
+    if found is None:
+        from docx.oxml.parser import parse_xml  # python-docx's parser, as the part itself was parsed
+
+        try:
+            root = parse_xml(skeleton)
+        except etree.XMLSyntaxError:
+            return None
+        body = root.find(qn("w:body"))
+        if body is None:
+            return None
+        cells: list[CellRef | None] = []
+        _BodyReader(body_width, lambda paragraph, cell: cells.append(cell)).read(body)
+        found = tuple(cells)
+        if len(found) <= _CELLS_PARAGRAPHS:
+            _CELLS[key] = found
+            if len(_CELLS) > _CELLS_KEPT:
+                _CELLS.popitem(last=False)
+    return found
+
+
 def body_paragraphs(document, resolver: FormatResolver, body_width: int) -> Iterator[ParagraphView]:
     """Every paragraph of the body in document order, descending into tables (with their cells' content
-    widths and places) and content controls, each with the number Word displays for it."""
-    return iter(_BodyReader(resolver, body_width, Numbering.for_document(document, resolver),
-                            paragraph_sources(document)).read(document.element.body))
+    widths and places) and content controls, each with the number Word displays for it. A body that can be
+    cut (:func:`body_source`) is read paragraph by paragraph from the cache, its cells from its skeleton's."""
+    numbering = Numbering.for_document(document, resolver)
+    views: list[ParagraphView] = []
+    elements = list(document.element.body.iter(_P))
+    source = body_source(document, elements)
+    cells = _cells(source.skeleton, body_width) if source is not None and source.skeleton is not None else None
+    if cells is None or len(cells) != len(elements):
+        def visit(paragraph, cell: CellRef | None) -> None:
+            key, fmt, shape = _read_paragraph(paragraph, resolver)
+            views.append(ParagraphView(paragraph, fmt, shape, cell, numbering.label(paragraph), key))
+
+        _BodyReader(body_width, visit).read(document.element.body)
+        return iter(views)
+    prolog = source.prolog
+    for paragraph, cut, cell in zip(elements, source.cuts, cells):
+        key, fmt, shape = _read_paragraph(paragraph, resolver, (prolog, cut))
+        views.append(ParagraphView(paragraph, fmt, shape, cell, numbering.label(paragraph), key))
+    return iter(views)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -254,6 +254,17 @@ def write_members(members: list[Member]) -> bytes:
 
 # ---------------------------------------------------------------- a .docx opened for reading
 
+@dataclass(frozen=True, eq=False)
+class Rendered:
+    """A package vanban has just written: its zip bytes, and the uncompressed bytes of every part as they went
+    into it. The checker reads the parts (``DocxView(parts=…)``) instead of unzipping what was just zipped; the
+    parts a template passes on unchanged are the same bytes objects document after document, so whatever is
+    found from them once (their hash, their parsing) is found again for nothing."""
+
+    data: bytes
+    parts: Mapping[str, bytes]
+
+
 _RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _OFFICE_DOCUMENT = "/officeDocument"
 
@@ -269,12 +280,17 @@ class DocxView:
     has ``.body`` exactly as ``Document.element`` has.
     """
 
-    def __init__(self, data: bytes):
+    def __init__(self, data: bytes | None = None, *, parts: Mapping[str, bytes] | None = None):
+        """From a package's zip bytes, or from the ``parts`` (name → uncompressed bytes) of one vanban has just
+        written, which are not unzipped again (see :class:`Rendered`)."""
         from docx.oxml.parser import parse_xml  # python-docx's parser and element classes
 
-        self._zip = zipfile.ZipFile(io.BytesIO(data))
-        self._names = set(self._zip.namelist())
-        self._blobs: dict[str, bytes | None] = {}
+        if parts is not None:
+            self._zip, self._names, self._blobs = None, set(parts), dict(parts)
+        else:
+            self._zip = zipfile.ZipFile(io.BytesIO(data))
+            self._names = set(self._zip.namelist())
+            self._blobs: dict[str, bytes | None] = {}
         package_rels = self._relationships("", "_rels/.rels")
         main = next((target for kind, target in package_rels.values() if kind.endswith(_OFFICE_DOCUMENT)),
                     "word/document.xml")
@@ -292,7 +308,7 @@ class DocxView:
         if name is None:
             return None
         if name not in self._blobs:
-            self._blobs[name] = self._zip.read(name) if name in self._names else None
+            self._blobs[name] = self._zip.read(name) if self._zip is not None and name in self._names else None
         return self._blobs[name]
 
     def related(self, rid: str) -> bytes | None:
