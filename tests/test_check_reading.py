@@ -161,3 +161,77 @@ def test_a_part_that_cannot_be_cut_safely_is_read_the_slow_way(cascade, change):
     view = DocxView(data)
     assert reading_document.body_source(view, list(view.element.body.iter(reading_document._P))) is None
     assert findings(check_docx(data)) == findings(check_document(open_docx(data)))
+
+
+def _placed(views) -> list[tuple]:
+    """What the reading of a body gives each paragraph: its cell, its format, its number, its text."""
+    return [(v.cell, v.fmt, v.label, "".join(t for line in v.lines for segment in line for t, _, _ in segment))
+            for v in views]
+
+
+def _read_both_ways(data: bytes) -> tuple[list, list]:
+    """The body read through its cuts and skeleton, and walked element by element (python-docx's Document
+    has no source bytes to cut)."""
+    view, document = DocxView(data), open_docx(data)
+    fast = reading_document.body_paragraphs(view, reading_document.resolver_of(view), 9355)
+    slow = reading_document.body_paragraphs(document, reading_document.resolver_of(document), 9355)
+    return _placed(fast), _placed(slow)
+
+
+def test_a_skeleton_holds_the_tables_and_no_text(cascade):
+    """The skeleton is the main part with every paragraph emptied: its tables, rows and cells, no text; each
+    of its placeholders stands for one paragraph, in order."""
+    view = DocxView(cascade[0])
+    paragraphs = list(view.element.body.iter(reading_document._P))
+    source = reading_document.body_source(view, paragraphs)
+    assert source is not None and source.skeleton is not None
+    assert not any(tag in source.skeleton for tag in (b"<w:t>", b"<w:t ", b"<w:r>", b"<w:r "))
+    assert source.skeleton.count(b"<w:p/>") == len(paragraphs)
+    assert source.skeleton.count(b"<w:tc>") + source.skeleton.count(b"<w:tc ") == len(
+        list(view.element.body.iter(reading_document._TC)))
+
+
+@pytest.mark.parametrize("name", build.names())
+def test_where_a_paragraph_stands_is_the_same_read_from_the_skeleton_or_walked(name):
+    fast, slow = _read_both_ways(build.build(name))
+    assert fast == slow
+
+
+def test_documents_that_share_a_skeleton_find_their_cells_once(cascade):
+    forget_everything_read()
+    for data in cascade:
+        fast, slow = _read_both_ways(data)
+        assert fast == slow
+    assert 0 < len(reading_document._CELLS) < len(cascade)  # units with as many rows share one
+
+
+@pytest.mark.parametrize("inserted", [
+    b'<w:p w:rsidR="00&gt;1"/>',  # an empty paragraph
+    b'<w:p w:rsidR="a>b" w:rsidRDefault=\'c/>d\'/>',  # "/>" and ">" inside its attributes: XML allows both
+    b'<w:tbl><w:tr><w:tc><w:p/><w:tbl><w:tr><w:tc><w:p><w:r><w:t>Inner cell</w:t></w:r></w:p></w:tc></w:tr></w:tbl>'
+    b'<w:p/></w:tc></w:tr></w:tbl>',  # a table in a cell
+], ids=["empty", "attributes-with-gt", "nested-table"])
+def test_unusual_paragraphs_keep_their_places_in_the_skeleton(cascade, inserted):
+    data = _main_part_replaced(cascade[0], _after_body_start(inserted))
+    view = DocxView(data)
+    assert reading_document.body_source(view, list(view.element.body.iter(reading_document._P))).skeleton is not None
+    fast, slow = _read_both_ways(data)
+    assert fast == slow
+    assert findings(check_docx(data)) == findings(check_document(open_docx(data)))
+
+
+def test_the_parts_the_renderer_hands_over_are_the_parts_it_zipped():
+    """``check_rendered`` reads the renderer's parts instead of unzipping them: they are exactly the zip's
+    entries, for a paper document and for an electronic one, which adds parts (its custom properties)."""
+    import zipfile
+
+    from generator import derive, render
+
+    loaded, context, units = unit_documents(SEED)
+    document = subplan(units[0], context)
+    for electronic in (False, True):
+        shown = derive.document_context(document, loaded.registry, electronic=electronic)
+        rendered = render.render_package(render.template_for(document, electronic=electronic), shown, title="T")
+        archive = zipfile.ZipFile(io.BytesIO(rendered.data))
+        assert {name: archive.read(name) for name in archive.namelist()} == dict(rendered.parts)
+        assert findings(check_rendered(rendered)) == findings(check_rendered(rendered.data))

@@ -43,6 +43,14 @@ class Subject:
     parts: list[HeaderPart] = field(default_factory=list)  # of the first section
     title_page: bool = False
     page_count: int | None = None  # from docProps/app.xml when a word processor wrote it
+    found: dict = field(default_factory=dict, repr=False, compare=False)  # see recall
+
+    def recall(self, name: str, derive):
+        """``derive()`` — what several rules find in this document (its content paragraphs, its Phụ lục) —
+        found once per check."""
+        if name not in self.found:
+            self.found[name] = derive()
+        return self.found[name]
 
 
 INSPECTIONS: dict[str, Callable[[Subject, Rule], Outcome]] = {}
@@ -183,7 +191,7 @@ for _side, _id in (("top", "trang.le-tren"), ("bottom", "trang.le-duoi"), ("left
 # ---------------------------------------------------------------- font
 
 def _all_lines(subject: Subject) -> list[Line]:
-    return [l for l in subject.anatomy.lines if l.text]
+    return subject.recall("lines with text", lambda: [l for l in subject.anatomy.lines if l.text])
 
 
 def _fonts(line: Line) -> frozenset:
@@ -531,8 +539,12 @@ def trich_yeu_rule(subject: Subject, rule: Rule) -> Outcome:
 
 def _paragraphs(subject: Subject) -> list[Line]:
     """Content lines as paragraphs (one per paragraph, body level)."""
+    return subject.recall("content paragraphs", lambda: _first_lines(subject.anatomy.content))
+
+
+def _first_lines(lines: list[Line]) -> list[Line]:
     seen, out = set(), []
-    for line in subject.anatomy.content:
+    for line in lines:
         if id(line.paragraph) not in seen and not line.cell:
             seen.add(id(line.paragraph))
             out.append(line)
@@ -540,7 +552,7 @@ def _paragraphs(subject: Subject) -> list[Line]:
 
 
 def _is_heading(line: Line) -> bool:
-    return line.all("bold") or (len(line.text) < 120 and is_caps(line.text))
+    return line.recall("heading", lambda: line.all("bold") or (len(line.text) < 120 and is_caps(line.text)))
 
 
 def _free_layout(line: Line) -> bool:

@@ -361,6 +361,10 @@ class Appendix:
 
 def appendices(subject: Subject) -> list[Appendix]:
     """The Phụ lục after the signature (Mẫu 2.1): its label line, title lines, "(Kèm theo …)" line."""
+    return subject.recall("appendices", lambda: _appendices(subject))
+
+
+def _appendices(subject: Subject) -> list[Appendix]:
     a = subject.anatomy
     footer = [l.order for l in (a.noi_nhan_label, *a.noi_nhan, *a.authority, a.signer) if l is not None]
     if not footer:
