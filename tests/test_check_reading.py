@@ -235,3 +235,12 @@ def test_the_parts_the_renderer_hands_over_are_the_parts_it_zipped():
         archive = zipfile.ZipFile(io.BytesIO(rendered.data))
         assert {name: archive.read(name) for name in archive.namelist()} == dict(rendered.parts)
         assert findings(check_rendered(rendered)) == findings(check_rendered(rendered.data))
+
+
+def test_the_cells_of_a_body_too_long_to_keep_are_found_and_let_go(cascade, monkeypatch):
+    """What the checker keeps of a skeleton is bounded: a body of more paragraphs than it keeps is read for
+    its own check and not remembered."""
+    monkeypatch.setattr(reading_document, "_CELLS_PARAGRAPHS", 10)
+    forget_everything_read()
+    fast, slow = _read_both_ways(cascade[0])
+    assert fast == slow and not reading_document._CELLS

@@ -492,9 +492,10 @@ class _BodyReader:
 
 # where each paragraph of a skeleton stands (its cell), by the skeleton's digest and the text width: a batch's
 # documents have a handful of skeletons among them; the cells of a body of thousands of paragraphs are let go
+# (at most some 16 MB kept, whatever is uploaded)
 _CELLS: OrderedDict[tuple, tuple] = OrderedDict()
-_CELLS_KEPT = 256
-_CELLS_PARAGRAPHS = 4096
+_CELLS_KEPT = 64
+_CELLS_PARAGRAPHS = 2048
 
 
 def _cells(skeleton: bytes, body_width: int) -> tuple[CellRef | None, ...] | None:
