@@ -175,34 +175,36 @@ class Runner:
                 self._finish(s, job_id, plan_id=plan.id,
                              message=f"Đã đọc xong {plan.title}: {read.units} đơn vị phải cụ thể hóa. "
                                      "Hãy xem lại trước khi ban hành.")
+                self._drop_upload(s, job_id, upload)
 
             workplace.store_plan(self.web.store, owner, read, data, suffix, along=job_done)
         except VanbanError as exc:
-            self._end(job_id, failed=public(str(exc)))
+            self._end(job_id, failed=public(str(exc)), upload=upload)
         except Exception:  # noqa: BLE001 - a job's failure is its message, never a stack trace; the server goes on
             if self.stopping.is_set():
                 return  # the worker processes went with the server: still "running", it waits again at the start
             self._end(job_id, failed="lỗi không lường trước khi đọc kế hoạch; hãy thử lại hoặc báo cho bộ phận "
-                                     "kỹ thuật")
-        self._drop_upload(job_id, upload)  # only once the job has ended: a job still waiting keeps its bytes
+                                     "kỹ thuật", upload=upload)
 
-    def _drop_upload(self, job_id: str, sha) -> None:
+    def _drop_upload(self, s, job_id: str, sha) -> None:
         """The upload's bytes out of the file store, unless something stored (or another waiting import) keeps
-        the same bytes."""
+        the same bytes. Called in the transaction that ends the job, before it commits: a job seen ended has
+        no bytes left, and a job still waiting keeps its bytes."""
         try:
-            with self.web.store.session() as s:
-                kept = queue.file_in_use(s, sha, but_job=job_id)
-            if not kept:
+            if not queue.file_in_use(s, sha, but_job=job_id):
                 self.web.store.files.remove(sha)
         except Exception:  # noqa: BLE001 - a file left behind is no reason to stop serving
             pass
 
-    def _end(self, job_id: str, *, sha: str | None = None, message: str = "", failed: str | None = None) -> None:
+    def _end(self, job_id: str, *, sha: str | None = None, message: str = "", failed: str | None = None,
+             upload: str | None = None) -> None:
         with self.web.store.session() as s:
             if failed is not None:
                 queue.fail_job(s, queue.job(s, job_id), failed)
             else:
                 self._finish(s, job_id, sha=sha, message=message)
+            if upload is not None:
+                self._drop_upload(s, job_id, upload)
 
     @staticmethod
     def _finish(s, job_id: str, *, sha: str | None = None, message: str = "", plan_id: int | None = None) -> None:
