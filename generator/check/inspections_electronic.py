@@ -58,14 +58,16 @@ def _looks_like_appendix_file(subject) -> bool:
 
 def kind_of(subject) -> str | None:
     """MAIN for an electronic draft, APPENDIX for a Phụ lục in a file of its own, None for paper; once."""
-    if "_electronic" not in subject.__dict__:
-        data = electronic().property
-        value = custom_property(subject.document, data.name)
-        kind = {data.main: MAIN, data.appendix: APPENDIX}.get(value or "")
-        if kind is None and _looks_like_appendix_file(subject):
-            kind = APPENDIX
-        subject.__dict__["_electronic"] = kind
-    return subject.__dict__["_electronic"]
+    return subject.recall("electronic kind", lambda: _electronic_kind(subject))
+
+
+def _electronic_kind(subject) -> str | None:
+    data = electronic().property
+    value = custom_property(subject.document, data.name)
+    kind = {data.main: MAIN, data.appendix: APPENDIX}.get(value or "")
+    if kind is None and _looks_like_appendix_file(subject):
+        kind = APPENDIX
+    return kind
 
 
 def _paper(rule: Rule) -> Outcome:

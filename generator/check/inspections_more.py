@@ -79,10 +79,7 @@ def _find_regime(subject: Subject) -> Regime:
 
 def regime_of(subject: Subject) -> Regime:
     """The document's regime and type, found once per subject."""
-    found = subject.__dict__.get("_regime")
-    if found is None:
-        found = subject.__dict__["_regime"] = _find_regime(subject)
-    return found
+    return subject.recall("regime", lambda: _find_regime(subject))
 
 
 def _type_rule() -> Rule:
