@@ -12,7 +12,6 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
 from . import resources
 from .errors import InputError, Location
@@ -32,7 +31,7 @@ VIETNAMESE_ONLY = re.compile(r"[ăđơưĂĐƠƯ\u1ea0-\u1ef9]")
 @lru_cache(maxsize=1)
 def tcvn3_table() -> dict[str, str]:
     text = resources.data_text("tcvn3.yaml")
-    return {k: v for k, v in yaml.safe_load(text)["table"].items()}
+    return {k: v for k, v in resources.parse_data(text)["table"].items()}
 
 
 def legacy_encoding(text: str) -> str | None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from . import resources
@@ -144,4 +143,4 @@ class Layout(_Frozen):
 @lru_cache(maxsize=1)
 def default_layout() -> Layout:
     text = resources.data_text("layout-nd30.yaml")
-    return Layout.model_validate(yaml.safe_load(text))
+    return Layout.model_validate(resources.parse_data(text))

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
 from . import resources
 from .errors import InputError, InputErrors
@@ -27,7 +26,7 @@ from .yamlio import YamlDocument, load
 @lru_cache(maxsize=1)
 def default_kinds() -> dict[str, UnitKind]:
     text = resources.data_text("unit-kinds.yaml")
-    return {key: UnitKind.model_validate(value) for key, value in yaml.safe_load(text).items()}
+    return {key: UnitKind.model_validate(value) for key, value in resources.parse_data(text).items()}
 
 
 @dataclass(frozen=True)

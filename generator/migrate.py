@@ -62,7 +62,7 @@ def merger_table() -> dict:
 
 @lru_cache(maxsize=1)
 def agency_mergers() -> dict:
-    return yaml.safe_load(resources.data_text("agency-mergers-2025.yaml"))
+    return resources.data_yaml("agency-mergers-2025.yaml")
 
 
 class Migrator:

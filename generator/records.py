@@ -25,7 +25,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import pypdfium2
-import yaml
 from lxml import etree
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -71,7 +70,7 @@ class Rules:
 
 @lru_cache(maxsize=1)
 def rules() -> Rules:
-    data = yaml.safe_load(resources.data_text("records-nd30.yaml"))
+    data = resources.data_yaml("records-nd30.yaml")
     register = data["register"]
     return Rules(
         fields=tuple(FieldRule(**f) for f in data["outgoing_fields"]),

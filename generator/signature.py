@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from . import resources
@@ -112,7 +111,7 @@ class Electronic(_Data):
 
 @lru_cache(maxsize=1)
 def electronic() -> Electronic:
-    return Electronic.model_validate(yaml.safe_load(resources.data_text("electronic-nd30.yaml")))
+    return Electronic.model_validate(resources.data_yaml("electronic-nd30.yaml"))
 
 
 @dataclass(frozen=True)

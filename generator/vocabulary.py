@@ -15,7 +15,6 @@ import re
 from functools import lru_cache
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from . import resources
@@ -142,7 +141,7 @@ CONG_VAN_NAME = "Công văn"
 def document_types() -> dict[str, str]:
     """Phụ lục III: type abbreviation → type name ("KH" → "Kế hoạch")."""
     text = resources.data_text("nd30-loai-van-ban.yaml")
-    return dict(yaml.safe_load(text)["types"])
+    return dict(resources.parse_data(text)["types"])
 
 
 def type_codes_by_name() -> dict[str, str]:

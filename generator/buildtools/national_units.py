@@ -165,7 +165,7 @@ def main() -> None:
 
     source = (f"vietnam-provinces {vietnam_provinces.__version__} (dữ liệu {vietnam_provinces.__data_version__}), "
               f"vietnamadminunits {getattr(vietnamadminunits, '__version__', '1.0.4')}; sinh ngày {dt.date.today()}")
-    template = yaml.safe_load(resources.data_text("agencies-2025.yaml"))
+    template = resources.data_yaml("agencies-2025.yaml")
     provinces = json.loads(Path(vietnam_provinces.NESTED_DIVISIONS_JSON_PATH).read_text(encoding="utf-8"))
     OUT.mkdir(parents=True, exist_ok=True)
     index = []

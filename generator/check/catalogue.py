@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from .. import resources
@@ -34,7 +33,7 @@ class Rule(BaseModel):
 @lru_cache(maxsize=1)
 def catalogue() -> tuple[Rule, ...]:
     text = resources.data_text("nd30-rules.yaml")
-    return tuple(Rule.model_validate(entry) for entry in yaml.safe_load(text)["rules"])
+    return tuple(Rule.model_validate(entry) for entry in resources.parse_data(text)["rules"])
 
 
 @lru_cache(maxsize=None)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-import yaml
 
 from .. import resources
 
@@ -39,7 +38,7 @@ def table() -> tuple[Question, ...]:
     return tuple(Question(key=entry["id"], label=entry["label"], kind=entry["kind"], form_label=entry.get("form"),
                           field=entry.get("field"), html_id=entry.get("html_id"),
                           required=bool(entry.get("required", False)))
-                 for entry in yaml.safe_load(text))
+                 for entry in resources.parse_data(text))
 
 
 def _expand(question: Question, number: int, title: str) -> Question:
