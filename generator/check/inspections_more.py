@@ -549,7 +549,8 @@ class _Phrases:
         return cls(frozenset(tuple(p) for p in phrases if p), first, last)
 
     def starts(self, tokens: list[str], i: int) -> bool:
-        return any(tuple(tokens[i:i + n]) in self.phrases for n in self.lengths_by_first.get(tokens[i], ()))
+        lengths = self.lengths_by_first.get(tokens[i])  # most words start no phrase: no tuple is built for them
+        return lengths is not None and any(tuple(tokens[i:i + n]) in self.phrases for n in lengths)
 
     def ends(self, tokens: list[str], i: int) -> bool:
         """A phrase ends just before ``tokens[i]``."""
@@ -579,6 +580,18 @@ def capital_slips(text: str) -> list[str]:
     return list(_capital_slips(text) if len(text) <= 4000 else _capital_slips.__wrapped__(text))
 
 
+def _may_slip(tokens: list[str], i: int, function_words, names: _Phrases, openers: _Phrases,
+              before: _Phrases) -> bool:
+    """What a slip at the title-case word ``tokens[i]`` needs of the words around it (what :func:`_capital_slips`
+    asks besides whether a name or a cited document runs through it)."""
+    previous = tokens[i - 1]
+    following = tokens[i + 1] if i + 1 < len(tokens) else ""
+    start = not previous[0].isalnum() and previous in ".!?:;-–…" or previous[0].isdigit() or len(previous) == 1
+    return not (start or _title_case(previous) or previous.isupper()) and following[:1].isalpha() \
+        and following.islower() and following not in function_words and not openers.starts(tokens, i) \
+        and not before.ends(tokens, i) and not names.starts(tokens, i)
+
+
 @lru_cache(maxsize=16384)  # the lines of a cascade's documents recur from unit to unit
 def _capital_slips(text: str) -> tuple[str, ...]:
     if not _capital_after_lower(text):
@@ -586,6 +599,9 @@ def _capital_slips(text: str) -> tuple[str, ...]:
     data = capitalisation()
     names, openers, documents, before = _phrase_sets()
     tokens = TOKEN.findall(QUOTED.sub(" . ", text))
+    if not any(_may_slip(tokens, i, data.function_words, names, openers, before)
+               for i in range(1, len(tokens)) if _title_case(tokens[i])):
+        return ()  # no word passes what a slip needs of its neighbours: the walk through the names is not needed
     slips, in_name, citing = [], False, False
     for i, token in enumerate(tokens):
         previous = tokens[i - 1] if i else "."
