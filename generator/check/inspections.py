@@ -199,40 +199,60 @@ def _fonts(line: Line) -> frozenset:
     return line.recall("fonts", lambda: frozenset(f.font for f in line.visible))
 
 
+def _font_reading(line: Line, wanted: str) -> tuple[bool, str | None]:
+    """(whether the line names a font, what is wrong with its fonts or None), recalled with its reading."""
+    def derive():
+        fonts = _fonts(line)
+        wrong = sorted(f for f in fonts if f is not None and f != wanted)
+        return bool(fonts - {None}), ("phông " + ", ".join(wrong)) if wrong else None
+    return line.recall(("font", wanted), derive)
+
+
 @inspection("phong.ho-chu")
 def font_family(subject: Subject, rule: Rule) -> Outcome:
     wanted = rule.params["font"]
     violations, named = [], False
     for line in _all_lines(subject):
-        fonts = _fonts(line)
-        named = named or bool(fonts - {None})
-        wrong = sorted(f for f in fonts if f is not None and f != wanted)
+        names, wrong = _font_reading(line, wanted)
+        named = named or names
         if wrong:
-            violations.append(Violation(line.text, "phông " + ", ".join(wrong), line.order))
+            violations.append(Violation(line.text, wrong, line.order))
     if not named:
         return unobservable("tệp không ghi tên phông chữ; phông hiển thị tùy phần mềm và máy tính")
     return verdict(violations)
+
+
+def _colour_problem(line: Line) -> str | None:
+    colours = frozenset(f.color for f in line.visible) - {None, "000000", "auto"}
+    return "màu " + ", ".join(sorted(colours)) if colours else None
 
 
 @inspection("phong.mau")
 def font_colour(subject: Subject, rule: Rule) -> Outcome:
     violations = []
     for line in _all_lines(subject):
-        colours = line.recall("colours", lambda: frozenset(f.color for f in line.visible) - {None, "000000", "auto"})
-        if colours:
-            violations.append(Violation(line.text, "màu " + ", ".join(sorted(colours)), line.order))
+        problem = line.recall("colour problem", lambda: _colour_problem(line))
+        if problem:
+            violations.append(Violation(line.text, problem, line.order))
     return verdict(violations)
+
+
+def _encoding_problem(line: Line) -> str | None:
+    fonts = sorted(f for f in _fonts(line) if f and LEGACY_FONT.match(f))
+    if fonts:
+        return "phông cũ " + ", ".join(fonts)
+    if not unicodedata.is_normalized("NFC", "".join(t for t, _ in line.pieces)):
+        return "chữ tổ hợp (Unicode tổ hợp), không phải dựng sẵn"
+    return None
 
 
 @inspection("phong.unicode")
 def unicode_text(subject: Subject, rule: Rule) -> Outcome:
     violations = []
     for line in _all_lines(subject):
-        fonts = line.recall("legacy fonts", lambda: sorted(f for f in _fonts(line) if f and LEGACY_FONT.match(f)))
-        if fonts:
-            violations.append(Violation(line.text, "phông cũ " + ", ".join(fonts), line.order))
-        elif not line.recall("nfc", lambda: unicodedata.is_normalized("NFC", "".join(t for t, _ in line.pieces))):
-            violations.append(Violation(line.text, "chữ tổ hợp (Unicode tổ hợp), không phải dựng sẵn", line.order))
+        problem = line.recall("encoding problem", lambda: _encoding_problem(line))
+        if problem:
+            violations.append(Violation(line.text, problem, line.order))
     return verdict(violations)
 
 
