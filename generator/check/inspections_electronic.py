@@ -58,7 +58,13 @@ def _looks_like_appendix_file(subject) -> bool:
 
 def kind_of(subject) -> str | None:
     """MAIN for an electronic draft, APPENDIX for a Phụ lục in a file of its own, None for paper; once."""
-    return subject.recall("electronic kind", lambda: _electronic_kind(subject))
+    found = subject.found  # asked by every rule: looked up without making a closure each time
+    if _KIND not in found:
+        found[_KIND] = _electronic_kind(subject)
+    return found[_KIND]
+
+
+_KIND = "electronic kind"
 
 
 def _electronic_kind(subject) -> str | None:

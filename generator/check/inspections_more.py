@@ -86,7 +86,6 @@ def _type_rule() -> Rule:
     return rule_with_id(TYPE_RULE)
 
 
-@lru_cache(maxsize=1024)  # a few regimes, a few dozen rules: asked for every rule of every document
 def _skipped(rule_id: str, regime: Regime) -> str | None:
     """Why ``rule_id`` does not apply to a document of this regime and type, or None when it does."""
     if rule_id in (TYPE_RULE, PARTY_RULE):
@@ -104,9 +103,32 @@ def _skipped(rule_id: str, regime: Regime) -> str | None:
     return None
 
 
+@lru_cache(maxsize=64)
+def _skip_table(party: bool, code: str | None) -> dict[str, str | None]:
+    """Why each rule does not apply to a document of this regime and type (None: it applies); by what
+    :func:`_skipped` reads of the regime, not how it was told (which quotes the document)."""
+    regime = Regime(party=party, code=code)
+    return {rule_id: _skipped(rule_id, regime) for rule_id in INSPECTIONS}
+
+
+def _skips(subject: Subject) -> dict[str, str | None]:
+    """The skip table of the subject's regime, looked up once per check (every rule asks; a new Regime per
+    document would be hashed and compared by every rule's cache lookup)."""
+    found = subject.found
+    table = found.get(_SKIPS)
+    if table is None:
+        regime = regime_of(subject)
+        table = found[_SKIPS] = _skip_table(regime.party, regime.code)
+    return table
+
+
+_SKIPS = "rules skipped for the regime"
+
+
 def _gate(rule_id: str, inspect):
     def gated(subject: Subject, rule: Rule) -> Outcome:
-        reason = _skipped(rule_id, regime_of(subject))
+        table = _skips(subject)
+        reason = table[rule_id] if rule_id in table else _skipped(rule_id, regime_of(subject))
         return not_applicable(reason) if reason else inspect(subject, rule)
     gated.__wrapped__ = inspect
     return gated

@@ -108,6 +108,12 @@ def resolver_of(document) -> FormatResolver:
 
 # ---------------------------------------------------------------- sections
 
+# the names a section's properties are read by, made once (each rule of the page asks for them)
+_PG_SZ, _PG_MAR, _W_W, _W_H, _ORIENT, _TITLE_PG, _W_VAL = (qn(tag) for tag in (
+    "w:pgSz", "w:pgMar", "w:w", "w:h", "w:orient", "w:titlePg", "w:val"))
+_SIDES = {side: qn(f"w:{side}") for side in ("top", "bottom", "left", "right", "header", "footer", "gutter")}
+
+
 @dataclass(frozen=True)
 class Section:
     """One section of the body (``w:sectPr``): page size, orientation, margins, header references."""
@@ -117,40 +123,40 @@ class Section:
     @property
     def page(self) -> tuple[int, int, str | None] | None:
         """(width, height, orientation) in twips, or None when the file does not say."""
-        size = self.element.find(qn("w:pgSz"))
+        size = self.element.find(_PG_SZ)
         if size is None:
             return None
         try:
-            return int(size.get(qn("w:w"))), int(size.get(qn("w:h"))), size.get(qn("w:orient"))
+            return int(size.get(_W_W)), int(size.get(_W_H)), size.get(_ORIENT)
         except (TypeError, ValueError):
             return None
 
     @property
     def has_margins(self) -> bool:
-        return self.element.find(qn("w:pgMar")) is not None
+        return self.element.find(_PG_MAR) is not None
 
     def margin(self, side: str) -> int | None:
         """The ``top``/``bottom``/``left``/``right`` margin in twips as stored (may be negative), or None."""
-        margins = self.element.find(qn("w:pgMar"))
-        value = margins.get(qn(f"w:{side}")) if margins is not None else None
+        margins = self.element.find(_PG_MAR)
+        value = margins.get(_SIDES.get(side) or qn(f"w:{side}")) if margins is not None else None
         return int(value) if value is not None else None
 
     @property
     def text_width(self) -> int:
         """Page width less the left and right margins, in twips."""
-        size = self.element.find(qn("w:pgSz"))
-        margin = self.element.find(qn("w:pgMar"))
+        size = self.element.find(_PG_SZ)
+        margin = self.element.find(_PG_MAR)
         try:
-            width = int(size.get(qn("w:w")))
-            return width - int(margin.get(qn("w:left"))) - int(margin.get(qn("w:right")))
+            width = int(size.get(_W_W))
+            return width - int(margin.get(_SIDES["left"])) - int(margin.get(_SIDES["right"]))
         except (AttributeError, TypeError, ValueError):
             return DEFAULT_TEXT_WIDTH
 
     @property
     def title_page(self) -> bool:
         """Whether the first page has its own header and footer ("Different First Page")."""
-        title = self.element.find(qn("w:titlePg"))
-        return title is not None and title.get(qn("w:val")) not in ("0", "false")
+        title = self.element.find(_TITLE_PG)
+        return title is not None and title.get(_W_VAL) not in ("0", "false")
 
 
 def sections(document) -> list[Section]:
@@ -538,10 +544,16 @@ def body_paragraphs(document, resolver: FormatResolver, body_width: int) -> Iter
 
         _BodyReader(body_width, visit).read(document.element.body)
         return iter(views)
-    prolog = source.prolog
+    prolog, styles = source.prolog, resolver.styles_key
+    label = numbering.label if numbering.instances else None  # a document without lists has no labels
     for paragraph, cut, cell in zip(elements, source.cuts, cells):
-        key, fmt, shape = _read_paragraph(paragraph, resolver, (prolog, cut))
-        views.append(ParagraphView(paragraph, fmt, shape, cell, numbering.label(paragraph), key))
+        key = (styles, (prolog, cut))
+        cached = _SHAPES.get(key)  # what most paragraphs of a batch find (a cut too long to keep is never found)
+        if cached is None:
+            key, fmt, shape = _read_paragraph(paragraph, resolver, (prolog, cut))
+        else:
+            fmt, shape = cached
+        views.append(ParagraphView(paragraph, fmt, shape, cell, label(paragraph) if label else None, key))
     return iter(views)
 
 
