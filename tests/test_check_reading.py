@@ -37,6 +37,8 @@ def forget_everything_read() -> None:
     anatomy._SPECS.clear()
     reading._SHARED.clear()
     inspections_more._capital_slips.cache_clear()
+    inspections_more._skip_table.cache_clear()
+    reading_document._HEADER_ROOTS.clear()
 
 
 @pytest.fixture(scope="module")
@@ -244,3 +246,24 @@ def test_the_cells_of_a_body_too_long_to_keep_are_found_and_let_go(cascade, monk
     forget_everything_read()
     fast, slow = _read_both_ways(cascade[0])
     assert fast == slow and not reading_document._CELLS
+
+
+def test_headers_are_kept_by_their_bytes_and_a_changed_one_is_read_again(cascade):
+    """Headers are parsed once for the documents of one template; a header whose page number was moved to
+    the left is other bytes, read for itself."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    forget_everything_read()
+    assert "so-trang.vi-tri" not in {r.rule.id for r in check_rendered(cascade[0]).errors}
+    check_rendered(cascade[1])
+    assert len(reading_document._HEADER_ROOTS) >= 1
+    document = Document(io.BytesIO(cascade[0]))
+    for section in document.sections:
+        for paragraph in section.header.paragraphs:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    out = io.BytesIO()
+    document.save(out)
+    moved = check_docx(out.getvalue())
+    assert any(r.rule.id == "so-trang.vi-tri" and "căn giữa" in r.outcome.violations[0].detail for r in moved.results
+               if r.failed)
+    assert "so-trang.vi-tri" not in {r.rule.id for r in check_rendered(cascade[0]).errors}

@@ -181,6 +181,23 @@ class HeaderPart:
     root: etree._Element
 
 
+# headers and footers parsed, by their bytes: the documents of one template share them, and the checker only
+# reads them (a part of more than 64 KB is parsed for its document alone)
+_HEADER_ROOTS: OrderedDict[bytes, etree._Element] = OrderedDict()
+_HEADER_ROOTS_KEPT, _HEADER_BYTES = 64, 65536
+
+
+def _header_root(blob: bytes):
+    root = _HEADER_ROOTS.get(blob)
+    if root is None:
+        root = etree.fromstring(blob, oxml_parser)
+        if len(blob) <= _HEADER_BYTES:
+            _HEADER_ROOTS[blob] = root
+            if len(_HEADER_ROOTS) > _HEADER_ROOTS_KEPT:
+                _HEADER_ROOTS.popitem(last=False)
+    return root
+
+
 def header_parts(document, section: Section) -> list[HeaderPart]:
     """The headers and footers a section refers to, parsed (unreadable ones left out)."""
     parts = []
@@ -191,7 +208,7 @@ def header_parts(document, section: Section) -> list[HeaderPart]:
                 blob = document.related(rid) if isinstance(document, DocxView) else document.part.related_parts[rid].blob
                 if blob is None:
                     continue
-                parts.append(HeaderPart(ref.get(qn("w:type")) or "default", area, etree.fromstring(blob, oxml_parser)))
+                parts.append(HeaderPart(ref.get(qn("w:type")) or "default", area, _header_root(blob)))
             except (KeyError, etree.XMLSyntaxError):
                 continue
     return parts
@@ -226,7 +243,8 @@ def stored_page_count(document) -> int | None:
                 pages, words = root.find(qn("ep:Pages")), root.find(qn("ep:Words"))
                 if pages is None or words is None or not (pages.text or "").isdigit() or not (words.text or "").isdigit():
                     return None
-                actual = sum(len((t.text or "").split()) for t in document.element.body.iter(qn("w:t")))
+                # the texts alone, no element made for each of the body's thousand w:t
+                actual = sum(len(text.split()) for text in document.element.body.itertext(qn("w:t"), with_tail=False))
                 return int(pages.text) if actual and abs(int(words.text) - actual) <= 0.2 * actual else None
     except (AttributeError, KeyError, etree.XMLSyntaxError):
         return None
