@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from ..metrics import text_width_twips, wrap_lines
 from ..ooxml.document import (DEFAULT_TEXT_WIDTH, CellRef, DrawnShape, ParagraphView, body_paragraphs, drawn_shapes,
-                              following_paragraphs, has_drawings, paragraph_runs, resolver_of, run_text, sections,
-                              text_outside_drawings, textbox_texts, underlined)
+                              following_paragraphs, has_drawings, paragraph_runs, resolver_of, sections,
+                              text_outside_drawings, textbox_texts)
 from ..ooxml.reading import ParagraphFormat, RunFormat
 from ..vietnamese import letters_only, modern_tones
 from ..vocabulary import SECRECY_LINE, URGENCY_LINE
@@ -46,7 +46,7 @@ class Line:
     """One visual line of text: a paragraph, or one tab- or break-separated piece of it."""
 
     order: int
-    paragraph: object  # the paragraph's handle in the document (for the rules and the fixes)
+    view: ParagraphView  # the paragraph it comes from, as read
     text: str
     pieces: list[tuple[str, RunFormat]]
     fmt: ParagraphFormat
@@ -55,6 +55,11 @@ class Line:
     run_indices: tuple[int, ...] = ()  # which of the paragraph's runs (paragraph_runs) its text comes from
     column: int = 0  # 0 for the first tab-separated piece of a visual line, 1 for the next…
     tabbed: bool = False  # its visual line holds tabs: Tab-indented, or laid out in tab columns
+
+    @property
+    def paragraph(self):
+        """The paragraph's element in the document (for the rules and the fixes that need the tree)."""
+        return self.view.element
 
     @property
     def runs(self) -> list:
@@ -208,7 +213,7 @@ def _lines(views: list[ParagraphView]) -> list[Line]:
     lines: list[Line] = []
     for view in views:
         for text, pieces, split, run_indices, column, tabbed, visible, facts in _specs_of(view):
-            lines.append(Line(len(lines), view.element, text, pieces, view.fmt, view.cell, split, run_indices,
+            lines.append(Line(len(lines), view, text, pieces, view.fmt, view.cell, split, run_indices,
                               column, tabbed, visible, facts))
     return lines
 
@@ -525,22 +530,28 @@ class Anatomist:
 
     # -- rules
     def _rule_after(self, line: Line) -> Rule | None:
-        paragraph = line.paragraph
-        visible = [run for run in line.runs if run_text(run).strip()]
-        if visible and all(underlined(run) for run in visible):
+        view = line.view
+        runs = view.facts[0]  # per run: (shows text, underlined), as read with the paragraph
+        visible = [runs[i] for i in line.run_indices if i < len(runs) and runs[i][0]]
+        if visible and all(underline for _, underline in visible):
             return Rule("underline", line.width())
         container_width = line.cell.content_width if line.cell else self.body_width
         drawn = self._drawn_rule(line)
         if drawn is not None:
             return drawn
-        candidates = following_paragraphs(paragraph, 3)
-        for index, candidate in enumerate(candidates):
-            text = normal(text_outside_drawings(candidate))
+        following = view.body.following
+        if following is not None:  # the paragraph and those after it in its container, as read
+            candidates = [(other.facts[1], other.fmt) for other in
+                          (self.views[i] for i in (view.index, *following[view.index]))]
+        else:
+            candidates = [(text_outside_drawings(p), self.resolver.paragraph_format(p))
+                          for p in following_paragraphs(view.element, 3)]
+        for index, (own_text, fmt) in enumerate(candidates):
+            text = normal(own_text)
             if index > 0 and text and not set(text) <= {"_", "-", " "}:
                 break
             if text and set(text) <= {"_", " "} and len(text) >= 3:
                 return Rule("underscores", None)
-            fmt = self.resolver.paragraph_format(candidate)
             if fmt.border_bottom and not line.split:
                 length = container_width - max(fmt.left or 0, 0) - max(fmt.right or 0, 0)
                 return Rule("border", length)

@@ -565,8 +565,8 @@ def _paragraphs(subject: Subject) -> list[Line]:
 def _first_lines(lines: list[Line]) -> list[Line]:
     seen, out = set(), []
     for line in lines:
-        if id(line.paragraph) not in seen and not line.cell:
-            seen.add(id(line.paragraph))
+        if id(line.view) not in seen and not line.cell:
+            seen.add(id(line.view))
             out.append(line)
     return out
 

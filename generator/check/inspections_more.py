@@ -486,9 +486,11 @@ def appendix_kem_theo(subject: Subject, rule: Rule) -> Outcome:
     return verdict(violations)
 
 
-def _section_of(subject: Subject, paragraph) -> int:
-    """Index of the section a body paragraph belongs to."""
-    return section_index(subject.sections, paragraph)
+def _section_of(subject: Subject, line: Line) -> int:
+    """Index of the section the paragraph of ``line`` belongs to: told by where it stands in the part's bytes
+    when the body was read from them, else by the tree."""
+    found = line.view.body.section_of(line.view.index)
+    return found if found is not None else section_index(subject.sections, line.paragraph)
 
 
 @inspection("phu-luc.huong")
@@ -498,7 +500,7 @@ def appendix_orientation(subject: Subject, rule: Rule) -> Outcome:
         return none
     violations = []
     for appendix in found:
-        number = _section_of(subject, appendix.label.paragraph)
+        number = _section_of(subject, appendix.label)
         if number >= len(subject.sections) or subject.sections[number].page is None:
             continue
         w, h, orient = subject.sections[number].page

@@ -10,6 +10,7 @@ document defaults). The lxml elements stay handles: only ``generator.ooxml`` loo
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import io
 import re
@@ -160,6 +161,17 @@ class Section:
 
 
 def sections(document) -> list[Section]:
+    """The body's sections in order; for a document vanban has just written, read from the bytes without
+    making the part's tree (each ``w:sectPr`` parsed on its own), once per opened document."""
+    if isinstance(document, DocxView) and not document.parsed:
+        known = getattr(document, "_sections", None)
+        if known is not None:
+            return list(known)
+        source = body_source(document)
+        spans = source.section_spans if source is not None else None
+        if spans is not None:
+            document._sections = tuple(Section(source.standalone(start, end)) for start, end in spans)
+            return list(document._sections)
     return [Section(s) for s in document.element.body.iter(qn("w:sectPr"))]
 
 
@@ -347,11 +359,59 @@ class BodySource:
     """The body's paragraphs cut from the main part's bytes, in document order, and its skeleton: the part with
     every paragraph emptied to ``<w:p/>``, which holds the tables, rows and cells and nothing else. The
     documents of one template and as many rows share a skeleton, so where each paragraph stands is found once
-    for all of them."""
+    for all of them. A paragraph (or a section's properties) can be parsed on its own under the part's root
+    start tag, which declares the namespaces, so the part's tree is made only when a reading needs it."""
 
     prolog: bytes  # digest of the part up to the body: the root element and its namespaces
     cuts: list[bytes]
     skeleton: bytes | None  # None when a paragraph's end could not be told from its cut
+    blob: bytes = b""
+    starts: tuple[int, ...] = ()  # where each cut starts in the part
+    ends: tuple[int, ...] = ()  # where each paragraph ends (empty when the skeleton is None)
+    root: bytes = b""  # the root element's start tag
+    root_name: bytes = b""
+    body: int = 0  # where the body starts and ends in the part
+    body_end: int = 0
+
+    def standalone(self, start: int, end: int):
+        """The element ``blob[start:end]`` (a whole paragraph or section properties), parsed on its own."""
+        from docx.oxml.parser import parse_xml  # python-docx's parser and element classes, as for the part
+
+        return parse_xml(self.root + self.blob[start:end] + b"</" + self.root_name + b">")[0]
+
+    @cached_property
+    def section_spans(self) -> tuple[tuple[int, int], ...] | None:
+        """Where each ``w:sectPr`` stands in the part, in order; None where a tracked change may hold one in
+        another (the tree is asked then)."""
+        blob = self.blob
+        if blob.find(b"Change", self.body, self.body_end) >= 0:
+            return None
+        spans = []
+        for match in _SECT_PR.finditer(blob, self.body, self.body_end):
+            empty = _EMPTY_SECT_PR.match(blob, match.start())
+            if empty is not None:
+                spans.append((match.start(), empty.end()))
+                continue
+            end = blob.find(_SECT_PR_END, match.start())
+            if end < 0:
+                return None
+            spans.append((match.start(), end + len(_SECT_PR_END)))
+        return tuple(spans)
+
+    def section_of(self, index: int) -> int | None:
+        """Which section paragraph ``index`` belongs to: the first section properties after its start (its own,
+        when it ends a section), as Word reads them; None when they cannot be told from the bytes."""
+        spans = self.section_spans
+        if not spans:
+            return None
+        return min(bisect.bisect_left([start for start, _ in spans], self.starts[index]), len(spans) - 1)
+
+
+_SECT_PR = re.compile(rb"<w:sectPr[\s>/]")
+_EMPTY_SECT_PR = re.compile(rb"""<w:sectPr(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/>""")
+_SECT_PR_END = b"</w:sectPr>"
+_ROOT_START = re.compile(rb"""<([^\s?!/>]+)(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*>""")
+_W_BINDING = re.compile(rb"xmlns:w\s*=")
 
 
 def _cuttable(blob: bytes, body: int) -> bool:
@@ -361,23 +421,39 @@ def _cuttable(blob: bytes, body: int) -> bool:
     return b"<!" not in blob[:body]  # no DTD may expand entities into elements
 
 
-def body_source(document, paragraphs: list) -> BodySource | None:
+def body_source(document, paragraphs: list | None = None) -> BodySource | None:
     """The body's cuts and skeleton, or None when the main part cannot be cut safely (or was not read from
-    bytes). ``paragraphs``: the body's paragraph elements, in document order."""
+    bytes). ``paragraphs``: the body's paragraph elements, in document order, when the tree is at hand (their
+    count is checked against the cuts); without them the bytes alone are read: in XML a "<w:p" can only start
+    an element where there are no comments, CDATA or processing instructions, and "w" is WordprocessingML."""
     blob = getattr(document, "main_blob", None)
     if blob is None:
         return None
-    body = blob.find(b"<w:body")
-    if (body < 0 or not _cuttable(blob, body) or blob.count(b"xmlns:w=") != blob.count(_W_DECLARATION)
-            or document.element.nsmap.get("w") != W_NS):
-        return None  # "w" must be WordprocessingML everywhere
-    starts = [m.start() for m in _PARAGRAPH_CUT.finditer(blob, body)]
-    if not starts or len(starts) != len(paragraphs):
+    found = getattr(document, "_body_source", False)
+    source = _body_source(blob) if found is False else found
+    if found is False and isinstance(document, DocxView):
+        document._body_source = source  # one reading of the bytes per opened document
+    if source is not None and paragraphs is not None and len(source.cuts) != len(paragraphs):
         return None
-    ends = starts[1:] + [len(blob)]
-    cuts = [blob[start:end] for start, end in zip(starts, ends)]
+    return source
+
+
+def _body_source(blob: bytes) -> BodySource | None:
+    body = blob.find(b"<w:body")
+    root = _ROOT_START.search(blob, 0, body) if body >= 0 else None
+    if (root is None or not _cuttable(blob, body) or len(_W_BINDING.findall(blob)) != blob.count(_W_DECLARATION)
+            or _W_DECLARATION not in root.group(0)):
+        return None  # "w" must be WordprocessingML everywhere, declared on the root
+    body_end = blob.rfind(b"</w:body>")
+    body_end = len(blob) if body_end < body else body_end
+    starts = [m.start() for m in _PARAGRAPH_CUT.finditer(blob, body, body_end)]
+    if not starts:
+        return None
+    cut_ends = starts[1:] + [len(blob)]
+    cuts = [blob[start:end] for start, end in zip(starts, cut_ends)]
     skeleton = [blob[:starts[0]]]
-    for cut in cuts:
+    ends = []
+    for start, cut in zip(starts, cuts):
         # no paragraph holds another here, so the only "</w:p>" of a cut ends its own paragraph; without one,
         # the paragraph is an empty element, its start tag read by XML's own grammar of attributes
         end = cut.find(_PARAGRAPH_END)
@@ -390,22 +466,31 @@ def body_source(document, paragraphs: list) -> BodySource | None:
                 break
             end = empty.end()
         skeleton += (_PLACEHOLDER, cut[end:])
+        ends.append(start + end)
     return BodySource(hashlib.blake2b(blob[:body], digest_size=16).digest(), cuts,
-                      b"".join(skeleton) if skeleton is not None else None)
+                      b"".join(skeleton) if skeleton is not None else None, blob, tuple(starts),
+                      tuple(ends) if skeleton is not None else (), root.group(0), root.group(1), body, body_end)
+
+
+def _reading(paragraph, resolver: FormatResolver) -> tuple[ParagraphFormat, tuple, tuple]:
+    """(format, visual lines, facts): the facts are, for each run, whether it shows text and whether it is
+    underlined, and the paragraph's text outside its drawings (what is asked to find a rule under a line)."""
+    runs, shape = _line_shape(paragraph, resolver)
+    facts = (tuple((bool(run_text(run).strip()), underlined(run)) for run in runs), text_outside_drawings(paragraph))
+    return resolver.paragraph_format(paragraph), shape, facts
 
 
 def _read_paragraph(paragraph, resolver: FormatResolver,
-                    source: tuple | None = None) -> tuple[tuple | None, ParagraphFormat, tuple]:
+                    source: tuple | None = None) -> tuple[tuple | None, ParagraphFormat, tuple, tuple]:
     key = (resolver.styles_key, source) if source is not None else paragraph_key(paragraph, resolver)
     if key_bytes(key) > _SHAPE_BYTES:  # read, not kept: the cache must not hold a hostile file's megabytes
-        return None, resolver.paragraph_format(paragraph), _line_shape(paragraph, resolver)[1]
+        return (None, *_reading(paragraph, resolver))
     cached = _SHAPES.get(key)
     if cached is None:
-        cached = _SHAPES[key] = (resolver.paragraph_format(paragraph), _line_shape(paragraph, resolver)[1])
+        cached = _SHAPES[key] = _reading(paragraph, resolver)
         if len(_SHAPES) > _SHAPES_KEPT:
             _SHAPES.popitem(last=False)
-    fmt, shape = cached
-    return key, fmt, shape
+    return (key, *cached)
 
 
 @dataclass(frozen=True)
@@ -417,16 +502,42 @@ class CellRef:
     left: int = 0  # where the cell's text starts, twips from the left of the text area (estimated)
 
 
+class BodyParagraphs:
+    """The paragraphs of a body as read, by their order: their elements, made only when something asks for
+    one (the part's tree is then parsed), the paragraphs that follow each in its container, its section."""
+
+    def __init__(self, document, elements: list | None = None, source: BodySource | None = None,
+                 following: tuple | None = None):
+        self._document = document
+        self._elements = elements
+        self.source = source  # the cuts the paragraphs were read from, None when the tree was walked
+        self.following = following  # per paragraph: the next paragraphs of its container (up to two)
+
+    def element(self, index: int):
+        if self._elements is None:
+            self._elements = list(self._document.element.body.iter(_P))
+        return self._elements[index]
+
+    def section_of(self, index: int) -> int | None:
+        return self.source.section_of(index) if self.source is not None else None
+
+
 @dataclass(eq=False)  # one per paragraph of every document checked: not frozen, whose __init__ costs 4×
 class ParagraphView:
     """A paragraph where it stands: its element, its effective format, its text, its cell if any."""
 
-    element: etree._Element
+    body: BodyParagraphs
+    index: int  # its place among the body's paragraphs
     fmt: ParagraphFormat
     shape: tuple  # its visual lines → segments → (text, format, index of the run among paragraph_runs) pieces
     cell: CellRef | None
     label: str | None = None  # the number Word displays before it (automatic numbering): "a)", "1.", "II."
     key: tuple | None = None  # its content (see paragraph_key): paragraphs with one key read the same
+    facts: tuple = ((), "")  # per run (shows text, underlined); its text outside drawings (see _reading)
+
+    @property
+    def element(self):
+        return self.body.element(self.index)
 
     @cached_property
     def lines(self) -> list[list[list[Piece]]]:
@@ -522,8 +633,9 @@ _CELLS_KEPT = 64
 _CELLS_PARAGRAPHS = 2048
 
 
-def _cells(skeleton: bytes, body_width: int) -> tuple[CellRef | None, ...] | None:
-    """The cell of every paragraph of a skeleton, in order; None when the skeleton is no well-formed body."""
+def _cells(skeleton: bytes, body_width: int) -> tuple[tuple, tuple] | None:
+    """(the cell of every paragraph of a skeleton, the next paragraphs of each one's container), in order;
+    None when the skeleton is no well-formed body."""
     key = (hashlib.blake2b(skeleton, digest_size=16).digest(), body_width)
     found = _CELLS.get(key)
     if found is None:
@@ -538,8 +650,18 @@ def _cells(skeleton: bytes, body_width: int) -> tuple[CellRef | None, ...] | Non
             return None
         cells: list[CellRef | None] = []
         _BodyReader(body_width, lambda paragraph, cell: cells.append(cell)).read(body)
-        found = tuple(cells)
-        if len(found) <= _CELLS_PARAGRAPHS:
+        paragraphs = list(body.iter(_P))
+        order = {paragraph: index for index, paragraph in enumerate(paragraphs)}
+        following = []
+        for paragraph in paragraphs:
+            after, sibling = [], paragraph.getnext()
+            while sibling is not None and len(after) < 2:
+                if sibling.tag == _P:
+                    after.append(order[sibling])
+                sibling = sibling.getnext()
+            following.append(tuple(after))
+        found = (tuple(cells), tuple(following))
+        if len(cells) <= _CELLS_PARAGRAPHS:
             _CELLS[key] = found
             if len(_CELLS) > _CELLS_KEPT:
                 _CELLS.popitem(last=False)
@@ -549,29 +671,41 @@ def _cells(skeleton: bytes, body_width: int) -> tuple[CellRef | None, ...] | Non
 def body_paragraphs(document, resolver: FormatResolver, body_width: int) -> Iterator[ParagraphView]:
     """Every paragraph of the body in document order, descending into tables (with their cells' content
     widths and places) and content controls, each with the number Word displays for it. A body that can be
-    cut (:func:`body_source`) is read paragraph by paragraph from the cache, its cells from its skeleton's."""
+    cut (:func:`body_source`) is read paragraph by paragraph from the cache, its cells from its skeleton's;
+    a document vanban has just written is then read without making its tree (a paragraph not seen before is
+    parsed on its own), unless it has lists to number."""
     numbering = Numbering.for_document(document, resolver)
     views: list[ParagraphView] = []
-    elements = list(document.element.body.iter(_P))
+    lazy = isinstance(document, DocxView) and not document.parsed and not numbering.instances
+    elements = None if lazy else list(document.element.body.iter(_P))
     source = body_source(document, elements)
-    cells = _cells(source.skeleton, body_width) if source is not None and source.skeleton is not None else None
-    if cells is None or len(cells) != len(elements):
+    layout = _cells(source.skeleton, body_width) if source is not None and source.skeleton is not None else None
+    if layout is None or len(layout[0]) != len(source.cuts):
+        walked: list = []
+        body = BodyParagraphs(document, walked)
+
         def visit(paragraph, cell: CellRef | None) -> None:
-            key, fmt, shape = _read_paragraph(paragraph, resolver)
-            views.append(ParagraphView(paragraph, fmt, shape, cell, numbering.label(paragraph), key))
+            key, fmt, shape, facts = _read_paragraph(paragraph, resolver)
+            views.append(ParagraphView(body, len(walked), fmt, shape, cell, numbering.label(paragraph), key, facts))
+            walked.append(paragraph)
 
         _BodyReader(body_width, visit).read(document.element.body)
         return iter(views)
+    cells, following = layout
+    body = BodyParagraphs(document, elements, source, following)
     prolog, styles = source.prolog, resolver.styles_key
     label = numbering.label if numbering.instances else None  # a document without lists has no labels
-    for paragraph, cut, cell in zip(elements, source.cuts, cells):
+    for index, (cut, cell) in enumerate(zip(source.cuts, cells)):
         key = (styles, (prolog, cut))
         cached = _SHAPES.get(key)  # what most paragraphs of a batch find (a cut too long to keep is never found)
         if cached is None:
-            key, fmt, shape = _read_paragraph(paragraph, resolver, (prolog, cut))
+            paragraph = elements[index] if elements is not None else source.standalone(source.starts[index],
+                                                                                          source.ends[index])
+            key, fmt, shape, facts = _read_paragraph(paragraph, resolver, (prolog, cut))
         else:
-            fmt, shape = cached
-        views.append(ParagraphView(paragraph, fmt, shape, cell, label(paragraph) if label else None, key))
+            fmt, shape, facts = cached
+        views.append(ParagraphView(body, index, fmt, shape, cell, label(body.element(index)) if label else None,
+                                   key, facts))
     return iter(views)
 
 
@@ -604,6 +738,8 @@ def body_outline(document) -> Iterator[OutlineParagraph]:
 
 def textbox_texts(document) -> list[str]:
     """The text of every text box of the body, one string per box."""
+    if isinstance(document, DocxView) and not document.parsed and body_source(document) is not None:
+        return []  # a body that can be cut holds no text box (see _NOT_CUTTABLE)
     return [" ".join(t.text or "" for t in box.iter(qn("w:t"))) for box in document.element.body.iter(TEXTBOX)]
 
 
@@ -770,9 +906,16 @@ def forget_resolver(document) -> None:
 def has_drawings(document) -> bool:
     """Whether the body holds any drawing (DrawingML or VML): one pass in lxml, so a document without
     any is not laid out in search of a drawn rule."""
+    if isinstance(document, DocxView) and not document.parsed:
+        source = body_source(document)
+        if source is not None and all(source.blob.find(tag, source.body, source.body_end) < 0 for tag in _DRAWN):
+            return False  # a body that can be cut draws only in w:drawing (DrawingML) and w:object (VML)
     body = document.element.body
     return next(body.iter(qn("wp:anchor"), qn("wp:inline"), qn("v:line"), qn("v:shape"), qn("v:rect")),
                 None) is not None
+
+
+_DRAWN = (b"<w:drawing", b"<w:object")
 
 
 def drawn_shapes(paragraph) -> list[DrawnShape]:

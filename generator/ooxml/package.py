@@ -297,11 +297,27 @@ class DocxView:
         blob = self.blob(main)
         if blob is None:
             raise KeyError(main)
-        self.main_blob = blob  # its source, for keys cut from it (ooxml.document.paragraph_sources)
-        self.element = parse_xml(blob)
+        self.main_blob = blob  # its source, for keys cut from it (ooxml.document.body_source)
+        # a file from elsewhere is parsed now, so a broken one is refused as it is opened; parts vanban has just
+        # written are parsed only if a reading needs the tree (most checks of a batch's documents do not)
+        self._element = parse_xml(blob) if parts is None else None
         self.package_rels = package_rels
         folder, _, name = main.rpartition("/")
         self.rels = self._relationships(folder, f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels")
+
+    @property
+    def element(self):
+        """The main part's root element (``w:document``), parsed when first asked for."""
+        if self._element is None:
+            from docx.oxml.parser import parse_xml
+
+            self._element = parse_xml(self.main_blob)
+        return self._element
+
+    @property
+    def parsed(self) -> bool:
+        """Whether the main part's tree has been made (readings that can do without it ask)."""
+        return self._element is not None
 
     def blob(self, name: str | None) -> bytes | None:
         """The bytes of a part (its name inside the zip), or None when the package has no such part."""
