@@ -12,7 +12,9 @@ with one space between words.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -144,9 +146,10 @@ def document_types() -> dict[str, str]:
     return dict(resources.parse_data(text)["types"])
 
 
-def type_codes_by_name() -> dict[str, str]:
-    """The tên loại as printed (capitals) → its code: "KẾ HOẠCH" → "KH"."""
-    return {name.upper(): code for code, name in document_types().items()}
+@lru_cache(maxsize=1)
+def type_codes_by_name() -> Mapping[str, str]:
+    """The tên loại as printed (capitals) → its code: "KẾ HOẠCH" → "KH" (read-only: every check asks)."""
+    return MappingProxyType({name.upper(): code for code, name in document_types().items()})
 
 
 # ---------------------------------------------------------------- capitals

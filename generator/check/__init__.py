@@ -97,7 +97,7 @@ def check_subject(subject: Subject, path: Path | str = "") -> DocumentReport:
     for rule in catalogue():
         inspect = INSPECTIONS.get(rule.id)
         outcome = inspect(subject, rule) if inspect else unobservable("chưa có bước kiểm tra cho quy tắc này")
-        places = tuple(locate(subject.anatomy, rule, v) for v in outcome.violations)
+        places = tuple(locate(subject.anatomy, rule, v) for v in outcome.violations) if outcome.violations else ()
         results.append(RuleResult(rule, outcome, places))
     return DocumentReport(Path(path), results)
 

@@ -19,7 +19,7 @@ import zipfile
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from docx import Document
@@ -121,7 +121,7 @@ class Section:
 
     element: etree._Element
 
-    @property
+    @cached_property  # every rule of the page asks; nothing edits a page's size once it is read
     def page(self) -> tuple[int, int, str | None] | None:
         """(width, height, orientation) in twips, or None when the file does not say."""
         size = self.element.find(_PG_SZ)
@@ -237,6 +237,16 @@ def page_field_paragraphs(root) -> list:
     return out
 
 
+@lru_cache(maxsize=64)  # the documents of one template carry the same properties part
+def _stored_counts(blob: bytes) -> tuple[int, int] | None:
+    """(pages, words) as docProps/app.xml stores them, or None when it does not store both."""
+    root = etree.fromstring(blob, oxml_parser)
+    pages, words = root.find(qn("ep:Pages")), root.find(qn("ep:Words"))
+    if pages is None or words is None or not (pages.text or "").isdigit() or not (words.text or "").isdigit():
+        return None
+    return int(pages.text), int(words.text)
+
+
 def stored_page_count(document) -> int | None:
     """The page count a word processor stored, when it was stored for this very text.
 
@@ -251,13 +261,13 @@ def stored_page_count(document) -> int | None:
                      if rel.reltype.endswith("/extended-properties")][:1]
         for blob in blobs:
             if blob is not None:
-                root = etree.fromstring(blob, oxml_parser)
-                pages, words = root.find(qn("ep:Pages")), root.find(qn("ep:Words"))
-                if pages is None or words is None or not (pages.text or "").isdigit() or not (words.text or "").isdigit():
+                counts = (_stored_counts if len(blob) <= 65536 else _stored_counts.__wrapped__)(blob)
+                if counts is None:
                     return None
+                pages, words = counts
                 # the texts alone, no element made for each of the body's thousand w:t
                 actual = sum(len(text.split()) for text in document.element.body.itertext(qn("w:t"), with_tail=False))
-                return int(pages.text) if actual and abs(int(words.text) - actual) <= 0.2 * actual else None
+                return pages if actual and abs(words - actual) <= 0.2 * actual else None
     except (AttributeError, KeyError, etree.XMLSyntaxError):
         return None
     return None
