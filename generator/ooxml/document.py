@@ -170,9 +170,17 @@ def sections(document) -> list[Section]:
         source = body_source(document)
         spans = source.section_spans if source is not None else None
         if spans is not None:
-            document._sections = tuple(Section(source.standalone(start, end)) for start, end in spans)
+            document._sections = _sections_of(source.root, tuple(source.blob[start:end] for start, end in spans))
             return list(document._sections)
     return [Section(s) for s in document.element.body.iter(qn("w:sectPr"))]
+
+
+@lru_cache(maxsize=64)  # the documents of one template have the same sections: parsed once, only read
+def _sections_of(root: bytes, sources: tuple[bytes, ...]) -> tuple[Section, ...]:
+    from docx.oxml.parser import parse_xml
+
+    name = _ROOT_START.match(root).group(1)
+    return tuple(Section(parse_xml(root + source + b"</" + name + b">")[0]) for source in sources)
 
 
 _NEXT_SECTION_END = etree.XPath("(descendant::w:sectPr | following::w:sectPr)[1]", namespaces={"w": W_NS})
@@ -421,7 +429,7 @@ _SECT_PR = re.compile(rb"<w:sectPr[\s>/]")
 _EMPTY_SECT_PR = re.compile(rb"""<w:sectPr(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/>""")
 _SECT_PR_END = b"</w:sectPr>"
 _ROOT_START = re.compile(rb"""<([^\s?!/>]+)(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*>""")
-_W_BINDING = re.compile(rb"xmlns:w\s*=")
+_W_BINDING = re.compile(rb"xmlns:w\s*=")  # every declaration of "w", "xmlns:w =" too (XML allows the spaces)
 
 
 def _cuttable(blob: bytes, body: int) -> bool:
