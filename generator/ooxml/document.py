@@ -764,14 +764,17 @@ def textbox_texts(document) -> list[str]:
 # ---------------------------------------------------------------- rules: underlines, borders, drawn lines
 
 def run_text(run) -> str:
-    return "".join(t.text or "" for t in run.iter(qn("w:t")))
+    return "".join(run.itertext(_T, with_tail=False))
+
+
+_RPR, _U = qn("w:rPr"), qn("w:u")
 
 
 def underlined(run) -> bool:
     """Whether the run is underlined by its direct formatting."""
-    rpr = run.find(qn("w:rPr"))
-    node = rpr.find(qn("w:u")) if rpr is not None else None
-    return node is not None and node.get(qn("w:val")) not in ("none", None)
+    rpr = run.find(_RPR)
+    node = rpr.find(_U) if rpr is not None else None
+    return node is not None and node.get(_VAL) not in ("none", None)
 
 
 def following_paragraphs(paragraph, count: int) -> list:
@@ -796,7 +799,7 @@ def _in_drawing(node, paragraph) -> bool:
 
 def text_outside_drawings(paragraph) -> str:
     """The paragraph's text, leaving out what stands in its drawings and text boxes."""
-    return "".join(t.text or "" for t in paragraph.iter(qn("w:t")) if not _in_drawing(t, paragraph))
+    return "".join(t.text or "" for t in paragraph.iter(_T) if not _in_drawing(t, paragraph))
 
 
 # ---------------------------------------------------------------- drawn shapes, where Word places them

@@ -63,7 +63,7 @@ class ParagraphFormat:
     border_bottom: bool
 
 
-_PPR, _PSTYLE, _VAL = qn("w:pPr"), qn("w:pStyle"), qn("w:val")  # asked for every paragraph, many times
+_PPR, _PSTYLE, _VAL, _RPR = qn("w:pPr"), qn("w:pStyle"), qn("w:val"), qn("w:rPr")  # asked for every paragraph
 
 # resolved formats per distinct styles part (see FormatResolver.__init__), the most recently used kept
 _SHARED: OrderedDict[tuple, dict] = OrderedDict()
@@ -193,7 +193,7 @@ class FormatResolver:
     def run_format(self, paragraph, run) -> RunFormat:
         """The run's effective format. Runs with the same properties in paragraphs of the same style have the
         same format: found once (a checked document asks for it thousands of times)."""
-        rpr = run.find(qn("w:rPr")) if run is not None else None
+        rpr = run.find(_RPR) if run is not None else None
         key = (self.paragraph_style_id(paragraph), etree.tostring(rpr) if rpr is not None else None)
         found = self._run_formats.get(key)
         if found is None:
@@ -250,7 +250,7 @@ class FormatResolver:
 
     def paragraph_format(self, paragraph) -> ParagraphFormat:
         """The paragraph's effective format, found once per distinct paragraph properties and style."""
-        ppr = paragraph.find(qn("w:pPr"))
+        ppr = paragraph.find(_PPR)
         key = (self.paragraph_style_id(paragraph), etree.tostring(ppr) if ppr is not None else None)
         found = self._paragraph_formats.get(key)
         if found is None:
