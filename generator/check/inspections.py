@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ..layout import default_layout
 from ..metrics import text_width_twips, wrap_lines
-from ..ooxml.document import HeaderPart, Section, page_field_paragraphs
+from ..ooxml.document import HeaderPart, Section
 from ..ooxml.reading import FormatResolver, runs
 from ..vietnamese import all_capitals, modern_tones
 from ..vocabulary import (ACADEMIC_TITLE, ARCHIVE, AUTHORITY_PARTS, AUTHORITY_PREFIXES, CONG_VAN, DATE_PARTS,
@@ -25,7 +25,7 @@ from ..vocabulary import (ACADEMIC_TITLE, ARCHIVE, AUTHORITY_PARTS, AUTHORITY_PR
                           TIEU_NGU_SPAN, authority, document_types, type_codes_by_name)
 from ..vocabulary import DIVISION
 from .anatomy import Anatomy, Line, is_caps, normal, widest_line
-from .catalogue import Outcome, Rule, Violation, not_applicable, passed, unobservable, verdict
+from .catalogue import Outcome, Rule, Violation, not_applicable, passed, rule_with_id, unobservable, verdict
 from .inspections_electronic import install as install_electronic
 
 A4 = (11906, 16838)
@@ -199,27 +199,45 @@ def _fonts(line: Line) -> frozenset:
     return line.recall("fonts", lambda: frozenset(f.font for f in line.visible))
 
 
-def _font_reading(line: Line, wanted: str) -> tuple[bool, str | None]:
-    """(whether the line names a font, what is wrong with its fonts or None), recalled with its reading."""
+def _font_reading(line: Line, wanted: str) -> tuple[bool, str | None, str | None, str | None]:
+    """(whether the line names a font, what is wrong with its fonts, its colours, its encoding — None when
+    nothing), recalled with its reading."""
     def derive():
         fonts = _fonts(line)
         wrong = sorted(f for f in fonts if f is not None and f != wanted)
-        return bool(fonts - {None}), ("phông " + ", ".join(wrong)) if wrong else None
+        return (bool(fonts - {None}), ("phông " + ", ".join(wrong)) if wrong else None, _colour_problem(line),
+                _encoding_problem(line))
     return line.recall(("font", wanted), derive)
+
+
+def _line_problems(subject: Subject, wanted: str) -> tuple[bool, list, list, list]:
+    """(whether any line names a font, and the violations of the font, colour and encoding rules): one pass
+    over the lines for the three rules of the font (each line's answers recalled with its reading)."""
+    def derive():
+        named, fonts, colours, encodings = False, [], [], []
+        for line in _all_lines(subject):
+            names, font, colour, encoding = _font_reading(line, wanted)
+            named = named or names
+            if font:
+                fonts.append(Violation(line.text, font, line.order))
+            if colour:
+                colours.append(Violation(line.text, colour, line.order))
+            if encoding:
+                encodings.append(Violation(line.text, encoding, line.order))
+        return named, fonts, colours, encodings
+    return subject.recall(("line problems", wanted), derive)
+
+
+def _wanted_font() -> str:
+    return rule_with_id("phong.ho-chu").params["font"]
 
 
 @inspection("phong.ho-chu")
 def font_family(subject: Subject, rule: Rule) -> Outcome:
-    wanted = rule.params["font"]
-    violations, named = [], False
-    for line in _all_lines(subject):
-        names, wrong = _font_reading(line, wanted)
-        named = named or names
-        if wrong:
-            violations.append(Violation(line.text, wrong, line.order))
+    named, violations, _, _ = _line_problems(subject, rule.params["font"])
     if not named:
         return unobservable("tệp không ghi tên phông chữ; phông hiển thị tùy phần mềm và máy tính")
-    return verdict(violations)
+    return verdict(list(violations))
 
 
 def _colour_problem(line: Line) -> str | None:
@@ -229,12 +247,7 @@ def _colour_problem(line: Line) -> str | None:
 
 @inspection("phong.mau")
 def font_colour(subject: Subject, rule: Rule) -> Outcome:
-    violations = []
-    for line in _all_lines(subject):
-        problem = line.recall("colour problem", lambda: _colour_problem(line))
-        if problem:
-            violations.append(Violation(line.text, problem, line.order))
-    return verdict(violations)
+    return verdict(list(_line_problems(subject, _wanted_font())[2]))
 
 
 def _encoding_problem(line: Line) -> str | None:
@@ -248,12 +261,7 @@ def _encoding_problem(line: Line) -> str | None:
 
 @inspection("phong.unicode")
 def unicode_text(subject: Subject, rule: Rule) -> Outcome:
-    violations = []
-    for line in _all_lines(subject):
-        problem = line.recall("encoding problem", lambda: _encoding_problem(line))
-        if problem:
-            violations.append(Violation(line.text, problem, line.order))
-    return verdict(violations)
+    return verdict(list(_line_problems(subject, _wanted_font())[3]))
 
 
 # ---------------------------------------------------------------- Quốc hiệu, Tiêu ngữ
@@ -883,8 +891,8 @@ def kinh_gui(subject: Subject, rule: Rule) -> Outcome:
 def page_number_first(subject: Subject, rule: Rule) -> Outcome:
     kind = "first" if subject.title_page else "default"
     parts = [p for p in subject.parts if p.kind == kind]
-    if any(page_field_paragraphs(p.root) for p in parts):
-        where = "đầu trang" if any(p.area == "header" and page_field_paragraphs(p.root) for p in parts) else "chân trang"
+    if any(p.page_fields for p in parts):
+        where = "đầu trang" if any(p.area == "header" and p.page_fields for p in parts) else "chân trang"
         return verdict([Violation("trang 1", f"trang 1 có số trang ở {where}")])
     return passed()
 
@@ -910,7 +918,7 @@ def _looks_single_page(subject: Subject) -> bool:
 @inspection("so-trang.vi-tri")
 def page_number_position(subject: Subject, rule: Rule) -> Outcome:
     defaults = [p for p in subject.parts if p.kind == "default"]
-    fields = [(p, para) for p in defaults for para in page_field_paragraphs(p.root)]
+    fields = [(p, para) for p in defaults for para in p.page_fields]
     if not fields:
         if _looks_single_page(subject):
             return not_applicable("văn bản một trang")

@@ -200,11 +200,17 @@ class HeaderPart:
     area: str  # header or footer
     root: etree._Element
 
+    @property
+    def page_fields(self) -> list:
+        """Its paragraphs that hold a PAGE field (found once per part: see :func:`_header_root`)."""
+        return _page_fields(self.root)
+
 
 # headers and footers parsed, by their bytes: the documents of one template share them, and the checker only
 # reads them (a part of more than 64 KB is parsed for its document alone)
 _HEADER_ROOTS: OrderedDict[bytes, etree._Element] = OrderedDict()
 _HEADER_ROOTS_KEPT, _HEADER_BYTES = 64, 65536
+_PAGE_FIELDS: dict[int, tuple] = {}  # by id of a kept root: (the root, its page-field paragraphs)
 
 
 def _header_root(blob: bytes):
@@ -214,8 +220,18 @@ def _header_root(blob: bytes):
         if len(blob) <= _HEADER_BYTES:
             _HEADER_ROOTS[blob] = root
             if len(_HEADER_ROOTS) > _HEADER_ROOTS_KEPT:
-                _HEADER_ROOTS.popitem(last=False)
+                _PAGE_FIELDS.pop(id(_HEADER_ROOTS.popitem(last=False)[1]), None)
     return root
+
+
+def _page_fields(root) -> list:
+    known = _PAGE_FIELDS.get(id(root))
+    if known is not None and known[0] is root:  # the root itself is kept with them: its id cannot be reused
+        return list(known[1])
+    found = page_field_paragraphs(root)
+    if any(kept is root for kept in _HEADER_ROOTS.values()):
+        _PAGE_FIELDS[id(root)] = (root, tuple(found))
+    return found
 
 
 def header_parts(document, section: Section) -> list[HeaderPart]:
@@ -391,11 +407,14 @@ class BodySource:
     body: int = 0  # where the body starts and ends in the part
     body_end: int = 0
 
-    def standalone(self, start: int, end: int):
-        """The element ``blob[start:end]`` (a whole paragraph or section properties), parsed on its own."""
+    def standalone(self, spans: list[tuple[int, int]]) -> list:
+        """The elements ``blob[start:end]`` (whole paragraphs, section properties), parsed on their own under
+        the root's start tag, all in one parse."""
         from docx.oxml.parser import parse_xml  # python-docx's parser and element classes, as for the part
 
-        return parse_xml(self.root + self.blob[start:end] + b"</" + self.root_name + b">")[0]
+        blob = self.blob
+        return list(parse_xml(b"".join([self.root, *(blob[start:end] for start, end in spans),
+                                        b"</", self.root_name, b">"])))
 
     @cached_property
     def section_spans(self) -> tuple[tuple[int, int], ...] | None:
@@ -713,15 +732,17 @@ def body_paragraphs(document, resolver: FormatResolver, body_width: int) -> Iter
     body = BodyParagraphs(document, elements, source, following)
     prolog, styles = source.prolog, resolver.styles_key
     label = numbering.label if numbering.instances else None  # a document without lists has no labels
-    for index, (cut, cell) in enumerate(zip(source.cuts, cells)):
-        key = (styles, (prolog, cut))
-        cached = _SHAPES.get(key)  # what most paragraphs of a batch find (a cut too long to keep is never found)
-        if cached is None:
-            paragraph = elements[index] if elements is not None else source.standalone(source.starts[index],
-                                                                                          source.ends[index])
-            key, fmt, shape, facts = _read_paragraph(paragraph, resolver, (prolog, cut))
-        else:
-            fmt, shape, facts = cached
+    keys = [(styles, (prolog, cut)) for cut in source.cuts]
+    readings = [_SHAPES.get(key) for key in keys]  # what most paragraphs of a batch find (a cut too long to keep
+    # is never found); those not seen before are read from their elements, parsed together when there is no tree
+    unknown = [index for index, reading in enumerate(readings) if reading is None]
+    if unknown:
+        parsed = source.standalone([(source.starts[i], source.ends[i]) for i in unknown]) if elements is None else None
+        for n, index in enumerate(unknown):
+            key, *reading = _read_paragraph(parsed[n] if parsed is not None else elements[index], resolver,
+                                            keys[index][1])
+            keys[index], readings[index] = key, reading
+    for index, (key, (fmt, shape, facts), cell) in enumerate(zip(keys, readings, cells)):
         views.append(ParagraphView(body, index, fmt, shape, cell, label(body.element(index)) if label else None,
                                    key, facts))
     return iter(views)
