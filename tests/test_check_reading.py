@@ -34,7 +34,6 @@ def findings(report) -> list[tuple]:
 def forget_everything_read() -> None:
     reading_document._SHAPES.clear()
     reading_document._CELLS.clear()
-    anatomy._SPECS.clear()
     reading._SHARED.clear()
     inspections_more._capital_slips.cache_clear()
     inspections_more._skip_table.cache_clear()

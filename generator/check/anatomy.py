@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from ..metrics import text_width_twips, wrap_lines
@@ -36,9 +35,12 @@ def is_quoc_hieu(text: str) -> bool:
     return bool(QUOC_HIEU_PATTERN.search(modern_tones(text))) or _QUOC_HIEU_LETTERS in letters_only(text)
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def normal(text: str) -> str:
     """NFC, non-breaking spaces as spaces, one space between words."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).replace("\u00a0", " ")).strip()
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text).replace("\u00a0", " ")).strip()
 
 
 @dataclass
@@ -191,20 +193,19 @@ def _line_specs(view: ParagraphView) -> tuple[tuple, ...]:
     return tuple(specs)
 
 
-# a paragraph's line specs by its content (ParagraphView.key): a cascade's paragraphs recur from unit to unit
-_SPECS: OrderedDict[tuple, tuple] = OrderedDict()
-_SPECS_KEPT = 8192
-
-
 def _specs_of(view: ParagraphView) -> tuple[tuple, ...]:
+    """A paragraph's line specs, kept with its reading (``ParagraphView.memo``): a cascade's paragraphs recur
+    from unit to unit. A paragraph with a number Word displays is read for itself (the number is not in its
+    reading), and so is one whose reading is not kept (no key)."""
     if view.key is None or view.label:
         return _line_specs(view)
-    found = _SPECS.get(view.key)
+    found = view.memo.get(_SPECS)
     if found is None:
-        found = _SPECS[view.key] = _line_specs(view)
-        if len(_SPECS) > _SPECS_KEPT:
-            _SPECS.popitem(last=False)
+        found = view.memo[_SPECS] = _line_specs(view)
     return found
+
+
+_SPECS = "line specs"
 
 
 def _lines(views: list[ParagraphView]) -> list[Line]:

@@ -624,7 +624,7 @@ def _capital_slips(text: str) -> tuple[str, ...]:
     names, openers, documents, before = _phrase_sets()
     tokens = TOKEN.findall(QUOTED.sub(" . ", text))
     if not any(_may_slip(tokens, i, data.function_words, names, openers, before)
-               for i in range(1, len(tokens)) if _title_case(tokens[i])):
+               for i, token in enumerate(tokens) if i and len(token) > 1 and token[0].isupper() and token[1:].islower()):
         return ()  # no word passes what a slip needs of its neighbours: the walk through the names is not needed
     slips, in_name, citing = [], False, False
     for i, token in enumerate(tokens):

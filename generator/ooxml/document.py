@@ -18,7 +18,7 @@ import weakref
 import zipfile
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -509,16 +509,17 @@ def _body_source(blob: bytes) -> BodySource | None:
                       tuple(ends) if skeleton is not None else (), root.group(0), root.group(1), body, body_end)
 
 
-def _reading(paragraph, resolver: FormatResolver) -> tuple[ParagraphFormat, tuple, tuple]:
-    """(format, visual lines, facts): the facts are, for each run, whether it shows text and whether it is
-    underlined, and the paragraph's text outside its drawings (what is asked to find a rule under a line)."""
+def _reading(paragraph, resolver: FormatResolver) -> tuple[ParagraphFormat, tuple, tuple, dict]:
+    """(format, visual lines, facts, memo): the facts are, for each run, whether it shows text and whether it is
+    underlined, and the paragraph's text outside its drawings (what is asked to find a rule under a line); the
+    memo keeps what the checker derives from the reading alone (its lines), with it."""
     runs, shape = _line_shape(paragraph, resolver)
     facts = (tuple((bool(run_text(run).strip()), underlined(run)) for run in runs), text_outside_drawings(paragraph))
-    return resolver.paragraph_format(paragraph), shape, facts
+    return resolver.paragraph_format(paragraph), shape, facts, {}
 
 
 def _read_paragraph(paragraph, resolver: FormatResolver,
-                    source: tuple | None = None) -> tuple[tuple | None, ParagraphFormat, tuple, tuple]:
+                    source: tuple | None = None) -> tuple[tuple | None, ParagraphFormat, tuple, tuple, dict]:
     key = (resolver.styles_key, source) if source is not None else paragraph_key(paragraph, resolver)
     if key_bytes(key) > _SHAPE_BYTES:  # read, not kept: the cache must not hold a hostile file's megabytes
         return (None, *_reading(paragraph, resolver))
@@ -571,6 +572,7 @@ class ParagraphView:
     label: str | None = None  # the number Word displays before it (automatic numbering): "a)", "1.", "II."
     key: tuple | None = None  # its content (see paragraph_key): paragraphs with one key read the same
     facts: tuple = ((), "")  # per run (shows text, underlined); its text outside drawings (see _reading)
+    memo: dict = field(default_factory=dict)  # shared by the paragraphs of one reading (see _reading)
 
     @property
     def element(self):
@@ -722,8 +724,9 @@ def body_paragraphs(document, resolver: FormatResolver, body_width: int) -> Iter
         body = BodyParagraphs(document, walked)
 
         def visit(paragraph, cell: CellRef | None) -> None:
-            key, fmt, shape, facts = _read_paragraph(paragraph, resolver)
-            views.append(ParagraphView(body, len(walked), fmt, shape, cell, numbering.label(paragraph), key, facts))
+            key, fmt, shape, facts, memo = _read_paragraph(paragraph, resolver)
+            views.append(ParagraphView(body, len(walked), fmt, shape, cell, numbering.label(paragraph), key, facts,
+                                       memo))
             walked.append(paragraph)
 
         _BodyReader(body_width, visit).read(document.element.body)
@@ -742,9 +745,9 @@ def body_paragraphs(document, resolver: FormatResolver, body_width: int) -> Iter
             key, *reading = _read_paragraph(parsed[n] if parsed is not None else elements[index], resolver,
                                             keys[index][1])
             keys[index], readings[index] = key, reading
-    for index, (key, (fmt, shape, facts), cell) in enumerate(zip(keys, readings, cells)):
+    for index, (key, (fmt, shape, facts, memo), cell) in enumerate(zip(keys, readings, cells)):
         views.append(ParagraphView(body, index, fmt, shape, cell, label(body.element(index)) if label else None,
-                                   key, facts))
+                                   key, facts, memo))
     return iter(views)
 
 
