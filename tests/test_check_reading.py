@@ -266,3 +266,53 @@ def test_headers_are_kept_by_their_bytes_and_a_changed_one_is_read_again(cascade
     assert any(r.rule.id == "so-trang.vi-tri" and "căn giữa" in r.outcome.violations[0].detail for r in moved.results
                if r.failed)
     assert "so-trang.vi-tri" not in {r.rule.id for r in check_rendered(cascade[0]).errors}
+
+
+def _as_rendered(data: bytes):
+    """The package as the renderer hands it over: its bytes and every part uncompressed."""
+    import zipfile
+
+    from generator.ooxml.package import Rendered
+
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    return Rendered(data, {name: archive.read(name) for name in archive.namelist()})
+
+
+def test_a_document_just_rendered_is_checked_without_making_its_tree(cascade):
+    """Its paragraphs are read from their cuts (those not seen before parsed on their own), its sections from
+    their bytes, the rules under its header lines from what the readings keep: no tree is parsed, and it
+    finds what reading the tree finds, cold and warm."""
+    forget_everything_read()
+    for _ in range(2):
+        for data in cascade:
+            view = DocxView(parts=_as_rendered(data).parts)
+            report = check_document(view)
+            assert not view.parsed
+            assert findings(report) == findings(check_document(open_docx(data)))
+
+
+@pytest.mark.parametrize("inserted", [
+    b"<w:p><w:r><w:drawing/></w:r></w:p>",  # a drawing: laid out from the tree
+    b"<w:p><w:r><w:t>Change</w:t></w:r></w:p>",  # a word that could name a tracked change: sections from the tree
+], ids=["drawing", "change"])
+def test_what_the_bytes_cannot_tell_is_read_from_the_tree(cascade, inserted):
+    data = _main_part_replaced(cascade[0], _after_body_start(inserted))
+    view = DocxView(parts=_as_rendered(data).parts)
+    assert findings(check_document(view)) == findings(check_document(open_docx(data)))
+
+
+@pytest.mark.parametrize("name", build.names())
+def test_the_cuts_are_the_paragraphs_of_the_tree(name):
+    """Read from the bytes alone, a body that can be cut has as many cuts as its tree has paragraphs, each at
+    its paragraph's start, and the paragraphs' sections are those the tree tells."""
+    view = DocxView(build.build(name))
+    source = reading_document._body_source(view.main_blob)
+    paragraphs = list(view.element.body.iter(reading_document._P))
+    if source is None:
+        return
+    assert len(source.cuts) == len(paragraphs)
+    assert [c[:4] for c in source.cuts] == [b"<w:p"] * len(paragraphs)
+    all_sections = reading_document.sections(view)
+    if source.section_spans is not None:
+        assert [source.section_of(i) for i in range(len(paragraphs))] == [
+            reading_document.section_index(all_sections, p) for p in paragraphs]
