@@ -177,7 +177,7 @@ def sections(document) -> list[Section]:
 
 @lru_cache(maxsize=64)  # the documents of one template have the same sections: parsed once, only read
 def _sections_of(root: bytes, sources: tuple[bytes, ...]) -> tuple[Section, ...]:
-    from docx.oxml.parser import parse_xml
+    from docx.oxml.parser import parse_xml  # python-docx's parser and element classes, as for the part
 
     name = _ROOT_START.match(root).group(1)
     return tuple(Section(parse_xml(root + source + b"</" + name + b">")[0]) for source in sources)

@@ -309,7 +309,7 @@ class DocxView:
     def element(self):
         """The main part's root element (``w:document``), parsed when first asked for."""
         if self._element is None:
-            from docx.oxml.parser import parse_xml
+            from docx.oxml.parser import parse_xml  # python-docx's parser and element classes, as __init__
 
             self._element = parse_xml(self.main_blob)
         return self._element
