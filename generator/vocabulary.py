@@ -156,6 +156,12 @@ def type_codes_by_name() -> Mapping[str, str]:
 
 def is_caps(text: str) -> bool:
     """Every letter a capital (header lines, authority lines, tên loại)."""
+    # asked of the same header and signature lines in every document of a batch: recalled by text
+    return (_is_caps if len(text) <= 400 else _is_caps.__wrapped__)(text)
+
+
+@lru_cache(maxsize=8192)
+def _is_caps(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..metrics import text_width_twips, wrap_lines
 from ..ooxml.document import (DEFAULT_TEXT_WIDTH, CellRef, DrawnShape, ParagraphView, body_paragraphs, drawn_shapes,
@@ -32,6 +33,12 @@ _QUOC_HIEU_LETTERS = letters_only(QUOC_HIEU)
 
 def is_quoc_hieu(text: str) -> bool:
     """The Quốc hiệu however it is typed: "HÒA" or "HOÀ", precomposed or decomposed, marks misplaced."""
+    # the header lines of a batch's documents recur: recalled by their text (long lines are not kept)
+    return (_is_quoc_hieu if len(text) <= 400 else _is_quoc_hieu.__wrapped__)(text)
+
+
+@lru_cache(maxsize=4096)
+def _is_quoc_hieu(text: str) -> bool:
     return bool(QUOC_HIEU_PATTERN.search(modern_tones(text))) or _QUOC_HIEU_LETTERS in letters_only(text)
 
 
@@ -43,7 +50,7 @@ def normal(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text).replace("\u00a0", " ")).strip()
 
 
-@dataclass
+@dataclass(slots=True)  # some hundred per document checked
 class Line:
     """One visual line of text: a paragraph, or one tab- or break-separated piece of it."""
 
