@@ -36,6 +36,7 @@ def forget_everything_read() -> None:
     reading_document._CELLS.clear()
     reading._SHARED.clear()
     inspections_more._capital_slips.cache_clear()
+    inspections_more._sentence_slips.cache_clear()
     inspections_more._skip_table.cache_clear()
     reading_document._HEADER_ROOTS.clear()
 
