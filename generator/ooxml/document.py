@@ -304,9 +304,6 @@ Piece = tuple[str, RunFormat, etree._Element]  # text, its effective format, the
 
 def _walk_runs(paragraph):
     """Runs of ``paragraph`` in order, skipping text boxes and drawings nested inside it."""
-    if next(paragraph.iter(*_NOT_PLAIN), None) is None:  # nothing to skip (most paragraphs): found by lxml
-        yield from paragraph.iter(_R)
-        return
     stack = list(reversed(paragraph))
     while stack:
         node = stack.pop()
@@ -337,8 +334,6 @@ def _line_shape(paragraph, resolver: FormatResolver) -> tuple[list, tuple[tuple[
 
 
 _T, _TYPE, _NO_BREAK_HYPHEN = qn("w:t"), qn("w:type"), qn("w:noBreakHyphen")
-_R = qn("w:r")
-_NOT_PLAIN = (*DRAWING_TAGS, TEXTBOX, qn("w:ruby"))  # what holds runs that are not the paragraph's own text
 _TABS, _BREAKS = (qn("w:tab"), qn("w:ptab")), (qn("w:br"), qn("w:cr"))
 
 # How paragraphs read, by their bytes and the styles they are read against: the paragraphs of one cascade's
@@ -828,8 +823,6 @@ def _in_drawing(node, paragraph) -> bool:
 
 def text_outside_drawings(paragraph) -> str:
     """The paragraph's text, leaving out what stands in its drawings and text boxes."""
-    if next(paragraph.iter(*DRAWING_TAGS, TEXTBOX), None) is None:  # most paragraphs: their texts, read in lxml
-        return "".join(paragraph.itertext(_T, with_tail=False))
     return "".join(t.text or "" for t in paragraph.iter(_T) if not _in_drawing(t, paragraph))
 
 
