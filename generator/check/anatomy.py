@@ -102,6 +102,11 @@ class Line:
             facts[name] = derive()
         return facts[name]
 
+    def recalled(self, name: str):
+        """What :meth:`recall` found for ``name`` before, or None (asked first, no closure made for it)."""
+        known = self.known_facts
+        return known[1].get(name) if known is not None and known[0] is self.pieces else None
+
     @property
     def sizes(self) -> set[float | None]:
         return {f.size_pt for f in self.visible}

@@ -202,6 +202,10 @@ def _fonts(line: Line) -> frozenset:
 def _font_reading(line: Line, wanted: str) -> tuple[bool, str | None, str | None, str | None]:
     """(whether the line names a font, what is wrong with its fonts, its colours, its encoding — None when
     nothing), recalled with its reading."""
+    known = line.recalled(("font", wanted))
+    if known is not None:
+        return known
+
     def derive():
         fonts = _fonts(line)
         wrong = sorted(f for f in fonts if f is not None and f != wanted)

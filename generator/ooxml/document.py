@@ -493,7 +493,7 @@ def _body_source(blob: bytes) -> BodySource | None:
     for start, cut in zip(starts, cuts):
         # no paragraph holds another here, so the only "</w:p>" of a cut ends its own paragraph; without one,
         # the paragraph is an empty element, its start tag read by XML's own grammar of attributes
-        end = cut.find(_PARAGRAPH_END)
+        end = cut.rfind(_PARAGRAPH_END)  # the only one (found from the end: a cut ends soon after it)
         if end >= 0:
             end += len(_PARAGRAPH_END)
         else:
