@@ -203,7 +203,8 @@ class Authority(BaseModel):
 
     def position(self, title: str) -> SigningPosition | None:
         """The head position ``title`` names: "GIÁM ĐỐC", "GIÁM ĐỐC SỞ TƯ PHÁP" → GIÁM ĐỐC."""
-        found = [p for p in self.positions if _names(title, p.head)]
+        shown = _shown(title)
+        found = [p for p in self.positions if _named(shown, p.head)]
         return max(found, key=lambda p: len(p.head)) if found else None
 
     def deputies_of(self, head: str) -> tuple[str, ...]:
@@ -212,14 +213,19 @@ class Authority(BaseModel):
 
     def is_deputy_of(self, title: str, head: str) -> bool:
         """Whether ``title`` is a deputy of ``head``: THỨ TRƯỞNG of BỘ TRƯỞNG, PHÓ GIÁM ĐỐC of GIÁM ĐỐC."""
-        return any(_names(title, deputy) for deputy in self.deputies_of(head))
+        shown = _shown(title)
+        return any(_named(shown, deputy) for deputy in self.deputies_of(head))
 
     def is_deputy(self, title: str) -> bool:
-        return title.startswith(DEPUTY) or any(_names(title, d) for p in self.positions for d in p.deputies)
+        if title.startswith(DEPUTY):
+            return True
+        shown = _shown(title)
+        return any(_named(shown, d) for p in self.positions for d in p.deputies)
 
     def head_of(self, deputy: str) -> str | None:
         """The head a deputy signs for: THỨ TRƯỞNG → BỘ TRƯỞNG, PHÓ GIÁM ĐỐC → GIÁM ĐỐC."""
-        found = [(d, p.head) for p in self.positions for d in p.deputies if _names(deputy, d)]
+        shown = _shown(deputy)
+        found = [(d, p.head) for p in self.positions for d in p.deputies if _named(shown, d)]
         if found:
             return max(found, key=lambda pair: len(pair[0]))[1]
         return deputy[len(DEPUTY):].strip() if deputy.startswith(DEPUTY) else None
@@ -229,9 +235,14 @@ class Authority(BaseModel):
         return fallback if self.is_deputy_of(fallback, head) else self.deputies_of(head)[0]
 
 
-def _names(title: str, position: str) -> bool:
-    title = " ".join(title.split()).upper()
-    return title == position or title.startswith(position + " ")
+def _shown(title: str) -> str:
+    """A title as the data writes it: capitals, one space between words."""
+    return " ".join(title.split()).upper()
+
+
+def _named(shown: str, position: str) -> bool:
+    """Whether a title (as :func:`_shown` gives it) is ``position``, or starts with it: "GIÁM ĐỐC SỞ …"."""
+    return shown == position or shown.startswith(position + " ")
 
 
 def authority() -> Authority:
