@@ -65,8 +65,12 @@ def inspection(rule_id: str):
 
 # ---------------------------------------------------------------- helpers
 
-def size_of(line: Line) -> set[float]:
-    return {s if s is not None else DEFAULT_SIZE for s in line.sizes}
+def size_of(line: Line) -> frozenset[float]:
+    """The sizes of the line's visible text (Word's default where none is set), recalled with its reading."""
+    known = line.recalled("sizes")
+    if known is None:
+        known = line.recall("sizes", lambda: frozenset({s if s is not None else DEFAULT_SIZE for s in line.sizes}))
+    return known
 
 
 def size_problem(line: Line, low: float, high: float) -> str | None:
