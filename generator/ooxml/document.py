@@ -170,17 +170,23 @@ def sections(document) -> list[Section]:
         source = body_source(document)
         spans = source.section_spans if source is not None else None
         if spans is not None:
-            document._sections = _sections_of(source.root, tuple(source.blob[start:end] for start, end in spans))
+            document._sections = _sections_of(source.root, source.root_name,
+                                              tuple(source.blob[start:end] for start, end in spans))
             return list(document._sections)
     return [Section(s) for s in document.element.body.iter(qn("w:sectPr"))]
 
 
 @lru_cache(maxsize=64)  # the documents of one template have the same sections: parsed once, only read
-def _sections_of(root: bytes, sources: tuple[bytes, ...]) -> tuple[Section, ...]:
+def _sections_of(root: bytes, root_name: bytes, sources: tuple[bytes, ...]) -> tuple[Section, ...]:
+    return tuple(Section(element) for element in _parsed_alone(root, root_name, sources))
+
+
+def _parsed_alone(root: bytes, root_name: bytes, fragments) -> list:
+    """Whole elements cut from a part (paragraphs, section properties), parsed together under a copy of the
+    part's root start tag, which declares the namespaces they use."""
     from docx.oxml.parser import parse_xml  # python-docx's parser and element classes, as for the part
 
-    name = _ROOT_START.match(root).group(1)
-    return tuple(Section(parse_xml(root + source + b"</" + name + b">")[0]) for source in sources)
+    return list(parse_xml(b"".join([root, *fragments, b"</", root_name, b">"])))
 
 
 _NEXT_SECTION_END = etree.XPath("(descendant::w:sectPr | following::w:sectPr)[1]", namespaces={"w": W_NS})
@@ -199,38 +205,24 @@ class HeaderPart:
     kind: str  # default, first, even
     area: str  # header or footer
     root: etree._Element
-
-    @property
-    def page_fields(self) -> list:
-        """Its paragraphs that hold a PAGE field (found once per part: see :func:`_header_root`)."""
-        return _page_fields(self.root)
+    page_fields: tuple = ()  # its paragraphs that hold a PAGE field
 
 
-# headers and footers parsed, by their bytes: the documents of one template share them, and the checker only
-# reads them (a part of more than 64 KB is parsed for its document alone)
-_HEADER_ROOTS: OrderedDict[bytes, etree._Element] = OrderedDict()
+# headers and footers parsed, with their PAGE-field paragraphs, by their bytes: the documents of one template
+# share them, and the checker only reads them (a part of more than 64 KB is parsed for its document alone)
+_HEADER_ROOTS: OrderedDict[bytes, tuple] = OrderedDict()
 _HEADER_ROOTS_KEPT, _HEADER_BYTES = 64, 65536
-_PAGE_FIELDS: dict[int, tuple] = {}  # by id of a kept root: (the root, its page-field paragraphs)
 
 
-def _header_root(blob: bytes):
-    root = _HEADER_ROOTS.get(blob)
-    if root is None:
+def _header_root(blob: bytes) -> tuple:
+    found = _HEADER_ROOTS.get(blob)
+    if found is None:
         root = etree.fromstring(blob, oxml_parser)
+        found = (root, tuple(page_field_paragraphs(root)))
         if len(blob) <= _HEADER_BYTES:
-            _HEADER_ROOTS[blob] = root
+            _HEADER_ROOTS[blob] = found
             if len(_HEADER_ROOTS) > _HEADER_ROOTS_KEPT:
-                _PAGE_FIELDS.pop(id(_HEADER_ROOTS.popitem(last=False)[1]), None)
-    return root
-
-
-def _page_fields(root) -> list:
-    known = _PAGE_FIELDS.get(id(root))
-    if known is not None and known[0] is root:  # the root itself is kept with them: its id cannot be reused
-        return list(known[1])
-    found = page_field_paragraphs(root)
-    if any(kept is root for kept in _HEADER_ROOTS.values()):
-        _PAGE_FIELDS[id(root)] = (root, tuple(found))
+                _HEADER_ROOTS.popitem(last=False)
     return found
 
 
@@ -244,7 +236,7 @@ def header_parts(document, section: Section) -> list[HeaderPart]:
                 blob = document.related(rid) if isinstance(document, DocxView) else document.part.related_parts[rid].blob
                 if blob is None:
                     continue
-                parts.append(HeaderPart(ref.get(qn("w:type")) or "default", area, _header_root(blob)))
+                parts.append(HeaderPart(ref.get(qn("w:type")) or "default", area, *_header_root(blob)))
             except (KeyError, etree.XMLSyntaxError):
                 continue
     return parts
@@ -408,13 +400,8 @@ class BodySource:
     body_end: int = 0
 
     def standalone(self, spans: list[tuple[int, int]]) -> list:
-        """The elements ``blob[start:end]`` (whole paragraphs, section properties), parsed on their own under
-        the root's start tag, all in one parse."""
-        from docx.oxml.parser import parse_xml  # python-docx's parser and element classes, as for the part
-
-        blob = self.blob
-        return list(parse_xml(b"".join([self.root, *(blob[start:end] for start, end in spans),
-                                        b"</", self.root_name, b">"])))
+        """The elements ``blob[start:end]`` (whole paragraphs), parsed on their own, all in one parse."""
+        return _parsed_alone(self.root, self.root_name, (self.blob[start:end] for start, end in spans))
 
     @cached_property
     def section_spans(self) -> tuple[tuple[int, int], ...] | None:
