@@ -33,6 +33,7 @@ def findings(report) -> list[tuple]:
 
 def forget_everything_read() -> None:
     reading_document._SHAPES.clear()
+    reading_document._FRAMES.clear()
     reading_document._CELLS.clear()
     reading._SHARED.clear()
     inspections_more._capital_slips.cache_clear()
@@ -317,3 +318,76 @@ def test_the_cuts_are_the_paragraphs_of_the_tree(name):
     if source.section_spans is not None:
         assert [source.section_of(i) for i in range(len(paragraphs))] == [
             reading_document.section_index(all_sections, p) for p in paragraphs]
+
+
+def _reading_of(view) -> tuple:
+    """All a paragraph's reading tells the rules: its format, its visual lines, its facts."""
+    return view.fmt, view.shape, view.facts
+
+
+def test_a_paragraph_recalled_by_its_frame_reads_as_its_element(cascade, monkeypatch):
+    """Most paragraphs a unit's document does not share with the unit before differ from one seen only by
+    their words (the unit's own name, its divisions): they are read from the frame of the one seen and their
+    own texts, and read exactly as their elements do."""
+    recalled = []
+
+    def counted(framed):
+        found = recall(framed)
+        recalled.append(found is not None)
+        return found
+
+    recall = reading_document._recalled_frame
+    monkeypatch.setattr(reading_document, "_recalled_frame", counted)
+    forget_everything_read()
+    for data in cascade:
+        view = DocxView(parts=_as_rendered(data).parts)
+        resolver = reading_document.resolver_of(view)
+        fast = list(reading_document.body_paragraphs(view, resolver, 9355))
+        assert not view.parsed
+        for paragraph, element in zip(fast, DocxView(data).element.body.iter(reading_document._P)):
+            assert (paragraph.fmt, paragraph.shape, paragraph.facts) == reading_document._reading(element, resolver)[:3]
+    assert sum(recalled) >= len(cascade)  # at least one a document, in documents that differ by a unit's name
+    forget_everything_read()
+
+
+def _paragraph(*texts: bytes) -> bytes:
+    return b"<w:p><w:pPr><w:jc w:val=\"both\"/></w:pPr>" + b"".join(
+        b"<w:r><w:t xml:space=\"preserve\">" + text + b"</w:t></w:r>" for text in texts) + b"</w:p>"
+
+
+@pytest.mark.parametrize("texts, told", [
+    ((b"S\xe1\xbb\x9f N\xe1\xbb\x99i v\xe1\xbb\xa5", b" v\xc3\xa0 "), ("Sở Nội vụ", " và ")),
+    ((b"Ban D&amp;V &lt;1&gt; &quot;a&quot; &apos;b&apos;",), ('Ban D&V <1> "a" \'b\'',)),
+    ((b"&amp;lt;",), ("&lt;",)),  # one reference, read once
+    ((b"\t tab and\nline ",), ("\t tab and\nline ",)),
+])
+def test_the_texts_a_frame_is_filled_with_are_read_as_xml_reads_them(texts, told):
+    framed = reading_document._framed((), b"", _paragraph(*texts))
+    assert framed is not None and framed[1] == told
+    assert framed[0] == reading_document._framed((), b"", _paragraph(*([b"x"] * len(texts))))[0]
+
+
+@pytest.mark.parametrize("cut", [
+    _paragraph(b"&#233;t\xc3\xa9"),  # a character reference
+    _paragraph(b"line\r\nend"),  # a carriage return, which the parser reads as a line feed
+    _paragraph(b"\xe9t\xe9"),  # not UTF-8
+    _paragraph(b"a\x01b"),  # not allowed in XML
+    b"<w:p><w:r><w:t/></w:r></w:p>",  # an empty w:t
+    b"<w:p><w:r><w:drawing><w:t>in a shape</w:t></w:drawing><w:t>x</w:t></w:r></w:p>",  # a drawing
+], ids=["reference", "carriage-return", "latin-1", "control", "empty", "drawing"])
+def test_a_paragraph_whose_bytes_cannot_tell_its_texts_has_no_frame(cut):
+    assert reading_document._framed((), b"", cut) is None
+
+
+def test_a_part_not_in_utf8_is_read_from_its_tree(cascade):
+    """Cuts are parsed, and their texts read, as UTF-8: a main part declared in another encoding is read the
+    slow way, and finds what its tree finds."""
+    def latin(xml: bytes) -> bytes:
+        text = xml[xml.index(b"?>") + 2:].decode()
+        return b'<?xml version="1.0" encoding="ISO-8859-1"?>' + text.encode("latin-1", "xmlcharrefreplace")
+
+    data = _main_part_replaced(cascade[1], latin)
+    assert reading_document._body_source(DocxView(data).main_blob) is None
+    check_rendered(cascade[0])
+    assert findings(check_docx(data)) == findings(check_document(open_docx(data)))
+    assert findings(check_rendered(_as_rendered(data))) == findings(check_document(open_docx(data)))

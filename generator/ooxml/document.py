@@ -307,22 +307,37 @@ def _walk_runs(paragraph):
             stack.extend(reversed(node))
 
 
-def _line_shape(paragraph, resolver: FormatResolver) -> tuple[list, tuple[tuple[tuple[tuple], ...], ...]]:
-    """The paragraph's runs, and its visual lines as (text, format, index of the run) pieces."""
+def _line_plan(paragraph, resolver: FormatResolver) -> tuple[list, tuple, list[str]]:
+    """The paragraph's runs; its visual lines as (text, format, index of the run) pieces, where the text of a
+    ``w:t`` is its number among the paragraph's ``w:t`` (see :func:`_filled`); and those texts, in order."""
     runs = list(_walk_runs(paragraph))
     lines: list[list[list]] = [[[]]]
+    texts: list[str] = []
     for index, run in enumerate(runs):
         fmt = resolver.run_format(paragraph, run)
         for child in run:
             if child.tag == _T:
-                lines[-1][-1].append((child.text or "", fmt, index))
+                lines[-1][-1].append((len(texts), fmt, index))
+                texts.append(child.text or "")
             elif child.tag in _TABS:
                 lines[-1].append([])
             elif child.tag in _BREAKS and child.get(_TYPE) not in ("page", "column"):
                 lines.append([[]])
             elif child.tag == _NO_BREAK_HYPHEN:
                 lines[-1][-1].append(("-", fmt, index))
-    return runs, tuple(tuple(tuple(segment) for segment in line) for line in lines)
+    return runs, tuple(tuple(tuple(segment) for segment in line) for line in lines), texts
+
+
+def _filled(plan: tuple, texts) -> tuple[tuple[tuple[tuple], ...], ...]:
+    """A line plan with its texts in: the visual lines of a paragraph as (text, format, index of the run)."""
+    return tuple(tuple(tuple((texts[text] if text.__class__ is int else text, fmt, run) for text, fmt, run in segment)
+                       for segment in line) for line in plan)
+
+
+def _line_shape(paragraph, resolver: FormatResolver) -> tuple[list, tuple[tuple[tuple[tuple], ...], ...]]:
+    """The paragraph's runs, and its visual lines as (text, format, index of the run) pieces."""
+    runs, plan, texts = _line_plan(paragraph, resolver)
+    return runs, _filled(plan, texts)
 
 
 _T, _TYPE, _NO_BREAK_HYPHEN = qn("w:t"), qn("w:type"), qn("w:noBreakHyphen")
@@ -466,8 +481,9 @@ def _body_source(blob: bytes) -> BodySource | None:
     body = blob.find(b"<w:body")
     root = _ROOT_START.search(blob, 0, body) if body >= 0 else None
     if (root is None or not _cuttable(blob, body) or len(_W_BINDING.findall(blob)) != blob.count(_W_DECLARATION)
-            or _W_DECLARATION not in root.group(0)):
-        return None  # "w" must be WordprocessingML everywhere, declared on the root
+            or _W_DECLARATION not in root.group(0) or not _in_utf8(blob)):
+        return None  # "w" must be WordprocessingML everywhere, declared on the root; a cut is parsed (or its
+        # texts read) as UTF-8, without the part's declaration
     body_end = blob.rfind(b"</w:body>")
     body_end = len(blob) if body_end < body else body_end
     starts = [m.start() for m in _PARAGRAPH_CUT.finditer(blob, body, body_end)]
@@ -496,26 +512,118 @@ def _body_source(blob: bytes) -> BodySource | None:
                       tuple(ends) if skeleton is not None else (), root.group(0), root.group(1), body, body_end)
 
 
-def _reading(paragraph, resolver: FormatResolver) -> tuple[ParagraphFormat, tuple, tuple, dict]:
+_DECLARED_ENCODING = re.compile(rb"""(?:\xef\xbb\xbf)?<\?xml\s[^>]*?encoding\s*=\s*["']([^"']*)["']""")
+
+
+def _in_utf8(blob: bytes) -> bool:
+    """Whether the part is in UTF-8: its XML declaration says so, or says no encoding (UTF-8 then, or UTF-16
+    with its byte order mark, where no "<w:p" of ASCII bytes would have been found to cut)."""
+    declared = _DECLARED_ENCODING.match(blob)
+    if declared is None:
+        return not blob.startswith(b"<?xml") or b"encoding" not in blob[:blob.find(b"?>")]
+    return declared.group(1).lower() in (b"utf-8", b"utf8")
+
+
+def _reading(paragraph, resolver: FormatResolver,
+             frame: tuple | None = None) -> tuple[ParagraphFormat, tuple, tuple, dict]:
     """(format, visual lines, facts, memo): the facts are, for each run, whether it shows text and whether it is
     underlined, and the paragraph's text outside its drawings (what is asked to find a rule under a line); the
-    memo keeps what the checker derives from the reading alone (its lines), with it."""
-    runs, shape = _line_shape(paragraph, resolver)
-    facts = (tuple((bool(run_text(run).strip()), underlined(run)) for run in runs), text_outside_drawings(paragraph))
-    return resolver.paragraph_format(paragraph), shape, facts, {}
+    memo keeps what the checker derives from the reading alone (its lines), with it. ``frame``: the paragraph's
+    frame and texts as its bytes tell them (:func:`_framed`), kept for the next paragraph of that frame when
+    they read as the element does."""
+    runs, plan, texts = _line_plan(paragraph, resolver)
+    shape = _filled(plan, texts)
+    underlines = tuple(underlined(run) for run in runs)
+    facts = (tuple((bool(run_text(run).strip()), line) for run, line in zip(runs, underlines)),
+             text_outside_drawings(paragraph))
+    fmt = resolver.paragraph_format(paragraph)
+    if frame is not None:
+        frame_key, told = frame
+        if list(told) == texts and _frame_facts(plan, told, underlines) == facts:
+            _keep(_FRAMES, frame_key, (fmt, plan, underlines))
+    return fmt, shape, facts, {}
 
 
-def _read_paragraph(paragraph, resolver: FormatResolver,
-                    source: tuple | None = None) -> tuple[tuple | None, ParagraphFormat, tuple, tuple, dict]:
+def _keep(cache: OrderedDict, key: tuple, value) -> None:
+    cache[key] = value
+    if len(cache) > _SHAPES_KEPT:
+        cache.popitem(last=False)
+
+
+def _read_paragraph(paragraph, resolver: FormatResolver, source: tuple | None = None,
+                    frame: tuple | None = None) -> tuple[tuple | None, ParagraphFormat, tuple, tuple, dict]:
     key = (resolver.styles_key, source) if source is not None else paragraph_key(paragraph, resolver)
     if key_bytes(key) > _SHAPE_BYTES:  # read, not kept: the cache must not hold a hostile file's megabytes
         return (None, *_reading(paragraph, resolver))
     cached = _SHAPES.get(key)
     if cached is None:
-        cached = _SHAPES[key] = _reading(paragraph, resolver)
-        if len(_SHAPES) > _SHAPES_KEPT:
-            _SHAPES.popitem(last=False)
+        cached = _reading(paragraph, resolver, frame)
+        _keep(_SHAPES, key, cached)
     return (key, *cached)
+
+
+# A paragraph not seen before is most often one seen with other words in it: the same task given to another
+# unit's divisions, another sở's line of the Nơi nhận. Its frame — its cut with the text of every ``w:t`` left
+# out — recalls the formats and lines of the paragraph seen, and only its texts are read, from its bytes
+# (no parse). A frame is kept only when the texts its bytes tell are exactly the element's, as lxml read
+# them, and make the same facts; a paragraph with a drawing, an empty ``<w:t/>``, a character reference or
+# anything else the bytes cannot tell plainly has no frame, and is parsed.
+_FRAMES: OrderedDict[tuple, tuple] = OrderedDict()
+_TEXT_ELEMENT = re.compile(rb"""<w:t(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*>([^<]*)</w:t>""")
+_TEXT_START = re.compile(rb"<w:t[\s>/]")
+_ESCAPES = re.compile(rb"&(amp|lt|gt|quot|apos);")
+_ESCAPED = {b"amp": b"&", b"lt": b"<", b"gt": b">", b"quot": b'"', b"apos": b"'"}
+# what XML 1.0 allows in text, and no carriage return (which the parser turns into a line feed)
+_NOT_PLAIN_TEXT = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _framed(styles: tuple, prolog: bytes, cut: bytes) -> tuple[tuple, tuple[str, ...]] | None:
+    """(the frame's key, the paragraph's ``w:t`` texts) of a cut, or None when its bytes do not tell them."""
+    if b"<w:drawing" in cut or b"<w:object" in cut:  # their text boxes' w:t are no text of the paragraph
+        return None
+    frame, texts, last = [], [], 0
+    for match in _TEXT_ELEMENT.finditer(cut):
+        raw = match.group(1)
+        if b"&" in raw:
+            if raw.count(b"&") != len(_ESCAPES.findall(raw)):
+                return None  # a character reference: parsed
+            raw = _ESCAPES.sub(lambda m: _ESCAPED[m.group(1)], raw)
+        try:
+            text = raw.decode()
+        except UnicodeDecodeError:
+            return None
+        if _NOT_PLAIN_TEXT.search(text):
+            return None
+        frame.append(cut[last:match.start(1)])
+        last = match.end(1)
+        texts.append(text)
+    if len(texts) != len(_TEXT_START.findall(cut)):
+        return None  # a "<w:t/>", or a w:t the pattern did not read
+    frame.append(cut[last:])
+    return (styles, prolog, b"".join(frame)), tuple(texts)
+
+
+def _frame_facts(plan: tuple, texts, underlines: tuple) -> tuple:
+    """The facts of a reading (see :func:`_reading`) from its plan and texts, for a paragraph without drawings."""
+    shown = [False] * len(underlines)
+    for line in plan:
+        for segment in line:
+            for text, _, run in segment:
+                if text.__class__ is int and not shown[run] and texts[text].strip():
+                    shown[run] = True
+    return tuple(zip(shown, underlines)), "".join(texts)
+
+
+def _recalled_frame(framed: tuple | None) -> tuple | None:
+    """A reading made from the frame of a paragraph seen before and this paragraph's own texts, or None."""
+    if framed is None:
+        return None
+    found = _FRAMES.get(framed[0])
+    if found is None:
+        return None
+    fmt, plan, underlines = found
+    texts = framed[1]
+    return fmt, _filled(plan, texts), _frame_facts(plan, texts, underlines), {}
 
 
 @dataclass(frozen=True)
@@ -726,11 +834,22 @@ def body_paragraphs(document, resolver: FormatResolver, body_width: int) -> Iter
     readings = [_SHAPES.get(key) for key in keys]  # what most paragraphs of a batch find (a cut too long to keep
     # is never found); those not seen before are read from their elements, parsed together when there is no tree
     unknown = [index for index, reading in enumerate(readings) if reading is None]
-    if unknown:
-        parsed = source.standalone([(source.starts[i], source.ends[i]) for i in unknown]) if elements is None else None
+    if unknown:  # read from the frame of a paragraph seen with other words, or else from the element
+        frames = {index: _framed(styles, prolog, source.cuts[index]) for index in unknown}
+        for index in unknown:
+            readings[index] = _recalled_frame(frames.get(index))
+            if readings[index] is None:
+                continue
+            if key_bytes(keys[index]) <= _SHAPE_BYTES:
+                _keep(_SHAPES, keys[index], readings[index])
+            else:
+                keys[index] = None  # read, not kept (see _read_paragraph)
+        unknown = [index for index in unknown if readings[index] is None]
+        parsed = source.standalone([(source.starts[i], source.ends[i]) for i in unknown]) \
+            if elements is None and unknown else None
         for n, index in enumerate(unknown):
             key, *reading = _read_paragraph(parsed[n] if parsed is not None else elements[index], resolver,
-                                            keys[index][1])
+                                            keys[index][1], frames.get(index))
             keys[index], readings[index] = key, reading
     for index, (key, (fmt, shape, facts, memo), cell) in enumerate(zip(keys, readings, cells)):
         views.append(ParagraphView(body, index, fmt, shape, cell, label(body.element(index)) if label else None,
