@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from ..layout import default_layout
 from ..metrics import text_width_twips, wrap_lines
 from ..ooxml.document import HeaderPart, Section
-from ..ooxml.reading import FormatResolver, runs
+from ..ooxml.reading import FormatResolver
 from ..vietnamese import all_capitals, modern_tones
 from ..vocabulary import (ACADEMIC_TITLE, ARCHIVE, AUTHORITY_PARTS, AUTHORITY_PREFIXES, CONG_VAN, DATE_PARTS,
                           DEPUTY, DIEM_LETTERS, END_MARK, HEADING, KY_HIEU, KY_THAY, NHU_TREN, NOI_NHAN_LABEL,
@@ -926,21 +926,20 @@ def _looks_single_page(subject: Subject) -> bool:
 @inspection("so-trang.vi-tri")
 def page_number_position(subject: Subject, rule: Rule) -> Outcome:
     defaults = [p for p in subject.parts if p.kind == "default"]
-    fields = [(p, para) for p in defaults for para in p.page_fields]
+    fields = [(p, formats) for p in defaults for formats in p.page_field_formats(subject.resolver)]
     if not fields:
         if _looks_single_page(subject):
             return not_applicable("văn bản một trang")
         return verdict([Violation("trang 2 trở đi", "không có số trang")])
     violations = []
     low, high = rule.params["min_pt"], rule.params["max_pt"]
-    for part, paragraph in fields:
-        fmt = subject.resolver.paragraph_format(paragraph)
+    for part, (fmt, run_formats) in fields:
         if part.area != "header":
             violations.append(Violation("số trang", "số trang ở chân trang, phải ở lề trên"))
             continue
         if fmt.align != "center":
             violations.append(Violation("số trang", "số trang chưa căn giữa"))
-        sizes = {subject.resolver.run_format(paragraph, r).size_pt or DEFAULT_SIZE for r in runs(paragraph)}
+        sizes = {run_format.size_pt or DEFAULT_SIZE for run_format in run_formats}
         if any(not low <= s <= high for s in sizes):
             violations.append(Violation("số trang", "cỡ chữ " + ", ".join(f"{s:g}" for s in sorted(sizes))))
     return verdict(violations)

@@ -206,6 +206,18 @@ class HeaderPart:
     area: str  # header or footer
     root: etree._Element
     page_fields: tuple = ()  # its paragraphs that hold a PAGE field
+    formats: dict = field(default_factory=dict, repr=False, compare=False)  # by styles: see page_field_formats
+
+    def page_field_formats(self, resolver: FormatResolver) -> tuple[tuple[ParagraphFormat, tuple[RunFormat, ...]], ...]:
+        """The effective format of each PAGE-field paragraph and of each of its runs, read once for the
+        documents that share this header's bytes and their styles."""
+        found = self.formats.get(resolver.styles_key)
+        if found is None:
+            found = self.formats[resolver.styles_key] = tuple(
+                (resolver.paragraph_format(paragraph), tuple(resolver.run_format(paragraph, run)
+                                                             for run in paragraph.iter(_R)))
+                for paragraph in self.page_fields)
+        return found
 
 
 # headers and footers parsed, with their PAGE-field paragraphs, by their bytes: the documents of one template
@@ -218,7 +230,7 @@ def _header_root(blob: bytes) -> tuple:
     found = _HEADER_ROOTS.get(blob)
     if found is None:
         root = etree.fromstring(blob, oxml_parser)
-        found = (root, tuple(page_field_paragraphs(root)))
+        found = (root, tuple(page_field_paragraphs(root)), {})
         if len(blob) <= _HEADER_BYTES:
             _HEADER_ROOTS[blob] = found
             if len(_HEADER_ROOTS) > _HEADER_ROOTS_KEPT:
@@ -897,7 +909,7 @@ def run_text(run) -> str:
     return "".join(run.itertext(_T, with_tail=False))
 
 
-_RPR, _U = qn("w:rPr"), qn("w:u")
+_R, _RPR, _U = qn("w:r"), qn("w:rPr"), qn("w:u")
 
 
 def underlined(run) -> bool:
