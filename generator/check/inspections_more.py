@@ -620,24 +620,24 @@ def _may_slip(tokens: list[str], i: int, function_words, names: _Phrases, opener
 def _capital_slips(text: str) -> tuple[str, ...]:
     if not _capital_after_lower(text):
         return ()
-    tokens = TOKEN.findall(QUOTED.sub(" . ", text))
     # after ".", ";", "!" or "?" nothing read before matters (no name or cited document runs on, none of the
     # data's phrases holds one): each sentence is read for itself, and the sentences a new line shares with
-    # others (a task's text with another unit's name in one of them) are recalled
-    slips, start = [], 0
-    for end, token in enumerate(tokens, 1):
-        if token in _SENTENCE_ENDS or end == len(tokens):
-            sentence = tuple(tokens[start:end])
-            slips += (_sentence_slips if len(sentence) <= 400 else _sentence_slips.__wrapped__)(sentence)
-            start = end
+    # others (a task's text with another unit's name in one of them) are recalled. Each of these marks is a
+    # token of its own, so the sentences' tokens are the line's.
+    slips: list[str] = []
+    for sentence in _AFTER_SENTENCE_END.split(QUOTED.sub(" . ", text)):
+        slips += (_sentence_slips if len(sentence) <= 4000 else _sentence_slips.__wrapped__)(sentence)
     return tuple(slips)
 
 
-_SENTENCE_ENDS = frozenset(".;!?")
+_AFTER_SENTENCE_END = re.compile(r"(?<=[.;!?])")
 
 
 @lru_cache(maxsize=16384)
-def _sentence_slips(tokens: tuple[str, ...]) -> tuple[str, ...]:
+def _sentence_slips(sentence: str) -> tuple[str, ...]:
+    tokens = TOKEN.findall(sentence)
+    if not tokens:
+        return ()
     data = capitalisation()
     names, openers, documents, before = _phrase_sets()
     if not any(_may_slip(tokens, i, data.function_words, names, openers, before)
