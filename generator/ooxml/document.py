@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import io
+import operator
 import re
 import weakref
 import zipfile
@@ -398,6 +399,7 @@ _NOT_CUTTABLE = (b"<!", b"<?", b"txbxContent", b"<w:pict", b"<mc:AlternateConten
 # part holds a "!" or a "?" at all (a one-byte search is many times faster than a search starting with "<")
 _EMPTY_PARAGRAPH = re.compile(rb"""<w:p(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/>""")  # a whole start tag
 _PARAGRAPH_END = b"</w:p>"
+_PARAGRAPH_ENDS = re.compile(re.escape(_PARAGRAPH_END))
 _PLACEHOLDER = b"<w:p/>"
 
 
@@ -503,6 +505,14 @@ def _body_source(blob: bytes) -> BodySource | None:
         return None
     cut_ends = starts[1:] + [len(blob)]
     cuts = [blob[start:end] for start, end in zip(starts, cut_ends)]
+    closed = [m.end() for m in _PARAGRAPH_ENDS.finditer(blob, body, body_end)]
+    if len(closed) == len(starts) and all(map(operator.lt, starts, closed)) \
+            and all(map(operator.le, closed, cut_ends)):
+        # every paragraph closed by the one "</w:p>" before the next starts (no empty <w:p/>): its end
+        between = [blob[end:start] for end, start in zip(closed, starts[1:])]
+        return BodySource(hashlib.blake2b(blob[:body], digest_size=16).digest(), cuts,
+                          _PLACEHOLDER.join([blob[:starts[0]], *between, blob[closed[-1]:]]), blob, tuple(starts),
+                          tuple(closed), root.group(0), root.group(1), body, body_end)
     skeleton = [blob[:starts[0]]]
     ends = []
     for start, cut in zip(starts, cuts):
