@@ -75,13 +75,22 @@ def size_of(line: Line) -> frozenset[float]:
 
 def size_problem(line: Line, low: float, high: float) -> str | None:
     sizes = size_of(line)
-    wrong = sorted(s for s in sizes if not low <= s <= high)
-    if wrong:
-        return "cỡ chữ " + ", ".join(f"{s:g}" for s in sorted(sizes))
-    return None
+    if all(low <= s <= high for s in sizes):
+        return None
+    return "cỡ chữ " + ", ".join(f"{s:g}" for s in sorted(sizes))
 
 
-def emphasis_problems(line: Line, *, bold: bool | None = None, italic: bool | None = None) -> list[str]:
+def emphasis_problems(line: Line, *, bold: bool | None = None, italic: bool | None = None) -> tuple[str, ...]:
+    """What is wrong with the line's bold and italic, recalled with its reading (the format rules ask it of
+    every line of their element)."""
+    key = ("emphasis", bold, italic)
+    known = line.recalled(key)
+    if known is None:
+        known = line.recall(key, lambda: tuple(_emphasis_problems(line, bold, italic)))
+    return known
+
+
+def _emphasis_problems(line: Line, bold: bool | None, italic: bool | None) -> list[str]:
     out = []
     if bold is True and not line.all("bold"):
         out.append("chưa in đậm" if not line.any("bold") else "có chữ không đậm")
@@ -105,10 +114,9 @@ def format_check(lines: list[Line], rule: Rule, *, bold=None, italic=None, caps=
     low, high = rule.params.get("min_pt", 0), rule.params.get("max_pt", 99)
     violations = []
     for line in lines:
-        problems = emphasis_problems(line, bold=bold, italic=italic)
         size = size_problem(line, low, high)
-        if size:
-            problems.insert(0, size)
+        problems = [size, *emphasis_problems(line, bold=bold, italic=italic)] if size else \
+            list(emphasis_problems(line, bold=bold, italic=italic))
         if caps and not is_caps(line.text):
             problems.append("chưa in hoa")
         if centred and line.fmt.align not in ("center",):
@@ -223,8 +231,11 @@ def _line_problems(subject: Subject, wanted: str) -> tuple[bool, list, list, lis
     over the lines for the three rules of the font (each line's answers recalled with its reading)."""
     def derive():
         named, fonts, colours, encodings = False, [], [], []
+        key = ("font", wanted)
         for line in _all_lines(subject):
-            names, font, colour, encoding = _font_reading(line, wanted)
+            known = line.known_facts  # Line.recalled, inline: asked of every line of every document
+            reading = known[1].get(key) if known is not None and known[0] is line.pieces else None
+            names, font, colour, encoding = reading if reading is not None else _font_reading(line, wanted)
             named = named or names
             if font:
                 fonts.append(Violation(line.text, font, line.order))
@@ -830,6 +841,7 @@ def noi_nhan_entries(subject: Subject, rule: Rule) -> Outcome:
         return verdict([Violation(NOI_NHAN_LABEL, "không có nơi nhận nào")])
     violations = []
     low, high = rule.params["min_pt"], rule.params["max_pt"]
+    entry = prescribed("noi_nhan")
     for position, line in enumerate(lines):
         problems = []
         size = size_problem(line, low, high)
@@ -839,7 +851,6 @@ def noi_nhan_entries(subject: Subject, rule: Rule) -> Outcome:
             problems.append("không bắt đầu bằng «-»")
         if position < len(lines) - 1 and not line.text.endswith(";"):
             problems.append("không kết thúc bằng «;»")
-        entry = prescribed("noi_nhan")
         problems += emphasis_problems(line, bold=entry["bold"], italic=entry["italic"])
         if problems:
             violations.append(Violation(line.text, "; ".join(problems), line.order))

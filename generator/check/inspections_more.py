@@ -310,10 +310,13 @@ SECRECY_WORDS = ("TUYỆT MẬT", "TỐI MẬT", "MẬT")
 
 
 def _marks(subject: Subject, pattern: re.Pattern) -> list[Line]:
-    a = subject.anatomy
-    footer = [l.order for l in (a.noi_nhan_label, *a.authority) if l is not None]
-    end = min(footer) if footer else 40
-    return [l for l in a.lines[:end] if l.text and pattern.match(l.text)]
+    """The lines above the footer that are a mark of ``pattern``'s kind (asked by both marks' rules)."""
+    def derive() -> list[Line]:
+        a = subject.anatomy
+        footer = [l.order for l in (a.noi_nhan_label, *a.authority) if l is not None]
+        end = min(footer) if footer else 40
+        return [l for l in a.lines[:end] if l.text and pattern.match(l.text)]
+    return subject.recall(("marks", pattern.pattern), derive)
 
 
 def _mark_check(subject: Subject, rule: Rule, pattern: re.Pattern, words: tuple[str, ...], what: str,
@@ -321,7 +324,7 @@ def _mark_check(subject: Subject, rule: Rule, pattern: re.Pattern, words: tuple[
     a = subject.anatomy
     marks = _marks(subject, pattern)
     if not marks:
-        if re.search(r"\b(" + "|".join(words) + r")\b", a.textbox_text):
+        if a.textbox_text and re.search(r"\b(" + "|".join(words) + r")\b", a.textbox_text):
             return unobservable(f"{what} nằm trong hộp văn bản (text box), không đọc được định dạng")
         return not_applicable(f"văn bản không có {what}")
     violations = []
