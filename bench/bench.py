@@ -211,6 +211,24 @@ def check_speed() -> dict:
             "first": first * 1000, "from_file": from_file * 1000, "count": len(documents)}
 
 
+CHECK_RUNS = 3
+
+
+def check_speed_runs(runs: int = CHECK_RUNS) -> list[dict]:
+    """:func:`check_speed` in fresh processes, one after the other: each knows nothing yet, as a batch's worker
+    starts. The load of a shared machine only ever adds time, so the fastest run is the check's own cost; the
+    others are printed beside it."""
+    code = f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); from bench.bench import check_speed; " \
+           "print(json.dumps(check_speed()))"
+    found = []
+    for _ in range(runs):
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+        if done.returncode:
+            raise SystemExit(f"đo tốc độ kiểm tra: lỗi\n{done.stderr}")
+        found.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return found
+
+
 def import_speed(work: Path, ocr: bool) -> dict:
     """Seconds per page to import the Gia Lai 2021 plan as units receive it: its PDF (text layer) and, with
     ``ocr``, its scan (the PDF rasterised at 300 dpi, as an image-only PDF)."""
@@ -268,12 +286,16 @@ def main() -> int:
         print(f"(c) sàn: chỉ ghi tệp     {paths['c']:7.2f} ms/văn bản")
         ratio_ab, ratio_bc = paths["a"] / paths["b"], paths["b"] / paths["c"]
         print(f"a/b = {ratio_ab:.1f} (mục tiêu ≥ {TARGET_RATIO}: {verdict(ratio_ab >= TARGET_RATIO)}); b/c = {ratio_bc:.1f}")
-        checked = check_speed()
-        print(f"Kiểm tra thể thức kế hoạch cụ thể hóa ({checked['count']} văn bản của cả tầng, như một lô): "
-              f"{checked['check']:.1f} ms/văn bản, gấp {checked['check'] / checked['render']:.1f} lần dựng "
-              f"({checked['render']:.1f} ms); văn bản đầu tiên {checked['first']:.0f} ms; kiểm tra lại một tệp "
-              f"(vanban check) {checked['from_file']:.1f} ms; mục tiêu ≤ {TARGET_CHECK_MS} ms: "
+        runs = check_speed_runs()
+        checked = min(runs, key=lambda run: run["check"])
+        print(f"Kiểm tra thể thức kế hoạch cụ thể hóa ({checked['count']} văn bản của cả tầng, như một lô, "
+              f"tính cả văn bản đầu tiên): {checked['check']:.2f} ms/văn bản, gấp "
+              f"{checked['check'] / checked['render']:.1f} lần dựng ({checked['render']:.2f} ms, cùng lần đo); "
+              f"văn bản đầu tiên {checked['first']:.0f} ms; kiểm tra lại một tệp (vanban check) "
+              f"{checked['from_file']:.1f} ms; mục tiêu ≤ {TARGET_CHECK_MS} ms: "
               f"{verdict(checked['check'] <= TARGET_CHECK_MS)}")
+        print(f"  {len(runs)} lần đo, mỗi lần một tiến trình mới, lấy lần nhanh nhất (máy bận chỉ làm chậm thêm): "
+              + " / ".join(f"{run['check']:.2f}" for run in runs) + " ms")
         one = batch(plan, work / "one", 1)
         many = batch(plan, work / "many", cores)
         print(f"Cả lô {args.units} kế hoạch (lập nội dung + dựng + ghi, không kiểm tra): 1 lõi "

@@ -80,11 +80,11 @@ def passed() -> Outcome:
 
 
 def unobservable(reason: str) -> Outcome:
-    return Outcome(UNOBSERVABLE, reason=reason)
+    return Outcome(UNOBSERVABLE, [], reason)  # (by position: a keyword costs a third of the call)
 
 
 def not_applicable(reason: str) -> Outcome:
-    return Outcome(NOT_APPLICABLE, reason=reason)
+    return Outcome(NOT_APPLICABLE, [], reason)
 
 
 def verdict(violations: list[Violation]) -> Outcome:
