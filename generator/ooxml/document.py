@@ -440,15 +440,18 @@ class BodySource:
         if blob.find(b"Change", self.body, self.body_end) >= 0:
             return None
         spans = []
-        for match in _SECT_PR.finditer(blob, self.body, self.body_end):
-            empty = _EMPTY_SECT_PR.match(blob, match.start())
-            if empty is not None:
-                spans.append((match.start(), empty.end()))
-                continue
-            end = blob.find(_SECT_PR_END, match.start())
-            if end < 0:
-                return None
-            spans.append((match.start(), end + len(_SECT_PR_END)))
+        start = blob.find(_SECT_PR_START, self.body, self.body_end)
+        while start >= 0:  # a search for the few of them, not a pattern run over the whole part
+            if blob[start + len(_SECT_PR_START):start + len(_SECT_PR_START) + 1] in _AFTER_NAME:
+                empty = _EMPTY_SECT_PR.match(blob, start)
+                if empty is not None:
+                    spans.append((start, empty.end()))
+                else:
+                    end = blob.find(_SECT_PR_END, start)
+                    if end < 0:
+                        return None
+                    spans.append((start, end + len(_SECT_PR_END)))
+            start = blob.find(_SECT_PR_START, start + 1, self.body_end)
         return tuple(spans)
 
     def section_of(self, index: int) -> int | None:
@@ -460,7 +463,8 @@ class BodySource:
         return min(bisect.bisect_left([start for start, _ in spans], self.starts[index]), len(spans) - 1)
 
 
-_SECT_PR = re.compile(rb"<w:sectPr[\s>/]")
+_SECT_PR_START = b"<w:sectPr"
+_AFTER_NAME = (b" ", b"\t", b"\r", b"\n", b">", b"/")  # what may follow an element's name in its start tag
 _EMPTY_SECT_PR = re.compile(rb"""<w:sectPr(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/>""")
 _SECT_PR_END = b"</w:sectPr>"
 _ROOT_START = re.compile(rb"""<([^\s?!/>]+)(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*>""")
@@ -494,7 +498,10 @@ def body_source(document, paragraphs: list | None = None) -> BodySource | None:
 def _body_source(blob: bytes) -> BodySource | None:
     body = blob.find(b"<w:body")
     root = _ROOT_START.search(blob, 0, body) if body >= 0 else None
-    if (root is None or not _cuttable(blob, body) or len(_W_BINDING.findall(blob)) != blob.count(_W_DECLARATION)
+    # the declarations are looked for up to the root's end when none stands after it (a search for "xmlns" is
+    # many times faster than the pattern's over the whole part)
+    declared = blob if root is None or blob.find(b"xmlns", root.end()) >= 0 else blob[:root.end()]
+    if (root is None or not _cuttable(blob, body) or len(_W_BINDING.findall(declared)) != declared.count(_W_DECLARATION)
             or _W_DECLARATION not in root.group(0) or not _in_utf8(blob)):
         return None  # "w" must be WordprocessingML everywhere, declared on the root; a cut is parsed (or its
         # texts read) as UTF-8, without the part's declaration
