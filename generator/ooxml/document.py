@@ -788,18 +788,19 @@ class _BodyReader:
                 column += span
 
 
-# where each paragraph of a skeleton stands (its cell), by the skeleton's digest and the text width: a batch's
-# documents have a handful of skeletons among them; the cells of a body of thousands of paragraphs are let go
-# (at most some 16 MB kept, whatever is uploaded)
+# where each paragraph of a skeleton stands (its cell), by the skeleton and the text width: a batch's documents
+# have a handful of skeletons among them; the cells of a body of thousands of paragraphs, or of a skeleton of
+# more than 256 KB, are let go (at most some 32 MB kept, whatever is uploaded)
 _CELLS: OrderedDict[tuple, tuple] = OrderedDict()
 _CELLS_KEPT = 64
 _CELLS_PARAGRAPHS = 2048
+_CELLS_BYTES = 256 * 1024  # a skeleton is its own key
 
 
 def _cells(skeleton: bytes, body_width: int) -> tuple[tuple, tuple] | None:
     """(the cell of every paragraph of a skeleton, the next paragraphs of each one's container), in order;
     None when the skeleton is no well-formed body."""
-    key = (hashlib.blake2b(skeleton, digest_size=16).digest(), body_width)
+    key = (skeleton, body_width)  # the bytes themselves: Python's hash of them is cheaper than a digest
     found = _CELLS.get(key)
     if found is None:
         from docx.oxml.parser import parse_xml  # python-docx's parser, as the part itself was parsed
@@ -824,7 +825,7 @@ def _cells(skeleton: bytes, body_width: int) -> tuple[tuple, tuple] | None:
                 sibling = sibling.getnext()
             following.append(tuple(after))
         found = (tuple(cells), tuple(following))
-        if len(cells) <= _CELLS_PARAGRAPHS:
+        if len(cells) <= _CELLS_PARAGRAPHS and len(skeleton) <= _CELLS_BYTES:
             _CELLS[key] = found
             if len(_CELLS) > _CELLS_KEPT:
                 _CELLS.popitem(last=False)

@@ -66,6 +66,23 @@ class ParagraphFormat:
 _PPR, _PSTYLE, _VAL, _RPR = qn("w:pPr"), qn("w:pStyle"), qn("w:val"), qn("w:rPr")  # asked for every paragraph
 
 # resolved formats per distinct styles part (see FormatResolver.__init__), the most recently used kept
+# the digests of the styles parts last read, by the bytes object: the renderer hands every document of a
+# template the template's own styles part, so it is hashed once, not once per document checked
+_DIGESTS: OrderedDict[int, tuple[bytes, bytes]] = OrderedDict()
+
+
+def _digest(source: bytes) -> bytes:
+    found = _DIGESTS.get(id(source))
+    if found is not None and found[0] is source:  # the entry holds the object: its id is not reused meanwhile
+        return found[1]
+    digest = hashlib.blake2b(source, digest_size=16).digest()
+    if len(source) <= _SHARED_STYLE_BYTES:
+        _DIGESTS[id(source)] = (source, digest)
+        if len(_DIGESTS) > 8:
+            _DIGESTS.popitem(last=False)
+    return digest
+
+
 _SHARED: OrderedDict[tuple, dict] = OrderedDict()
 _SHARED_STYLES = 32
 _SHARED_STYLE_BYTES = 2 * 1024 * 1024  # Word's own styles parts are tens to hundreds of kilobytes
@@ -91,7 +108,7 @@ class FormatResolver:
         # What follows depends only on the styles part and the theme's fonts: documents whose styles are the
         # same bytes (every document rendered from one template) share it, so a batch resolves each distinct
         # format once instead of once per document.
-        key = (hashlib.blake2b(source or b"", digest_size=16).digest(), tuple(sorted(self.theme_fonts.items())))
+        key = (_digest(source or b""), tuple(sorted(self.theme_fonts.items())))
         self.styles_key = key
         shared = _SHARED.get(key)
         if shared is not None:
