@@ -6,7 +6,9 @@ Everything is measured in one run on this machine, so only the ratios are meanin
   (b) vanban's render path for the same contexts: compiled template → bytes → file;
   (c) the floor: writing the finished bytes of the same files.
 
-Then the whole batch (sub-plan, context, render, manifest; no per-document check) for N synthetic communes
+Then the check of a generated document (the Gia Lai 2026 cascade as a batch checks it, first document included,
+in 3 fresh processes one after the other: the fastest is printed with its render time, the others beside it);
+then the whole batch (sub-plan, context, render, manifest; no per-document check) for N synthetic communes
 on 1 and on all cores; the national batch — every unit of the 34 provinces, its sub-plan and its two report
 forms, about 11,000 documents — with its peak memory and a rerun that must give identical files; and with
 --pdf the seconds per PDF on all cores (plain and PDF/A-2b, and their ratio), and the seconds per page to import a received plan (its PDF, and
