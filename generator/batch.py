@@ -36,6 +36,7 @@ import io
 import itertools
 import json
 import os
+import signal
 import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
@@ -248,6 +249,9 @@ _context: CascadeContext | None = None
 
 def _init_worker(plan_path: str) -> None:
     global _context
+    # a forked worker inherits the command's SIGTERM handler (stop like Ctrl-C, say what was done); the pool
+    # terminates its workers when one of them dies, and they must then just end, not print a traceback
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _context = load_context(load_plan(Path(plan_path)))
 
 

@@ -113,6 +113,23 @@ def test_a_killed_worker_leaves_a_manifest_of_what_was_done_and_the_rerun_comple
     assert tree(out) == uninterrupted
 
 
+def test_a_worker_ends_quietly_when_the_pool_terminates_it():
+    """The command stops on SIGTERM by raising, as on Ctrl-C; a forked worker inherits that handler, and when
+    one worker dies the pool terminates the others: they must just end (the inherited handler once raised
+    inside a weak-reference callback of a worker and printed "Exception ignored … Traceback")."""
+    from generator.batch import _init_worker
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGTERM, stop)
+    try:
+        _init_worker(str(SEED_PLAN))
+        assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
 def test_sigterm_stops_the_batch_with_exit_130_and_an_interrupted_manifest(tmp_path, uninterrupted):
     out = tmp_path / "out"
     process = start_cascade(out, "--workers", "1")
