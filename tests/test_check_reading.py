@@ -116,6 +116,7 @@ def test_a_huge_paragraph_is_read_but_not_kept(cascade):
     view = DocxView(out.getvalue())
     assert reading_document.body_source(view, list(view.element.body.iter(reading_document._P))) is not None
     assert all(reading_document.key_bytes(key) <= reading_document._SHAPE_BYTES for key in reading_document._SHAPES)
+    assert all(len(frame) <= reading_document._SHAPE_BYTES for _, _, frame in reading_document._FRAMES)
     assert findings(report) == findings(check_document(open_docx(out.getvalue())))
 
 

@@ -569,13 +569,13 @@ def _reading(paragraph, resolver: FormatResolver,
     if frame is not None:
         frame_key, told = frame
         if list(told) == texts and _frame_facts(plan, told, underlines) == facts:
-            _keep(_FRAMES, frame_key, (fmt, plan, underlines))
+            _keep(_FRAMES, frame_key, (fmt, plan, underlines), _FRAMES_KEPT)
     return fmt, shape, facts, {}
 
 
-def _keep(cache: OrderedDict, key: tuple, value) -> None:
+def _keep(cache: OrderedDict, key: tuple, value, kept: int = _SHAPES_KEPT) -> None:
     cache[key] = value
-    if len(cache) > _SHAPES_KEPT:
+    if len(cache) > kept:
         cache.popitem(last=False)
 
 
@@ -598,6 +598,7 @@ def _read_paragraph(paragraph, resolver: FormatResolver, source: tuple | None = 
 # them, and make the same facts; a paragraph with a drawing, an empty ``<w:t/>``, a character reference or
 # anything else the bytes cannot tell plainly has no frame, and is parsed.
 _FRAMES: OrderedDict[tuple, tuple] = OrderedDict()
+_FRAMES_KEPT = 2048  # a cascade has some hundreds; at most 32 MB of frames kept, whatever is uploaded
 _TEXT_ELEMENT = re.compile(rb"""<w:t(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*>([^<]*)</w:t>""")
 _TEXT_START = re.compile(rb"<w:t[\s>/]")
 _ESCAPES = re.compile(rb"&(amp|lt|gt|quot|apos);")
