@@ -225,9 +225,7 @@ def _lines(views: list[ParagraphView]) -> list[Line]:
     The number Word displays for an automatically numbered paragraph starts its first line's text."""
     lines: list[Line] = []
     for view in views:
-        # _specs_of, its common case inline (asked of every paragraph of every document)
-        specs = view.memo.get(_SPECS) if view.key is not None and not view.label else None
-        for text, pieces, split, run_indices, column, tabbed, visible, facts in specs or _specs_of(view):
+        for text, pieces, split, run_indices, column, tabbed, visible, facts in _specs_of(view):
             lines.append(Line(len(lines), view, text, pieces, view.fmt, view.cell, split, run_indices,
                               column, tabbed, visible, facts))
     return lines

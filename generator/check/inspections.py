@@ -231,11 +231,8 @@ def _line_problems(subject: Subject, wanted: str) -> tuple[bool, list, list, lis
     over the lines for the three rules of the font (each line's answers recalled with its reading)."""
     def derive():
         named, fonts, colours, encodings = False, [], [], []
-        key = ("font", wanted)
         for line in _all_lines(subject):
-            known = line.known_facts  # Line.recalled, inline: asked of every line of every document
-            reading = known[1].get(key) if known is not None and known[0] is line.pieces else None
-            names, font, colour, encoding = reading if reading is not None else _font_reading(line, wanted)
+            names, font, colour, encoding = _font_reading(line, wanted)
             named = named or names
             if font:
                 fonts.append(Violation(line.text, font, line.order))

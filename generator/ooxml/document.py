@@ -579,15 +579,22 @@ def _keep(cache: OrderedDict, key: tuple, value, kept: int = _SHAPES_KEPT) -> No
         cache.popitem(last=False)
 
 
+def _kept(key: tuple, reading: tuple) -> tuple | None:
+    """``key``, its reading kept for the next documents; None when the key is too long to keep (the cache
+    must not hold a hostile file's megabytes: such a paragraph is read for its own document only)."""
+    if key_bytes(key) > _SHAPE_BYTES:
+        return None
+    _keep(_SHAPES, key, reading)
+    return key
+
+
 def _read_paragraph(paragraph, resolver: FormatResolver, source: tuple | None = None,
                     frame: tuple | None = None) -> tuple[tuple | None, ParagraphFormat, tuple, tuple, dict]:
     key = (resolver.styles_key, source) if source is not None else paragraph_key(paragraph, resolver)
-    if key_bytes(key) > _SHAPE_BYTES:  # read, not kept: the cache must not hold a hostile file's megabytes
-        return (None, *_reading(paragraph, resolver))
     cached = _SHAPES.get(key)
     if cached is None:
-        cached = _reading(paragraph, resolver, frame)
-        _keep(_SHAPES, key, cached)
+        cached = _reading(paragraph, resolver, frame if key_bytes(key) <= _SHAPE_BYTES else None)
+        key = _kept(key, cached)
     return (key, *cached)
 
 
@@ -869,12 +876,8 @@ def body_paragraphs(document, resolver: FormatResolver, body_width: int) -> Iter
         frames = {index: _framed(styles, prolog, source.cuts[index]) for index in unknown}
         for index in unknown:
             readings[index] = _recalled_frame(frames.get(index))
-            if readings[index] is None:
-                continue
-            if key_bytes(keys[index]) <= _SHAPE_BYTES:
-                _keep(_SHAPES, keys[index], readings[index])
-            else:
-                keys[index] = None  # read, not kept (see _read_paragraph)
+            if readings[index] is not None:
+                keys[index] = _kept(keys[index], readings[index])
         unknown = [index for index in unknown if readings[index] is None]
         parsed = source.standalone([(source.starts[i], source.ends[i]) for i in unknown]) \
             if elements is None and unknown else None
