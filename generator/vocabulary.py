@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from types import MappingProxyType
 from typing import Literal
 
@@ -219,8 +219,15 @@ class Authority(BaseModel):
     def is_deputy(self, title: str) -> bool:
         if title.startswith(DEPUTY):
             return True
-        shown = _shown(title)
-        return any(_named(shown, d) for p in self.positions for d in p.deputies)
+        # a deputy's title, or one that runs on after it: what _named asks of each deputy, asked of the title's
+        # word-by-word beginnings (a signature block's lines are asked, every document)
+        deputies = self._deputies
+        words = _shown(title).split(" ")
+        return any(" ".join(words[:n]) in deputies for n in range(1, len(words) + 1))
+
+    @cached_property
+    def _deputies(self) -> frozenset[str]:
+        return frozenset(d for p in self.positions for d in p.deputies)
 
     def head_of(self, deputy: str) -> str | None:
         """The head a deputy signs for: THỨ TRƯỞNG → BỘ TRƯỞNG, PHÓ GIÁM ĐỐC → GIÁM ĐỐC."""

@@ -392,3 +392,9 @@ def test_a_part_not_in_utf8_is_read_from_its_tree(cascade):
     check_rendered(cascade[0])
     assert findings(check_docx(data)) == findings(check_document(open_docx(data)))
     assert findings(check_rendered(_as_rendered(data))) == findings(check_document(open_docx(data)))
+
+
+def test_a_line_is_read_in_composed_letters_with_one_space_between_words():
+    # no-break, thin and ideographic spaces, tabs and line breaks all read as one space; decomposed tones composed
+    text = "\u00a0 U\u0309y\u2009ban\u3000nha\u0302n\tdân\n\u202ftỉnh \u00a0"
+    assert anatomy.normal(text) == "Ủy ban nhân dân tỉnh"

@@ -441,6 +441,15 @@ def test_each_head_has_its_deputies_as_data():
     assert set(data.forms) == {"TM", "KT", "Q", "TL", "TUQ"}
 
 
+def test_a_deputy_title_is_told_as_written_on_the_signature_line():
+    data = authority()
+    # a title that runs on after the deputy's, in any case and spacing; "PHÓ …" is a deputy of its own
+    assert data.is_deputy("THỨ TRƯỞNG") and data.is_deputy("phó  chủ tịch  thường trực")
+    assert data.is_deputy("PHÓ GIÁM ĐỐC SỞ TƯ PHÁP") and data.is_deputy("PHÓ TRƯỞNG THÔN")
+    assert not data.is_deputy("GIÁM ĐỐC") and not data.is_deputy("THỨ TRƯỞNGX") and not data.is_deputy("")
+    assert not data.is_deputy("CHỦ TỊCH PHÓ")  # a deputy's words after the head's are no deputy
+
+
 def test_kt_bo_truong_above_thu_truong_is_accepted_and_a_made_up_deputy_is_not(base):
     document = opened(base)
     set_text(paragraph(document, "KT. GIÁM ĐỐC"), "KT. BỘ TRƯỞNG")

@@ -42,12 +42,10 @@ def _is_quoc_hieu(text: str) -> bool:
     return bool(QUOC_HIEU_PATTERN.search(modern_tones(text))) or _QUOC_HIEU_LETTERS in letters_only(text)
 
 
-_SPACES = re.compile(r"\s+")
-
-
 def normal(text: str) -> str:
     """NFC, non-breaking spaces as spaces, one space between words."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text).replace("\u00a0", " ")).strip()
+    # str.split() splits at what the regex \s matches (no-break spaces among them), in a quarter of its time
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 @dataclass(slots=True)  # some hundred per document checked
@@ -119,10 +117,10 @@ class Line:
         return any(getattr(f, attribute) for f in self.visible)
 
     def width(self, size_pt: float | None = None, bold: bool | None = None) -> int:
-        """Width of the text as laid out in its own (first) size and emphasis."""
-        size = size_pt or next(iter(s for s in self.sizes if s), 13)
-        return text_width_twips(self.text, size, bold=self.all("bold") if bold is None else bold,
-                                italic=self.all("italic"))
+        """Width of the text as laid out in its own (first) size and emphasis, recalled with its reading."""
+        return self.recall(("width", size_pt, bold), lambda: text_width_twips(
+            self.text, size_pt or next(iter(s for s in self.sizes if s), 13),
+            bold=self.all("bold") if bold is None else bold, italic=self.all("italic")))
 
 
 @dataclass(frozen=True)
@@ -576,5 +574,12 @@ def anatomy_of(document) -> Anatomy:
 
 
 def widest_line(text: str, width: int, size: float, bold: bool) -> int:
+    """The width of the widest line ``text`` wraps to in a column ``width`` wide (a header's name, a trích yếu)."""
+    # a header's lines recur from document to document; a long text is measured for its own document only
+    return (_widest_line if len(text) <= 4000 else _widest_line.__wrapped__)(text, width, size, bold)
+
+
+@lru_cache(maxsize=4096)
+def _widest_line(text: str, width: int, size: float, bold: bool) -> int:
     lines = wrap_lines(text, width, size, bold=bold) or [text]
     return max(text_width_twips(l, size, bold=bold) for l in lines)

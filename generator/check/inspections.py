@@ -211,10 +211,12 @@ def _fonts(line: Line) -> frozenset:
     return line.recall("fonts", lambda: frozenset(f.font for f in line.visible))
 
 
-def _font_reading(line: Line, wanted: str) -> tuple[bool, str | None, str | None, str | None]:
+def _font_reading(line: Line, wanted: str, key: tuple | None = None) -> tuple[bool, str | None, str | None, str | None]:
     """(whether the line names a font, what is wrong with its fonts, its colours, its encoding — None when
-    nothing), recalled with its reading."""
-    known = line.recalled(("font", wanted))
+    nothing), recalled with its reading (``key``: ``("font", wanted)``, made once by a caller that asks of
+    every line)."""
+    key = key or ("font", wanted)
+    known = line.recalled(key)
     if known is not None:
         return known
 
@@ -223,7 +225,7 @@ def _font_reading(line: Line, wanted: str) -> tuple[bool, str | None, str | None
         wrong = sorted(f for f in fonts if f is not None and f != wanted)
         return (bool(fonts - {None}), ("phông " + ", ".join(wrong)) if wrong else None, _colour_problem(line),
                 _encoding_problem(line))
-    return line.recall(("font", wanted), derive)
+    return line.recall(key, derive)
 
 
 def _line_problems(subject: Subject, wanted: str) -> tuple[bool, list, list, list]:
@@ -231,8 +233,9 @@ def _line_problems(subject: Subject, wanted: str) -> tuple[bool, list, list, lis
     over the lines for the three rules of the font (each line's answers recalled with its reading)."""
     def derive():
         named, fonts, colours, encodings = False, [], [], []
+        key = ("font", wanted)
         for line in _all_lines(subject):
-            names, font, colour, encoding = _font_reading(line, wanted)
+            names, font, colour, encoding = _font_reading(line, wanted, key)
             named = named or names
             if font:
                 fonts.append(Violation(line.text, font, line.order))
@@ -333,6 +336,14 @@ def tieu_ngu_rule(subject: Subject, rule: Rule) -> Outcome:
     return rule_length_check(found, line.width(), 1 - tolerance, 1 + tolerance, "Tiêu ngữ", line.text)
 
 
+def _laid_out_width(line: Line) -> float:
+    """The line's width measured piece by piece as laid out: its own size and emphasis, condensed or expanded
+    spacing, scale."""
+    pieces = [(unicodedata.normalize("NFC", t), f) for t, f in line.pieces]
+    return sum(text_width_twips(t, f.size_pt or DEFAULT_SIZE, bold=f.bold, italic=f.italic) * f.scale / 100
+               + f.spacing * len(t) for t, f in pieces) or line.width()
+
+
 @inspection("tieu-de.mot-dong")
 def header_one_line(subject: Subject, rule: Rule) -> Outcome:
     a = subject.anatomy
@@ -345,10 +356,7 @@ def header_one_line(subject: Subject, rule: Rule) -> Outcome:
         if line.cell is None:
             continue  # without a table the column width is not written in the file
         seen = True
-        # measured piece by piece as laid out: its own size and emphasis, condensed or expanded spacing, scale
-        pieces = [(unicodedata.normalize("NFC", t), f) for t, f in line.pieces]
-        width = sum(text_width_twips(t, f.size_pt or DEFAULT_SIZE, bold=f.bold, italic=f.italic) * f.scale / 100
-                    + f.spacing * len(t) for t, f in pieces) or line.width()
+        width = line.recall("laid-out width", lambda: _laid_out_width(line))
         room = line.cell.content_width
         if width > room * (1 + margin):
             violations.append(Violation(line.text, f"cần {mm(width):.0f} mm nhưng cột chỉ rộng {mm(room):.0f} mm",
@@ -596,7 +604,10 @@ def _first_lines(lines: list[Line]) -> list[Line]:
 
 
 def _is_heading(line: Line) -> bool:
-    return line.recall("heading", lambda: line.all("bold") or (len(line.text) < 120 and is_caps(line.text)))
+    known = line.recalled("heading")  # (asked first, no closure made for it: asked of every content line)
+    if known is None:
+        known = line.recall("heading", lambda: line.all("bold") or (len(line.text) < 120 and is_caps(line.text)))
+    return known
 
 
 def _free_layout(line: Line) -> bool:
@@ -617,7 +628,7 @@ def content_justified(subject: Subject, rule: Rule) -> Outcome:
         return none
     return verdict([Violation(l.text, "căn " + {"left": "trái", "start": "trái", "center": "giữa", "right": "phải"}
                               .get(l.fmt.align or "left", l.fmt.align or "trái"), l.order)
-                    for l in lines if not _is_heading(l) and len(l.text) > 80 and l.fmt.align not in ("both", "distribute")])
+                    for l in lines if l.fmt.align not in ("both", "distribute") and len(l.text) > 80 and not _is_heading(l)])
 
 
 @inspection("noi-dung.co-chu")
@@ -646,11 +657,10 @@ def content_indent(subject: Subject, rule: Rule) -> Outcome:
     low, high = rule.params["min_twips"], rule.params["max_twips"]
     violations = []
     for line in lines:
-        if _is_heading(line) or _free_layout(line):
-            continue
         indent = (line.fmt.first_line or 0) + (line.fmt.left or 0)
-        if not low <= indent <= high:
-            violations.append(Violation(line.text, f"thụt đầu dòng {indent / 567:.2f} cm", line.order))
+        if low <= indent <= high or _is_heading(line) or _free_layout(line):
+            continue
+        violations.append(Violation(line.text, f"thụt đầu dòng {indent / 567:.2f} cm", line.order))
     return verdict(violations)
 
 
@@ -681,15 +691,23 @@ def content_line_spacing(subject: Subject, rule: Rule) -> Outcome:
         if value is None:
             continue
         if kind == "auto":
-            ok = 235 <= value <= 360
-            shown = f"{value / 240:.2f} dòng"
-        else:
-            size = max(size_of(line) or {14})
-            ok = size * 20 <= value <= size * 20 * 1.15 * 1.5
+            if not 235 <= value <= 360:
+                violations.append(Violation(line.text, f"giãn dòng {value / 240:.2f} dòng", line.order))
+            continue
+        size = max(size_of(line) or {14})
+        if not size * 20 <= value <= size * 20 * 1.15 * 1.5:
             shown = f"{'chính xác' if kind == 'exact' else 'tối thiểu'} {value / 20:g} pt"
-        if not ok:
             violations.append(Violation(line.text, f"giãn dòng {shown}", line.order))
     return verdict(violations)
+
+
+def _numbering_of(text: str) -> tuple[str | None, str | None, str | None]:
+    """(the division a line opens — "chuong", "muc", "dieu" — or None; else its heading's level and label)."""
+    division = DIVISION.match(text)
+    if division:
+        return division.lastgroup, None, None
+    match = HEADING.match(text)
+    return (None, match.lastgroup, match.group(match.lastgroup)) if match else (None, None, None)
 
 
 @inspection("noi-dung.danh-so")
@@ -700,15 +718,12 @@ def content_numbering(subject: Subject, rule: Rule) -> Outcome:
     expected = {"muc": 0, "khoan": 0, "diem": 0}
     violations = []
     for line in lines:
-        division = DIVISION.match(line.text)
+        division, level, label = line.recall("numbering", lambda: _numbering_of(line.text))
         if division:  # each Chương (its mục too), Mục and Điều numbers its khoản and điểm anew
-            expected.update(khoan=0, diem=0, **({"muc": 0} if division.lastgroup == "chuong" else {}))
+            expected.update(khoan=0, diem=0, **({"muc": 0} if division == "chuong" else {}))
             continue
-        match = HEADING.match(line.text)
-        if not match:
+        if not level:
             continue
-        level = match.lastgroup
-        label = match.group(level)
         if level == "muc":
             index = ROMAN_NUMERALS.index(label) if label in ROMAN_NUMERALS else -1
             want = ROMAN_NUMERALS[expected["muc"]] if expected["muc"] < len(ROMAN_NUMERALS) else None
@@ -839,19 +854,27 @@ def noi_nhan_entries(subject: Subject, rule: Rule) -> Outcome:
     violations = []
     low, high = rule.params["min_pt"], rule.params["max_pt"]
     entry = prescribed("noi_nhan")
+    last = len(lines) - 1
     for position, line in enumerate(lines):
-        problems = []
-        size = size_problem(line, low, high)
-        if size:
-            problems.append(size)
-        if not line.text.startswith("- ") and not line.text.startswith("-"):
-            problems.append("không bắt đầu bằng «-»")
-        if position < len(lines) - 1 and not line.text.endswith(";"):
-            problems.append("không kết thúc bằng «;»")
-        problems += emphasis_problems(line, bold=entry["bold"], italic=entry["italic"])
+        # what is wrong with an entry, recalled with its reading: a cascade's Nơi nhận lines recur
+        problems = line.recall(("noi-nhan entry", low, high, position == last),
+                               lambda: _entry_problems(line, low, high, position == last, entry))
         if problems:
-            violations.append(Violation(line.text, "; ".join(problems), line.order))
+            violations.append(Violation(line.text, problems, line.order))
     return verdict(violations)
+
+
+def _entry_problems(line: Line, low: float, high: float, last: bool, entry: dict) -> str:
+    problems = []
+    size = size_problem(line, low, high)
+    if size:
+        problems.append(size)
+    if not line.text.startswith("-"):
+        problems.append("không bắt đầu bằng «-»")
+    if not last and not line.text.endswith(";"):
+        problems.append("không kết thúc bằng «;»")
+    problems += emphasis_problems(line, bold=entry["bold"], italic=entry["italic"])
+    return "; ".join(problems)
 
 
 @inspection("noi-nhan.luu")

@@ -139,9 +139,22 @@ class Section:
 
     def margin(self, side: str) -> int | None:
         """The ``top``/``bottom``/``left``/``right`` margin in twips as stored (may be negative), or None."""
-        margins = self.element.find(_PG_MAR)
-        value = margins.get(_SIDES.get(side) or qn(f"w:{side}")) if margins is not None else None
+        margins = self._margins
+        if side in margins:
+            return margins[side]
+        element = self.element.find(_PG_MAR)
+        value = element.get(qn(f"w:{side}")) if element is not None else None
         return int(value) if value is not None else None
+
+    @cached_property  # read once for the rules of the page (a fix edits a section read afresh, see fix_document)
+    def _margins(self) -> dict[str, int | None]:
+        element = self.element.find(_PG_MAR)
+        found = {}
+        for side, name in _SIDES.items():
+            value = element.get(name) if element is not None else None
+            if value is None or value.lstrip("-").isdigit():  # anything else is read when asked, as it was stored
+                found[side] = int(value) if value is not None else None
+        return found
 
     @property
     def text_width(self) -> int:
