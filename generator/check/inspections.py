@@ -112,18 +112,28 @@ def prescribed(element: str) -> dict:
 
 def format_check(lines: list[Line], rule: Rule, *, bold=None, italic=None, caps=False, centred=False) -> Outcome:
     low, high = rule.params.get("min_pt", 0), rule.params.get("max_pt", 99)
+    # what is wrong with a line's format, recalled with its reading (its pieces and its paragraph's format):
+    # the header and signature lines of a cascade recur from document to document
+    key = ("format", low, high, bold, italic, caps, centred)
     violations = []
     for line in lines:
-        size = size_problem(line, low, high)
-        problems = [size, *emphasis_problems(line, bold=bold, italic=italic)] if size else \
-            list(emphasis_problems(line, bold=bold, italic=italic))
-        if caps and not is_caps(line.text):
-            problems.append("chưa in hoa")
-        if centred and line.fmt.align not in ("center",):
-            problems.append("chưa căn giữa")
+        problems = line.recalled(key)
+        if problems is None:
+            problems = line.recall(key, lambda: _format_problems(line, low, high, bold, italic, caps, centred))
         if problems:
-            violations.append(Violation(line.text, "; ".join(problems), line.order))
+            violations.append(Violation(line.text, problems, line.order))
     return verdict(violations)
+
+
+def _format_problems(line: Line, low: float, high: float, bold, italic, caps: bool, centred: bool) -> str:
+    size = size_problem(line, low, high)
+    problems = [size, *emphasis_problems(line, bold=bold, italic=italic)] if size else \
+        list(emphasis_problems(line, bold=bold, italic=italic))
+    if caps and not is_caps(line.text):
+        problems.append("chưa in hoa")
+    if centred and line.fmt.align not in ("center",):
+        problems.append("chưa căn giữa")
+    return "; ".join(problems)
 
 
 def missing(subject: Subject, what: str, pattern: str) -> Outcome:
@@ -294,7 +304,7 @@ def _exact_text(line_of: Callable[[Anatomy], Line | None], what: str, pattern: s
             if subject.anatomy.in_textbox(pattern):
                 return unobservable(f"{what} nằm trong hộp văn bản (text box)")
             return verdict([Violation("", f"không có {what}")])
-        text = shown(normal("".join(t for t, _ in line.pieces)))
+        text = line.recall(("shown", shown), lambda: shown(normal("".join(t for t, _ in line.pieces))))
         if text != expected:
             return verdict([Violation(line.text, f"viết là «{text}»", line.order)])
         return passed()
@@ -718,7 +728,8 @@ def content_numbering(subject: Subject, rule: Rule) -> Outcome:
     expected = {"muc": 0, "khoan": 0, "diem": 0}
     violations = []
     for line in lines:
-        division, level, label = line.recall("numbering", lambda: _numbering_of(line.text))
+        known = line.recalled("numbering")  # (asked first, no closure made for it: asked of every content line)
+        division, level, label = known or line.recall("numbering", lambda: _numbering_of(line.text))
         if division:  # each Chương (its mục too), Mục and Điều numbers its khoản and điểm anew
             expected.update(khoan=0, diem=0, **({"muc": 0} if division == "chuong" else {}))
             continue
