@@ -223,7 +223,9 @@ def _lines(views: list[ParagraphView]) -> list[Line]:
     The number Word displays for an automatically numbered paragraph starts its first line's text."""
     lines: list[Line] = []
     for view in views:
-        for text, pieces, split, run_indices, column, tabbed, visible, facts in _specs_of(view):
+        # the specs kept with the reading, when kept (most paragraphs of a batch: no call made for them)
+        specs = view.memo.get(_SPECS) if view.key is not None and not view.label else None
+        for text, pieces, split, run_indices, column, tabbed, visible, facts in specs or _specs_of(view):
             lines.append(Line(len(lines), view, text, pieces, view.fmt, view.cell, split, run_indices,
                               column, tabbed, visible, facts))
     return lines

@@ -221,31 +221,26 @@ def _fonts(line: Line) -> frozenset:
     return line.recall("fonts", lambda: frozenset(f.font for f in line.visible))
 
 
-def _font_reading(line: Line, wanted: str, key: tuple | None = None) -> tuple[bool, str | None, str | None, str | None]:
+def _font_reading(line: Line, wanted: str) -> tuple[bool, str | None, str | None, str | None]:
     """(whether the line names a font, what is wrong with its fonts, its colours, its encoding — None when
-    nothing), recalled with its reading (``key``: ``("font", wanted)``, made once by a caller that asks of
-    every line)."""
-    key = key or ("font", wanted)
-    known = line.recalled(key)
-    if known is not None:
-        return known
-
-    def derive():
-        fonts = _fonts(line)
-        wrong = sorted(f for f in fonts if f is not None and f != wanted)
-        return (bool(fonts - {None}), ("phông " + ", ".join(wrong)) if wrong else None, _colour_problem(line),
-                _encoding_problem(line))
-    return line.recall(key, derive)
+    nothing)."""
+    fonts = _fonts(line)
+    wrong = sorted(f for f in fonts if f is not None and f != wanted)
+    return (bool(fonts - {None}), ("phông " + ", ".join(wrong)) if wrong else None, _colour_problem(line),
+            _encoding_problem(line))
 
 
 def _line_problems(subject: Subject, wanted: str) -> tuple[bool, list, list, list]:
     """(whether any line names a font, and the violations of the font, colour and encoding rules): one pass
-    over the lines for the three rules of the font (each line's answers recalled with its reading)."""
+    over the lines for the three rules of the font, each line's reading recalled with it."""
     def derive():
         named, fonts, colours, encodings = False, [], [], []
         key = ("font", wanted)
         for line in _all_lines(subject):
-            names, font, colour, encoding = _font_reading(line, wanted, key)
+            reading = line.recalled(key)  # (asked first, no closure made for it: asked of every line)
+            if reading is None:
+                reading = line.recall(key, lambda: _font_reading(line, wanted))
+            names, font, colour, encoding = reading
             named = named or names
             if font:
                 fonts.append(Violation(line.text, font, line.order))
