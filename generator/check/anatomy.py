@@ -48,6 +48,9 @@ def normal(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
+_UNKNOWN = object()  # a fact not found yet (None is a fact: "no problem")
+
+
 @dataclass(slots=True)  # some hundred per document checked
 class Line:
     """One visual line of text: a paragraph, or one tab- or break-separated piece of it."""
@@ -89,21 +92,19 @@ class Line:
     # what rules derived from the pieces alone, shared by every line read from the same paragraph source
     known_facts: tuple | None = field(default=None, repr=False, compare=False)
 
-    def recall(self, name: str, derive):
-        """``derive()`` — a fact of this line's pieces only (its fonts, its colours) — found once for every
-        line with the same reading, in this document and the next; a fix that sets new pieces is seen."""
+    def recall(self, name, derive, *args):
+        """``derive(*args)`` — a fact of this line's pieces only (its fonts, its colours; its paragraph's format
+        is part of its reading too) — found once for every line with the same reading, in this document and the
+        next; a fix that sets new pieces is seen. The rules ask for facts of every line: passing the function
+        and its arguments, not a closure, makes nothing for a fact already found."""
         known = self.known_facts
         if known is None or known[0] is not self.pieces:
             known = self.known_facts = (self.pieces, {})
         facts = known[1]
-        if name not in facts:
-            facts[name] = derive()
-        return facts[name]
-
-    def recalled(self, name: str):
-        """What :meth:`recall` found for ``name`` before, or None (asked first, no closure made for it)."""
-        known = self.known_facts
-        return known[1].get(name) if known is not None and known[0] is self.pieces else None
+        found = facts.get(name, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = facts[name] = derive(*args)
+        return found
 
     @property
     def sizes(self) -> set[float | None]:
@@ -118,9 +119,11 @@ class Line:
 
     def width(self, size_pt: float | None = None, bold: bool | None = None) -> int:
         """Width of the text as laid out in its own (first) size and emphasis, recalled with its reading."""
-        return self.recall(("width", size_pt, bold), lambda: text_width_twips(
-            self.text, size_pt or next(iter(s for s in self.sizes if s), 13),
-            bold=self.all("bold") if bold is None else bold, italic=self.all("italic")))
+        return self.recall(("width", size_pt, bold), self._width, size_pt, bold)
+
+    def _width(self, size_pt: float | None, bold: bool | None) -> int:
+        return text_width_twips(self.text, size_pt or next(iter(s for s in self.sizes if s), 13),
+                                bold=self.all("bold") if bold is None else bold, italic=self.all("italic"))
 
 
 @dataclass(frozen=True)

@@ -67,10 +67,11 @@ def inspection(rule_id: str):
 
 def size_of(line: Line) -> frozenset[float]:
     """The sizes of the line's visible text (Word's default where none is set), recalled with its reading."""
-    known = line.recalled("sizes")
-    if known is None:
-        known = line.recall("sizes", lambda: frozenset({s if s is not None else DEFAULT_SIZE for s in line.sizes}))
-    return known
+    return line.recall("sizes", _sizes, line)
+
+
+def _sizes(line: Line) -> frozenset[float]:
+    return frozenset({s if s is not None else DEFAULT_SIZE for s in line.sizes})
 
 
 def size_problem(line: Line, low: float, high: float) -> str | None:
@@ -84,13 +85,10 @@ def emphasis_problems(line: Line, *, bold: bool | None = None, italic: bool | No
     """What is wrong with the line's bold and italic, recalled with its reading (the format rules ask it of
     every line of their element)."""
     key = ("emphasis", bold, italic)
-    known = line.recalled(key)
-    if known is None:
-        known = line.recall(key, lambda: tuple(_emphasis_problems(line, bold, italic)))
-    return known
+    return line.recall(key, _emphasis_problems, line, bold, italic)
 
 
-def _emphasis_problems(line: Line, bold: bool | None, italic: bool | None) -> list[str]:
+def _emphasis_problems(line: Line, bold: bool | None, italic: bool | None) -> tuple[str, ...]:
     out = []
     if bold is True and not line.all("bold"):
         out.append("chưa in đậm" if not line.any("bold") else "có chữ không đậm")
@@ -100,7 +98,7 @@ def _emphasis_problems(line: Line, bold: bool | None, italic: bool | None) -> li
         out.append("chưa in nghiêng")
     if italic is False and line.any("italic"):
         out.append("không được in nghiêng")
-    return out
+    return tuple(out)  # recalled with the line's reading: kept as it was found
 
 
 def prescribed(element: str) -> dict:
@@ -117,9 +115,7 @@ def format_check(lines: list[Line], rule: Rule, *, bold=None, italic=None, caps=
     key = ("format", low, high, bold, italic, caps, centred)
     violations = []
     for line in lines:
-        problems = line.recalled(key)
-        if problems is None:
-            problems = line.recall(key, lambda: _format_problems(line, low, high, bold, italic, caps, centred))
+        problems = line.recall(key, _format_problems, line, low, high, bold, italic, caps, centred)
         if problems:
             violations.append(Violation(line.text, problems, line.order))
     return verdict(violations)
@@ -218,7 +214,11 @@ def _all_lines(subject: Subject) -> list[Line]:
 
 def _fonts(line: Line) -> frozenset:
     """The fonts of a line's visible text (None: not named), recalled with its reading."""
-    return line.recall("fonts", lambda: frozenset(f.font for f in line.visible))
+    return line.recall("fonts", _visible_fonts, line)
+
+
+def _visible_fonts(line: Line) -> frozenset:
+    return frozenset(f.font for f in line.visible)
 
 
 def _font_reading(line: Line, wanted: str) -> tuple[bool, str | None, str | None, str | None]:
@@ -237,10 +237,7 @@ def _line_problems(subject: Subject, wanted: str) -> tuple[bool, list, list, lis
         named, fonts, colours, encodings = False, [], [], []
         key = ("font", wanted)
         for line in _all_lines(subject):
-            reading = line.recalled(key)  # (asked first, no closure made for it: asked of every line)
-            if reading is None:
-                reading = line.recall(key, lambda: _font_reading(line, wanted))
-            names, font, colour, encoding = reading
+            names, font, colour, encoding = line.recall(key, _font_reading, line, wanted)
             named = named or names
             if font:
                 fonts.append(Violation(line.text, font, line.order))
@@ -290,6 +287,10 @@ def unicode_text(subject: Subject, rule: Rule) -> Outcome:
 
 # ---------------------------------------------------------------- Quốc hiệu, Tiêu ngữ
 
+def _shown_text(line: Line, shown: Callable[[str], str]) -> str:
+    return shown(normal("".join(t for t, _ in line.pieces)))
+
+
 def _exact_text(line_of: Callable[[Anatomy], Line | None], what: str, pattern: str,
                 expected: str, shown: Callable[[str], str]) -> Callable[[Subject, Rule], Outcome]:
     """An element is present and reads exactly ``expected`` (after ``shown`` picks the part to compare)."""
@@ -299,7 +300,7 @@ def _exact_text(line_of: Callable[[Anatomy], Line | None], what: str, pattern: s
             if subject.anatomy.in_textbox(pattern):
                 return unobservable(f"{what} nằm trong hộp văn bản (text box)")
             return verdict([Violation("", f"không có {what}")])
-        text = line.recall(("shown", shown), lambda: shown(normal("".join(t for t, _ in line.pieces))))
+        text = line.recall(("shown", shown), _shown_text, line, shown)
         if text != expected:
             return verdict([Violation(line.text, f"viết là «{text}»", line.order)])
         return passed()
@@ -361,7 +362,7 @@ def header_one_line(subject: Subject, rule: Rule) -> Outcome:
         if line.cell is None:
             continue  # without a table the column width is not written in the file
         seen = True
-        width = line.recall("laid-out width", lambda: _laid_out_width(line))
+        width = line.recall("laid-out width", _laid_out_width, line)
         room = line.cell.content_width
         if width > room * (1 + margin):
             violations.append(Violation(line.text, f"cần {mm(width):.0f} mm nhưng cột chỉ rộng {mm(room):.0f} mm",
@@ -609,10 +610,11 @@ def _first_lines(lines: list[Line]) -> list[Line]:
 
 
 def _is_heading(line: Line) -> bool:
-    known = line.recalled("heading")  # (asked first, no closure made for it: asked of every content line)
-    if known is None:
-        known = line.recall("heading", lambda: line.all("bold") or (len(line.text) < 120 and is_caps(line.text)))
-    return known
+    return line.recall("heading", _looks_like_heading, line)
+
+
+def _looks_like_heading(line: Line) -> bool:
+    return line.all("bold") or (len(line.text) < 120 and is_caps(line.text))
 
 
 def _free_layout(line: Line) -> bool:
@@ -723,8 +725,7 @@ def content_numbering(subject: Subject, rule: Rule) -> Outcome:
     expected = {"muc": 0, "khoan": 0, "diem": 0}
     violations = []
     for line in lines:
-        known = line.recalled("numbering")  # (asked first, no closure made for it: asked of every content line)
-        division, level, label = known or line.recall("numbering", lambda: _numbering_of(line.text))
+        division, level, label = line.recall("numbering", _numbering_of, line.text)
         if division:  # each Chương (its mục too), Mục and Điều numbers its khoản and điểm anew
             expected.update(khoan=0, diem=0, **({"muc": 0} if division == "chuong" else {}))
             continue
@@ -863,8 +864,8 @@ def noi_nhan_entries(subject: Subject, rule: Rule) -> Outcome:
     last = len(lines) - 1
     for position, line in enumerate(lines):
         # what is wrong with an entry, recalled with its reading: a cascade's Nơi nhận lines recur
-        problems = line.recall(("noi-nhan entry", low, high, position == last),
-                               lambda: _entry_problems(line, low, high, position == last, entry))
+        problems = line.recall(("noi-nhan entry", low, high, position == last), _entry_problems, line, low, high,
+                               position == last, entry)
         if problems:
             violations.append(Violation(line.text, problems, line.order))
     return verdict(violations)
