@@ -261,6 +261,7 @@ def authority() -> Authority:
 # as typed lines (Phụ lục I, mục III.2); the old "HỎA TỐC HẸN GIỜ" and "KHẨN CẤP" are read to be refused
 URGENCY_LINE = re.compile(r"^(h[oỏ][aả] tốc( hẹn giờ)?|thượng khẩn|khẩn( cấp)?)$", re.I)
 SECRECY_LINE = re.compile(r"^(tuyệt mật|tối mật|mật)$", re.I)
+MARK_LINE_LENGTH = 16  # no line either pattern matches is longer («hỏa tốc hẹn giờ», and a final line feed)
 
 
 def is_purpose_title(title: str) -> bool:

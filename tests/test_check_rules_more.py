@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import copy
 import io
+import random
+import re
 import textwrap
 
 import pytest
@@ -16,12 +18,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
 from generator.check import check_document
-from generator.check.inspections_more import capital_slips
+from generator.check.inspections_more import TOKEN, capital_slips, tokens_of
 from generator.check.report import as_dict, as_text
 from generator.ooxml import qn
 from generator.ooxml.reading import paragraph_text
 from generator.pipeline import render_plan
-from generator.vocabulary import authority
+from generator.vocabulary import MARK_LINE_LENGTH, SECRECY_LINE, URGENCY_LINE, authority
 
 from conftest import UNITS
 from handmade import times_new_roman
@@ -268,6 +270,13 @@ def test_a_mark_in_the_wrong_form_or_place_fails(marks, rule_id, wrong):
     assert any(wrong in d for d in details(document, rule_id))
 
 
+def test_the_marks_are_looked_for_among_lines_as_long_as_the_longest_mark():
+    # the rules pass over longer lines: a longer form added to either pattern must raise MARK_LINE_LENGTH
+    for pattern in (URGENCY_LINE, SECRECY_LINE):
+        longest = re._parser.parse(pattern.pattern, pattern.flags).getwidth()[1]
+        assert longest + len("\n") <= MARK_LINE_LENGTH  # "$" matches before a final line feed
+
+
 def test_a_mark_in_the_right_column_is_out_of_place():
     document = cong_van()
     date = paragraph(document, "Gia Lai, ngày 05 tháng 3 năm 2021")
@@ -422,6 +431,17 @@ def test_a_common_noun_capitalised_mid_sentence_is_a_warning(base):
 ])
 def test_proper_names_and_cited_documents_keep_their_capitals(text):
     assert capital_slips(text) == []
+
+
+def test_a_sentence_is_read_in_the_tokens_of_the_pattern():
+    # tokens_of reads word by word what TOKEN reads over the whole text: letters, digits and marks apart,
+    # underscores and every kind of space left out
+    tricky = ["Kết luận số 114-KL/TW ngày 05/3/2021;", "Kế hoạch số …/KH-UBND", "x²_y z\u00a0w\u3000v",
+              "Ho\u0300a bi\u0300nh", "٣ cán bộ", "(gọi tắt là «Sở»)", "a_b __ _c", "\u2028\x1c\tĐà Nẵng"]
+    pool = list("aăâĐđÀỹ .;:!?,/-_()«»“”\"12²٣\u0301\u00a0\u2009\u3000\x1c")
+    rng = random.Random(2026)
+    for text in tricky + ["".join(rng.choice(pool) for _ in range(rng.randint(0, 30))) for _ in range(3000)]:
+        assert tokens_of(text) == TOKEN.findall(text), text
 
 
 # ---------------------------------------------------------------- the authority data (Điều 13)
