@@ -35,6 +35,7 @@ def forget_everything_read() -> None:
     reading_document._SHAPES.clear()
     reading_document._FRAMES.clear()
     reading_document._CELLS.clear()
+    reading_document._CUT_FACTS.clear()
     reading._SHARED.clear()
     inspections_more._capital_slips.cache_clear()
     inspections_more._sentence_slips.cache_clear()
@@ -164,6 +165,50 @@ def test_a_part_that_cannot_be_cut_safely_is_read_the_slow_way(cascade, change):
     data = _main_part_replaced(cascade[0], change)
     view = DocxView(data)
     assert reading_document.body_source(view, list(view.element.body.iter(reading_document._P))) is None
+    assert findings(check_docx(data)) == findings(check_document(open_docx(data)))
+
+
+def _in_paragraph(index: int, inserted: bytes, before: bytes = b"</w:r>"):
+    """Insert into the ``index``-th paragraph of the body that holds ``before``, ahead of its first one."""
+    def change(xml: bytes) -> bytes:
+        starts = [m.start() for m in reading_document._PARAGRAPH_CUT.finditer(xml, xml.index(b"<w:body"))]
+        holding = [s for s, e in zip(starts, starts[1:] + [len(xml)]) if before in xml[s:e]]
+        at = xml.index(before, holding[index])
+        return xml[:at] + inserted + xml[at:]
+    return change
+
+
+@pytest.mark.parametrize("inserted", [
+    b"<w:pict/>",  # VML
+    b'<w:t xmlns:w="urn:other">x</w:t>',  # "w" bound to another namespace inside a paragraph
+    b"<!-- <w:p> -->",  # a comment that looks like a paragraph
+    b"<w:t><![CDATA[<w:p>]]></w:t>",  # CDATA
+], ids=["vml", "w-rebound", "comment", "cdata"])
+def test_what_forbids_cutting_is_found_in_a_paragraph_among_those_kept(cascade, inserted):
+    """The marks that forbid cutting are looked for paragraph by paragraph, and found once per paragraph: one in
+    the middle of a document whose other paragraphs were all read before is found."""
+    check_rendered(cascade[0])  # its paragraphs are kept
+    data = _main_part_replaced(cascade[0], _in_paragraph(20, inserted))
+    view = DocxView(data)
+    assert reading_document.body_source(view) is None
+    assert findings(check_docx(data)) == findings(check_document(open_docx(data)))
+
+
+def test_a_section_break_in_a_paragraph_is_found_among_those_kept(cascade):
+    """Section properties are looked for only in the paragraphs that hold some: a section break in the middle of
+    a document whose other paragraphs were read before is found, and the paragraphs are placed in their
+    sections as the tree places them."""
+    check_rendered(cascade[0])
+    broken = b'<w:sectPr><w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/></w:sectPr>'
+    data = _main_part_replaced(cascade[0], _in_paragraph(10, broken, b"</w:pPr>"))
+    view = DocxView(data)
+    source = reading_document.body_source(view)
+    paragraphs = list(view.element.body.iter(reading_document._P))
+    before = reading_document.body_source(DocxView(cascade[0])).section_spans
+    assert source is not None and len(source.section_spans) == len(before) + 1
+    all_sections = reading_document.sections(view)  # from the tree, now parsed
+    assert [source.section_of(i) for i in range(len(paragraphs))] == [
+        reading_document.section_index(all_sections, p) for p in paragraphs]
     assert findings(check_docx(data)) == findings(check_document(open_docx(data)))
 
 
@@ -298,8 +343,11 @@ def test_a_document_just_rendered_is_checked_without_making_its_tree(cascade):
     b"<w:p><w:r><w:drawing/></w:r></w:p>",  # a drawing: laid out from the tree
     b"<w:p><w:r><w:t>Change</w:t></w:r></w:p>",  # a word that could name a tracked change: sections from the tree
 ], ids=["drawing", "change"])
-def test_what_the_bytes_cannot_tell_is_read_from_the_tree(cascade, inserted):
-    data = _main_part_replaced(cascade[0], _after_body_start(inserted))
+@pytest.mark.parametrize("where", ["first", "among-kept"])
+def test_what_the_bytes_cannot_tell_is_read_from_the_tree(cascade, inserted, where):
+    check_rendered(cascade[0])  # its paragraphs are kept
+    change = _after_body_start(inserted) if where == "first" else _in_paragraph(25, inserted, b"<w:p")
+    data = _main_part_replaced(cascade[0], change)
     view = DocxView(parts=_as_rendered(data).parts)
     assert findings(check_document(view)) == findings(check_document(open_docx(data)))
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import bisect
 import hashlib
 import io
-import operator
 import re
 import weakref
 import zipfile
@@ -407,13 +406,46 @@ def paragraph_runs(paragraph) -> list:
 # CDATA or processing instruction in the body), and only when the cuts and the paragraphs are as many.
 _PARAGRAPH_CUT = re.compile(rb"<w:p[\s>/]")
 _W_DECLARATION = f'xmlns:w="{W_NS}"'.encode()
-_NOT_CUTTABLE = (b"<!", b"<?", b"txbxContent", b"<w:pict", b"<mc:AlternateContent")  # found with bytes.find: a
-# regex alternation over the whole part cost more than the cuts save; "<!" and "<?" only looked for where the
-# part holds a "!" or a "?" at all (a one-byte search is many times faster than a search starting with "<")
 _EMPTY_PARAGRAPH = re.compile(rb"""<w:p(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/>""")  # a whole start tag
 _PARAGRAPH_END = b"</w:p>"
 _PARAGRAPH_ENDS = re.compile(re.escape(_PARAGRAPH_END))
 _PLACEHOLDER = b"<w:p/>"
+
+
+# What a cut holds that the reading of the whole body must know: what forbids cutting (a text box, VML, markup
+# compatibility, comments, CDATA, processing instructions), a namespace declared below the root, a tracked
+# change, a drawing, section properties; and where its paragraph ends. None of these marks has a "<" after its
+# first byte, so none runs across the start of a cut (a "<w:p"): the body holds one exactly when one of its
+# cuts does, or the bytes before the first. Found once per distinct cut (the cuts of a batch's documents recur:
+# looking them up costs less than searching the whole part for each mark).
+_UNCUTTABLE, _DECLARES, _CHANGES, _DRAWS, _SECTIONS = 1, 2, 4, 8, 16
+_ANY_MARK = -1  # what is not known: every mark may be there
+_CUT_MARKS = ((b"<!", _UNCUTTABLE), (b"<?", _UNCUTTABLE), (b"txbxContent", _UNCUTTABLE), (b"<w:pict", _UNCUTTABLE),
+              (b"<mc:AlternateContent", _UNCUTTABLE), (b"xmlns", _DECLARES), (b"Change", _CHANGES),
+              (b"<w:drawing", _DRAWS), (b"<w:object", _DRAWS), (b"<w:sectPr", _SECTIONS))
+_CUT_FACTS: OrderedDict[bytes, tuple[int, int]] = OrderedDict()
+_CUT_FACTS_KEPT = 8192
+_CUT_FACT_BYTES = 4096  # longer cuts are read for their own document only (at most 32 MB kept)
+
+
+def _marks_in(data: bytes) -> int:
+    marks = 0
+    for mark, bit in _CUT_MARKS:
+        if mark in data:
+            marks |= bit
+    return marks
+
+
+def _cut_facts(cut: bytes) -> tuple[int, int]:
+    """(the marks the cut holds, where the one "</w:p>" it holds ends in it: -1 when it holds none, or more)."""
+    found = _CUT_FACTS.get(cut)
+    if found is None:
+        end = cut.find(_PARAGRAPH_END)
+        end = end + len(_PARAGRAPH_END) if end >= 0 and cut.find(_PARAGRAPH_END, end + 1) < 0 else -1
+        found = (_marks_in(cut), end)
+        if len(cut) <= _CUT_FACT_BYTES:
+            _keep(_CUT_FACTS, cut, found, _CUT_FACTS_KEPT)
+    return found
 
 
 def key_bytes(key: tuple) -> int:
@@ -440,6 +472,8 @@ class BodySource:
     root_name: bytes = b""
     body: int = 0  # where the body starts and ends in the part
     body_end: int = 0
+    marks: int = _ANY_MARK  # the marks the body holds (see _CUT_MARKS), from the body's start to the part's end
+    cut_marks: tuple[int, ...] = ()  # each cut's, when the bytes before the first cut hold none
 
     def standalone(self, spans: list[tuple[int, int]]) -> list:
         """The elements ``blob[start:end]`` (whole paragraphs), parsed on their own, all in one parse."""
@@ -450,21 +484,28 @@ class BodySource:
         """Where each ``w:sectPr`` stands in the part, in order; None where a tracked change may hold one in
         another (the tree is asked then)."""
         blob = self.blob
-        if blob.find(b"Change", self.body, self.body_end) >= 0:
+        if self.marks & _CHANGES:
             return None
+        if self.cut_marks:  # searched for only in the cuts that hold one
+            ends = (*self.starts[1:], len(blob))
+            regions = [(start, min(end, self.body_end)) for start, end, marks in zip(self.starts, ends, self.cut_marks)
+                       if marks & _SECTIONS]
+        else:
+            regions = [(self.body, self.body_end)]
         spans = []
-        start = blob.find(_SECT_PR_START, self.body, self.body_end)
-        while start >= 0:  # a search for the few of them, not a pattern run over the whole part
-            if blob[start + len(_SECT_PR_START):start + len(_SECT_PR_START) + 1] in _AFTER_NAME:
-                empty = _EMPTY_SECT_PR.match(blob, start)
-                if empty is not None:
-                    spans.append((start, empty.end()))
-                else:
-                    end = blob.find(_SECT_PR_END, start)
-                    if end < 0:
-                        return None
-                    spans.append((start, end + len(_SECT_PR_END)))
-            start = blob.find(_SECT_PR_START, start + 1, self.body_end)
+        for region_start, region_end in regions:
+            start = blob.find(_SECT_PR_START, region_start, region_end)
+            while start >= 0:  # a search for the few of them, not a pattern run over the whole part
+                if blob[start + len(_SECT_PR_START):start + len(_SECT_PR_START) + 1] in _AFTER_NAME:
+                    empty = _EMPTY_SECT_PR.match(blob, start)
+                    if empty is not None:
+                        spans.append((start, empty.end()))
+                    else:
+                        end = blob.find(_SECT_PR_END, start)
+                        if end < 0:
+                            return None
+                        spans.append((start, end + len(_SECT_PR_END)))
+                start = blob.find(_SECT_PR_START, start + 1, region_end)
         return tuple(spans)
 
     def section_of(self, index: int) -> int | None:
@@ -482,13 +523,6 @@ _EMPTY_SECT_PR = re.compile(rb"""<w:sectPr(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']
 _SECT_PR_END = b"</w:sectPr>"
 _ROOT_START = re.compile(rb"""<([^\s?!/>]+)(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*>""")
 _W_BINDING = re.compile(rb"xmlns:w\s*=")  # every declaration of "w", "xmlns:w =" too (XML allows the spaces)
-
-
-def _cuttable(blob: bytes, body: int) -> bool:
-    for mark in _NOT_CUTTABLE:
-        if (len(mark) > 2 or blob.find(mark[1:], body) >= 0) and blob.find(mark, body) >= 0:
-            return False
-    return b"<!" not in blob[:body]  # no DTD may expand entities into elements
 
 
 def body_source(document, paragraphs: list | None = None) -> BodySource | None:
@@ -511,13 +545,9 @@ def body_source(document, paragraphs: list | None = None) -> BodySource | None:
 def _body_source(blob: bytes) -> BodySource | None:
     body = blob.find(b"<w:body")
     root = _ROOT_START.search(blob, 0, body) if body >= 0 else None
-    # the declarations are looked for up to the root's end when none stands after it (a search for "xmlns" is
-    # many times faster than the pattern's over the whole part)
-    declared = blob if root is None or blob.find(b"xmlns", root.end()) >= 0 else blob[:root.end()]
-    if (root is None or not _cuttable(blob, body) or len(_W_BINDING.findall(declared)) != declared.count(_W_DECLARATION)
-            or _W_DECLARATION not in root.group(0) or not _in_utf8(blob)):
-        return None  # "w" must be WordprocessingML everywhere, declared on the root; a cut is parsed (or its
-        # texts read) as UTF-8, without the part's declaration
+    if root is None or b"<!" in blob[:body] or not _in_utf8(blob):
+        return None  # no DTD may expand entities into elements; a cut is parsed (or its texts read) as UTF-8,
+        # without the part's declaration
     body_end = blob.rfind(b"</w:body>")
     body_end = len(blob) if body_end < body else body_end
     starts = [m.start() for m in _PARAGRAPH_CUT.finditer(blob, body, body_end)]
@@ -525,14 +555,26 @@ def _body_source(blob: bytes) -> BodySource | None:
         return None
     cut_ends = starts[1:] + [len(blob)]
     cuts = [blob[start:end] for start, end in zip(starts, cut_ends)]
-    closed = [m.end() for m in _PARAGRAPH_ENDS.finditer(blob, body, body_end)]
-    if len(closed) == len(starts) and all(map(operator.lt, starts, closed)) \
-            and all(map(operator.le, closed, cut_ends)):
-        # every paragraph closed by the one "</w:p>" before the next starts (no empty <w:p/>): its end
-        between = [blob[end:start] for end, start in zip(closed, starts[1:])]
-        return BodySource(hashlib.blake2b(blob[:body], digest_size=16).digest(), cuts,
-                          _PLACEHOLDER.join([blob[:starts[0]], *between, blob[closed[-1]:]]), blob, tuple(starts),
-                          tuple(closed), root.group(0), root.group(1), body, body_end)
+    facts = [_cut_facts(cut) for cut in cuts]
+    head = blob[body:starts[0]]
+    head_marks = marks = _marks_in(head)
+    for cut_marks, _ in facts:
+        marks |= cut_marks
+    declared = blob if marks & _DECLARES or b"xmlns" in blob[root.end():body] else blob[:root.end()]
+    if (marks & _UNCUTTABLE or len(_W_BINDING.findall(declared)) != declared.count(_W_DECLARATION)
+            or _W_DECLARATION not in root.group(0)):
+        return None  # "w" must be WordprocessingML everywhere, declared on the root
+    prolog = hashlib.blake2b(blob[:body], digest_size=16).digest()
+    per_cut = () if head_marks & _SECTIONS else tuple(cut_marks for cut_marks, _ in facts)
+    # the last cut runs on past the body's end: its paragraph's end is looked for in the body
+    last = blob.find(_PARAGRAPH_END, starts[-1], body_end)
+    if last >= 0 and blob.find(_PARAGRAPH_END, last + 1, body_end) < 0 and _PARAGRAPH_END not in head \
+            and all(end >= 0 for _, end in facts[:-1]):
+        # every paragraph closed by the one "</w:p>" of its cut (no empty <w:p/>): its end
+        ends = [start + end for start, (_, end) in zip(starts, facts[:-1])] + [last + len(_PARAGRAPH_END)]
+        between = [blob[end:start] for end, start in zip(ends, starts[1:])]
+        return BodySource(prolog, cuts, _PLACEHOLDER.join([blob[:starts[0]], *between, blob[ends[-1]:]]), blob,
+                          tuple(starts), tuple(ends), root.group(0), root.group(1), body, body_end, marks, per_cut)
     skeleton = [blob[:starts[0]]]
     ends = []
     for start, cut in zip(starts, cuts):
@@ -549,9 +591,9 @@ def _body_source(blob: bytes) -> BodySource | None:
             end = empty.end()
         skeleton += (_PLACEHOLDER, cut[end:])
         ends.append(start + end)
-    return BodySource(hashlib.blake2b(blob[:body], digest_size=16).digest(), cuts,
-                      b"".join(skeleton) if skeleton is not None else None, blob, tuple(starts),
-                      tuple(ends) if skeleton is not None else (), root.group(0), root.group(1), body, body_end)
+    return BodySource(prolog, cuts, b"".join(skeleton) if skeleton is not None else None, blob, tuple(starts),
+                      tuple(ends) if skeleton is not None else (), root.group(0), root.group(1), body, body_end,
+                      marks, per_cut)
 
 
 _DECLARED_ENCODING = re.compile(rb"""(?:\xef\xbb\xbf)?<\?xml\s[^>]*?encoding\s*=\s*["']([^"']*)["']""")
@@ -934,7 +976,7 @@ def body_outline(document) -> Iterator[OutlineParagraph]:
 def textbox_texts(document) -> list[str]:
     """The text of every text box of the body, one string per box."""
     if isinstance(document, DocxView) and not document.parsed and body_source(document) is not None:
-        return []  # a body that can be cut holds no text box (see _NOT_CUTTABLE)
+        return []  # a body that can be cut holds no text box (see _CUT_MARKS)
     return [" ".join(t.text or "" for t in box.iter(qn("w:t"))) for box in document.element.body.iter(TEXTBOX)]
 
 
@@ -1106,14 +1148,12 @@ def has_drawings(document) -> bool:
     any is not laid out in search of a drawn rule."""
     if isinstance(document, DocxView) and not document.parsed:
         source = body_source(document)
-        if source is not None and all(source.blob.find(tag, source.body, source.body_end) < 0 for tag in _DRAWN):
+        if source is not None and not source.marks & _DRAWS:
             return False  # a body that can be cut draws only in w:drawing (DrawingML) and w:object (VML)
     body = document.element.body
     return next(body.iter(qn("wp:anchor"), qn("wp:inline"), qn("v:line"), qn("v:shape"), qn("v:rect")),
                 None) is not None
 
-
-_DRAWN = (b"<w:drawing", b"<w:object")
 
 
 def drawn_shapes(paragraph) -> list[DrawnShape]:
