@@ -18,7 +18,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
 from generator.check import check_document
-from generator.check.inspections_more import TOKEN, capital_slips, tokens_of
+from generator.check.inspections_more import TOKEN, _capital_after_lower, capital_slips, tokens_of
 from generator.check.report import as_dict, as_text
 from generator.ooxml import qn
 from generator.ooxml.reading import paragraph_text
@@ -431,6 +431,21 @@ def test_a_common_noun_capitalised_mid_sentence_is_a_warning(base):
 ])
 def test_proper_names_and_cited_documents_keep_their_capitals(text):
     assert capital_slips(text) == []
+
+
+def test_a_capital_after_a_lower_case_letter_is_found_as_a_pattern_of_letters_finds_it():
+    # a lower-case letter, a comma or not, spaces, a capital: Latin, Greek, titlecase and Roman-numeral letters,
+    # digits of other scripts, combining marks, every kind of space
+    letters = re.compile(r"([^\W\d_]),?\s+(?=([^\W\d_]))")
+
+    def by_pattern(text: str) -> bool:
+        return any(m.group(1).islower() and m.group(2).isupper() for m in letters.finditer(text))
+
+    pool = list("aăđỹAĐÀỸ, ,\u00a0\t\u3000\u2028_1²٣ⅰⅠΣσǅǆßẞ\u0301")
+    rng = random.Random(2026)
+    for text in ["của Ủy ban", "dân, Sở", "ngày 05, Ủy", "a ,B", "a,, B", "ⅰ Ⅰ", "ǆ ǅ", "σ Σ", "x\u00a0\u3000Y"] + [
+            "".join(rng.choice(pool) for _ in range(rng.randint(0, 14))) for _ in range(5000)]:
+        assert _capital_after_lower(text) == by_pattern(text), text
 
 
 def test_a_sentence_is_read_in_the_tokens_of_the_pattern():

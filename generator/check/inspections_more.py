@@ -606,12 +606,42 @@ def _phrase_sets() -> tuple[_Phrases, _Phrases, _Phrases, _Phrases]:
             _Phrases.of([b.split() for b in capitalisation().before_names]))
 
 
-# a letter, a space, a letter: a capital after a lower-case letter is what a slip needs (most lines have none)
-_LETTER_SPACE_LETTER = re.compile(r"([^\W\d_]),?\s+(?=([^\W\d_]))", re.U)
+def _letter(char: str) -> bool:
+    """What the pattern class [^\\W\\d_] matches: a letter, or a number that is not a decimal digit."""
+    return char.isalnum() and not char.isdecimal()
+
+
+# the Latin blocks Vietnamese is written in: their capitals are listed, anything outside them may be one
+_LATIN_BLOCKS = ((0x0000, 0x0250), (0x1E00, 0x1F00))
+
+
+@lru_cache(maxsize=1)
+def _space_before_capital() -> re.Pattern:
+    """A space (after a comma or not) before what may be a capital: a pattern matches at the few capitals of a
+    line, not at every space, and Python tells the letters on either side (str.isupper, str.islower)."""
+    spans, start = [], None
+    for low, high in _LATIN_BLOCKS:
+        for code in range(low, high + 1):
+            capital = code < high and chr(code).isupper()
+            if capital and start is None:
+                start = code
+            elif not capital and start is not None:
+                spans.append(re.escape(chr(start)) + (f"-{re.escape(chr(code - 1))}" if code - 1 > start else ""))
+                start = None
+    outside = "".join(f"{re.escape(chr(low))}-{re.escape(chr(high - 1))}" for low, high in _LATIN_BLOCKS)
+    return re.compile(rf",?\s+(?=([{''.join(spans)}]|[^{outside}]))")
 
 
 def _capital_after_lower(text: str) -> bool:
-    return any(m.group(1).islower() and m.group(2).isupper() for m in _LETTER_SPACE_LETTER.finditer(text))
+    """Whether a lower-case letter, a comma or not and spaces, then a capital letter stand in ``text``: what a
+    slip needs (most lines have none)."""
+    for match in _space_before_capital().finditer(text):
+        at = match.start()
+        if at:
+            before, after = text[at - 1], match.group(1)
+            if before.islower() and after.isupper() and _letter(before) and _letter(after):
+                return True
+    return False
 
 
 def capital_slips(text: str) -> list[str]:
