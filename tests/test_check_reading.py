@@ -446,3 +446,7 @@ def test_a_line_is_read_in_composed_letters_with_one_space_between_words():
     # no-break, thin and ideographic spaces, tabs and line breaks all read as one space; decomposed tones composed
     text = "\u00a0 U\u0309y\u2009ban\u3000nha\u0302n\tdân\n\u202ftỉnh \u00a0"
     assert anatomy.normal(text) == "Ủy ban nhân dân tỉnh"
+    assert anatomy.normal("Ủy ban nhân dân tỉnh") == "Ủy ban nhân dân tỉnh"
+    # a text is left as it is only when it holds no space str.split() would split at but single " "
+    assert [c for c in range(0x110000) if chr(c).isspace() and c != 0x20] == [
+        c for c in range(0x110000) if anatomy._OTHER_SPACE.match(chr(c))]
