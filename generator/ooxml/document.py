@@ -431,7 +431,7 @@ _CUT_FACT_BYTES = 4096  # longer cuts are read for their own document only (at m
 def _marks_in(data: bytes) -> int:
     marks = 0
     for mark, bit in _CUT_MARKS:
-        if mark in data:
+        if data.find(mark) >= 0:  # (``mark in data`` first reads ``mark`` as a byte value: a TypeError made, each time)
             marks |= bit
     return marks
 
@@ -545,7 +545,7 @@ def body_source(document, paragraphs: list | None = None) -> BodySource | None:
 def _body_source(blob: bytes) -> BodySource | None:
     body = blob.find(b"<w:body")
     root = _ROOT_START.search(blob, 0, body) if body >= 0 else None
-    if root is None or b"<!" in blob[:body] or not _in_utf8(blob):
+    if root is None or blob.find(b"<!", 0, body) >= 0 or not _in_utf8(blob):
         return None  # no DTD may expand entities into elements; a cut is parsed (or its texts read) as UTF-8,
         # without the part's declaration
     body_end = blob.rfind(b"</w:body>")
@@ -560,7 +560,7 @@ def _body_source(blob: bytes) -> BodySource | None:
     head_marks = marks = _marks_in(head)
     for cut_marks, _ in facts:
         marks |= cut_marks
-    declared = blob if marks & _DECLARES or b"xmlns" in blob[root.end():body] else blob[:root.end()]
+    declared = blob if marks & _DECLARES or blob.find(b"xmlns", root.end(), body) >= 0 else blob[:root.end()]
     if (marks & _UNCUTTABLE or len(_W_BINDING.findall(declared)) != declared.count(_W_DECLARATION)
             or _W_DECLARATION not in root.group(0)):
         return None  # "w" must be WordprocessingML everywhere, declared on the root
@@ -568,7 +568,7 @@ def _body_source(blob: bytes) -> BodySource | None:
     per_cut = () if head_marks & _SECTIONS else tuple(cut_marks for cut_marks, _ in facts)
     # the last cut runs on past the body's end: its paragraph's end is looked for in the body
     last = blob.find(_PARAGRAPH_END, starts[-1], body_end)
-    if last >= 0 and blob.find(_PARAGRAPH_END, last + 1, body_end) < 0 and _PARAGRAPH_END not in head \
+    if last >= 0 and blob.find(_PARAGRAPH_END, last + 1, body_end) < 0 and head.find(_PARAGRAPH_END) < 0 \
             and all(end >= 0 for _, end in facts[:-1]):
         # every paragraph closed by the one "</w:p>" of its cut (no empty <w:p/>): its end
         ends = [start + end for start, (_, end) in zip(starts, facts[:-1])] + [last + len(_PARAGRAPH_END)]
@@ -671,12 +671,13 @@ _NOT_PLAIN_TEXT = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010fff
 
 def _framed(styles: tuple, prolog: bytes, cut: bytes) -> tuple[tuple, tuple[str, ...]] | None:
     """(the frame's key, the paragraph's ``w:t`` texts) of a cut, or None when its bytes do not tell them."""
-    if b"<w:drawing" in cut or b"<w:object" in cut:  # their text boxes' w:t are no text of the paragraph
+    if cut.find(b"<w:drawing") >= 0 or cut.find(b"<w:object") >= 0:  # their text boxes' w:t are no text of the
+        # paragraph (found, not "in": see _marks_in)
         return None
     frame, texts, last = [], [], 0
     for match in _TEXT_ELEMENT.finditer(cut):
         raw = match.group(1)
-        if b"&" in raw:
+        if raw.find(b"&") >= 0:
             if raw.count(b"&") != len(_ESCAPES.findall(raw)):
                 return None  # a character reference: parsed
             raw = _ESCAPES.sub(lambda m: _ESCAPED[m.group(1)], raw)

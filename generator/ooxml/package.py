@@ -280,6 +280,11 @@ class DocxView:
     has ``.body`` exactly as ``Document.element`` has.
     """
 
+    # what ooxml.document reads of the body once per opened document (its cuts, its sections), kept with it;
+    # here, so asking before it is read raises (and formats) no AttributeError
+    _body_source = False
+    _sections = None
+
     def __init__(self, data: bytes | None = None, *, parts: Mapping[str, bytes] | None = None):
         """From a package's zip bytes, or from the ``parts`` (name → uncompressed bytes) of one vanban has just
         written, which are not unzipped again (see :class:`Rendered`)."""
