@@ -14,7 +14,7 @@ TEST_STAMP := $(VENV)/.installed-test-stamp
 # pip and setuptools speak English: -qq and PYTHONWARNINGS silence their notes and warnings; errors still show.
 PIP := PYTHONWARNINGS=ignore PIP_DISABLE_PIP_VERSION_CHECK=1 $(BIN)/pip install -qq --no-warn-script-location
 
-.PHONY: demo test bench install install-test system-deps templates font-metrics national-units clean
+.PHONY: demo test bench install install-test system-deps templates font-metrics compiled-data national-units clean
 
 $(BIN)/python:
 	@echo "Tạo môi trường Python riêng cho vanban ($(VENV))…"
@@ -102,6 +102,10 @@ templates: install
 
 font-metrics: install-test
 	$(BIN)/python -m generator.buildtools.font_metrics
+
+# After editing a file of generator/data: its parsed copy, which every process reads instead of the YAML.
+compiled-data: install
+	$(BIN)/python -m generator.buildtools.compiled_data
 
 national-units: $(BIN)/python
 	@$(PIP) -e ".[data]"

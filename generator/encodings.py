@@ -30,8 +30,7 @@ VIETNAMESE_ONLY = re.compile(r"[ăđơưĂĐƠƯ\u1ea0-\u1ef9]")
 
 @lru_cache(maxsize=1)
 def tcvn3_table() -> dict[str, str]:
-    text = resources.data_text("tcvn3.yaml")
-    return {k: v for k, v in resources.parse_data(text)["table"].items()}
+    return {k: v for k, v in resources.data_yaml("tcvn3.yaml")["table"].items()}
 
 
 def legacy_encoding(text: str) -> str | None:

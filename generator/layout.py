@@ -142,5 +142,4 @@ class Layout(_Frozen):
 
 @lru_cache(maxsize=1)
 def default_layout() -> Layout:
-    text = resources.data_text("layout-nd30.yaml")
-    return Layout.model_validate(resources.parse_data(text))
+    return Layout.model_validate(resources.data_yaml("layout-nd30.yaml"))

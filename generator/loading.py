@@ -25,8 +25,7 @@ from .yamlio import YamlDocument, load
 
 @lru_cache(maxsize=1)
 def default_kinds() -> dict[str, UnitKind]:
-    text = resources.data_text("unit-kinds.yaml")
-    return {key: UnitKind.model_validate(value) for key, value in resources.parse_data(text).items()}
+    return {key: UnitKind.model_validate(value) for key, value in resources.data_yaml("unit-kinds.yaml").items()}
 
 
 @dataclass(frozen=True)

@@ -142,8 +142,7 @@ CONG_VAN_NAME = "Công văn"
 @lru_cache(maxsize=1)
 def document_types() -> dict[str, str]:
     """Phụ lục III: type abbreviation → type name ("KH" → "Kế hoạch")."""
-    text = resources.data_text("nd30-loai-van-ban.yaml")
-    return dict(resources.parse_data(text)["types"])
+    return dict(resources.data_yaml("nd30-loai-van-ban.yaml")["types"])
 
 
 @lru_cache(maxsize=1)

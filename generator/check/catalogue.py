@@ -32,8 +32,7 @@ class Rule(BaseModel):
 
 @lru_cache(maxsize=1)
 def catalogue() -> tuple[Rule, ...]:
-    text = resources.data_text("nd30-rules.yaml")
-    return tuple(Rule.model_validate(entry) for entry in resources.parse_data(text)["rules"])
+    return tuple(Rule.model_validate(entry) for entry in resources.data_yaml("nd30-rules.yaml")["rules"])
 
 
 @lru_cache(maxsize=None)

@@ -34,11 +34,10 @@ class Question:
 @cache
 def table() -> tuple[Question, ...]:
     """The questions as written in the data file, per-item ones still with their ``{so}``, ``{ten}``."""
-    text = resources.data_text(QUESTIONS_FILE)
     return tuple(Question(key=entry["id"], label=entry["label"], kind=entry["kind"], form_label=entry.get("form"),
                           field=entry.get("field"), html_id=entry.get("html_id"),
                           required=bool(entry.get("required", False)))
-                 for entry in resources.parse_data(text))
+                 for entry in resources.data_yaml(QUESTIONS_FILE))
 
 
 def _expand(question: Question, number: int, title: str) -> Question:
