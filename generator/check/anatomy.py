@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 
 from ..metrics import text_width_twips, wrap_lines
 from ..ooxml.document import (DEFAULT_TEXT_WIDTH, CellRef, DrawnShape, ParagraphView, body_paragraphs, drawn_shapes,
@@ -185,12 +186,13 @@ class Anatomy:
 # ------------------------------------------------------------------ reading lines
 
 
-def _column_numbers(segments: list[list]) -> list[int]:
-    """Column of each tab-separated segment. Tabs before the first text only centre it, unless the text
-    stands alone (a signer's name pushed right with tabs): "\tA\tB" → A, B in columns 0, 1."""
-    filled = [i for i, segment in enumerate(segments) if "".join(t for t, _, _ in segment).strip()]
-    shift = filled[0] if len(filled) >= 2 else 0
-    return [i - shift for i in range(len(segments))]
+def _column_numbers(filled: list[bool]) -> list[int]:
+    """Column of each tab-separated segment (``filled``: whether each shows text). Tabs before the first text only
+    centre it, unless the text stands alone (a signer's name pushed right with tabs): "\tA\tB" → A, B in columns
+    0, 1."""
+    shown = [i for i, full in enumerate(filled) if full]
+    shift = shown[0] if len(shown) >= 2 else 0
+    return [i - shift for i in range(len(filled))]
 
 
 def _line_specs(view: ParagraphView) -> tuple[tuple, ...]:
@@ -198,18 +200,21 @@ def _line_specs(view: ParagraphView) -> tuple[tuple, ...]:
     tabbed, (pieces, visible formats), (pieces, facts the rules derived)) each."""
     specs = []
     emitted = False
+    several = len(view.shape) > 1
     for line in view.shape:
-        for segment, column in zip(line, _column_numbers(line)):
-            split, tabbed = len(line) > 1 or len(view.shape) > 1, len(line) > 1
-            text = normal("".join(t for t, _, _ in segment))
+        joined = ["".join([t for t, _, _ in segment]) for segment in line]
+        tabbed = len(line) > 1
+        split = tabbed or several
+        for segment, raw, column in zip(line, joined, _column_numbers([bool(j.strip()) for j in joined])):
+            text = normal(raw)
             if text and view.label and not emitted:
                 text = normal(f"{view.label.strip()} {text}")
             if text or not emitted:
                 if not text and split:
                     continue
-                pieces = tuple((t, f) for t, f, _ in segment)
-                specs.append((text, pieces, split, tuple(dict.fromkeys(i for _, _, i in segment)), column, tabbed,
-                              (pieces, tuple(f for t, f in pieces if t.strip())), (pieces, {})))
+                pieces = tuple([(t, f) for t, f, _ in segment])
+                specs.append((text, pieces, split, tuple(dict.fromkeys([i for _, _, i in segment])), column, tabbed,
+                              (pieces, tuple([f for t, f in pieces if t.strip()])), (pieces, {})))
                 emitted = True
     return tuple(specs)
 
@@ -299,7 +304,7 @@ class Anatomist:
         a = self.anatomy
         names: dict[str, str | None] = dict(type_codes_by_name())
         names[CONG_VAN] = None
-        after = [l for l in a.lines if l.order > header_end]
+        after = a.lines[header_end + 1:]  # (a line's order is its index)
         for position, line in enumerate(after[:8]):
             if line.text.upper() in names and not line.cell:
                 a.ten_loai = line
@@ -321,7 +326,7 @@ class Anatomist:
         if a.ten_loai is None and a.so is not None:
             self._cong_van_trich_yeu()
         start = (a.trich_yeu[-1].order if a.trich_yeu else a.ten_loai.order if a.ten_loai else header_end)
-        gui = [l for l in a.lines if l.order > start and l.text][:4]
+        gui = list(islice((l for l in a.lines[start + 1:] if l.text), 4))
         gui = [l for l in gui if l.text.lower().startswith(KINH_GUI_WORDS)]
         if gui:
             a.kinh_gui = [gui[0]]
