@@ -65,6 +65,7 @@ def kind_of(subject) -> str | None:
 
 
 _KIND = "electronic kind"
+_NOT_READ = object()
 
 
 def _electronic_kind(subject) -> str | None:
@@ -393,7 +394,11 @@ def variant(rule_id: str, paper: Callable) -> Callable:
     blank_ok = rule_id in ("so.so-0", "ngay.ngay-0", "ngay.thang-0")
 
     def inspect(subject, rule: Rule) -> Outcome:
-        kind = kind_of(subject)
+        kind = subject.found.get(_KIND, _NOT_READ)  # (every rule asks: no call once it is found)
+        if kind is _NOT_READ:
+            kind = kind_of(subject)
+        if kind is None:
+            return paper(subject, rule)  # a paper document: the rule as it is
         if kind == APPENDIX and not any(fnmatch(rule_id, p) for p in _file_rules()):
             return not_applicable(FILE_REASON)
         if kind == MAIN and blank_ok and _blank(subject, rule_id):

@@ -123,12 +123,15 @@ def _skips(subject: Subject) -> dict[str, str | None]:
 
 
 _SKIPS = "rules skipped for the regime"
+_NOT_LISTED = object()  # a rule registered after the table was made
 
 
 def _gate(rule_id: str, inspect):
     def gated(subject: Subject, rule: Rule) -> Outcome:
-        table = _skips(subject)
-        reason = table[rule_id] if rule_id in table else _skipped(rule_id, regime_of(subject))
+        table = subject.found.get(_SKIPS) or _skips(subject)  # (every rule asks: no call once it is found)
+        reason = table.get(rule_id, _NOT_LISTED)
+        if reason is _NOT_LISTED:
+            reason = _skipped(rule_id, regime_of(subject))
         return not_applicable(reason) if reason else inspect(subject, rule)
     gated.__wrapped__ = inspect
     return gated

@@ -555,7 +555,8 @@ def _body_source(blob: bytes) -> BodySource | None:
         return None
     cut_ends = starts[1:] + [len(blob)]
     cuts = [blob[start:end] for start, end in zip(starts, cut_ends)]
-    facts = [_cut_facts(cut) for cut in cuts]
+    known = _CUT_FACTS.get
+    facts = [known(cut) or _cut_facts(cut) for cut in cuts]  # (most are known: no call made for them)
     head = blob[body:starts[0]]
     head_marks = marks = _marks_in(head)
     for cut_marks, _ in facts:
