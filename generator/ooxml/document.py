@@ -408,7 +408,6 @@ _PARAGRAPH_CUT = re.compile(rb"<w:p[\s>/]")
 _W_DECLARATION = f'xmlns:w="{W_NS}"'.encode()
 _EMPTY_PARAGRAPH = re.compile(rb"""<w:p(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/>""")  # a whole start tag
 _PARAGRAPH_END = b"</w:p>"
-_PARAGRAPH_ENDS = re.compile(re.escape(_PARAGRAPH_END))
 _PLACEHOLDER = b"<w:p/>"
 
 
@@ -431,7 +430,7 @@ _CUT_FACT_BYTES = 4096  # longer cuts are read for their own document only (at m
 def _marks_in(data: bytes) -> int:
     marks = 0
     for mark, bit in _CUT_MARKS:
-        if data.find(mark) >= 0:  # (``mark in data`` first reads ``mark`` as a byte value: a TypeError made, each time)
+        if data.find(mark) >= 0:  # (``mark in data`` first tries ``mark`` as a byte value: a TypeError each time)
             marks |= bit
     return marks
 
@@ -1155,7 +1154,6 @@ def has_drawings(document) -> bool:
     body = document.element.body
     return next(body.iter(qn("wp:anchor"), qn("wp:inline"), qn("v:line"), qn("v:shape"), qn("v:rect")),
                 None) is not None
-
 
 
 def drawn_shapes(paragraph) -> list[DrawnShape]:
