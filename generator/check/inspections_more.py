@@ -691,8 +691,9 @@ def _sentence_slips(sentence: str) -> tuple[str, ...]:
         return ()
     data = capitalisation()
     names, openers, documents, before = _phrase_sets()
-    if not any(_may_slip(tokens, i, data.function_words, names, openers, before)
-               for i, token in enumerate(tokens) if i and len(token) > 1 and token[0].isupper() and token[1:].islower()):
+    # (a word all in lower case, most of them, is passed over with one call)
+    if not any(_may_slip(tokens, i, data.function_words, names, openers, before) for i, token in enumerate(tokens)
+               if not token.islower() and i and len(token) > 1 and token[0].isupper() and token[1:].islower()):
         return ()  # no word passes what a slip needs of its neighbours: the walk through the names is not needed
     slips, in_name, citing = [], False, False
     for i, token in enumerate(tokens):

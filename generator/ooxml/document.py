@@ -155,7 +155,7 @@ class Section:
                 found[side] = int(value) if value is not None else None
         return found
 
-    @property
+    @cached_property  # asked of every document checked; the documents of one template share their sections
     def text_width(self) -> int:
         """Page width less the left and right margins, in twips."""
         size = self.element.find(_PG_SZ)
