@@ -120,6 +120,7 @@ def batch(plan: Path, out: Path, workers: int) -> dict:
 def _province_task(task: tuple[str, str, str | None, str]) -> dict:
     """One province, one kind of document: its sub-plans, or its report forms for one period."""
     from generator.batch import SubplanJob, UnitReportJob, run_batch
+    from generator.output import write_atomic
 
     registry, kind, period, out = task
     folder = Path(out) / "_plans"
@@ -127,8 +128,8 @@ def _province_task(task: tuple[str, str, str | None, str]) -> dict:
     plan = yaml.safe_load(PLAN.read_text(encoding="utf-8"))
     plan["units"] = registry
     path = folder / f"{Path(registry).stem}.yaml"
-    if not path.exists():
-        path.write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    if not path.exists():  # the province's three tasks may run at once: each file appears whole (renamed in)
+        write_atomic(path, yaml.safe_dump(plan, allow_unicode=True, sort_keys=False).encode("utf-8"), durable=False)
     target = Path(out) / Path(registry).stem / (period or "ke-hoach")
     job = SubplanJob(check=False) if kind == "subplan" else UnitReportJob(period, check=False)
     start = time.perf_counter()
