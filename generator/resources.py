@@ -90,6 +90,11 @@ def compiled_name(name: str) -> str:
     return f"{name.rsplit('.', 1)[0]}.json"
 
 
+def compiled_file(name: str) -> Path:
+    """Where the parsed copy of the data file ``name`` is (``make compiled-data`` writes it)."""
+    return data_file(COMPILED) / compiled_name(name)
+
+
 def digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
@@ -98,8 +103,7 @@ def data_yaml(name: str):
     """A YAML file of ``generator/data``, parsed (from its parsed copy when that was made from this text)."""
     text = data_text(name)
     try:
-        kept = json.loads(resources.files(f"{PACKAGE}.data").joinpath(COMPILED, compiled_name(name))
-                          .read_text("utf-8"))
+        kept = json.loads(compiled_file(name).read_text("utf-8"))
     except (OSError, ValueError):
         kept = None
     if isinstance(kept, dict) and kept.get("source") == digest(text):

@@ -234,7 +234,8 @@ def test_the_wheel_serves_the_web_app(installed):
 def test_each_data_file_ships_a_parsed_copy_made_from_its_text(path):
     """Every process reads the data files from their parsed copies (JSON, in a tenth of the time): each copy is
     the file's own objects, made from its present text — after editing a data file, run `make compiled-data`."""
-    copy = path.parent / resources.COMPILED / resources.compiled_name(path.name)
+    copy = resources.compiled_file(path.name)
+    assert copy.parent == path.parent / resources.COMPILED
     text = path.read_text(encoding="utf-8")
     assert copy.is_file(), f"{copy.name} is missing: run `make compiled-data`"
     kept = json.loads(copy.read_text(encoding="utf-8"))

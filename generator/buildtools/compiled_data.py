@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 from .. import resources
 from ..output import write_atomic
 
-SOURCE = Path(resources.data_file("nd30-rules.yaml")).parent
-OUT = SOURCE / resources.COMPILED
+SOURCE = resources.data_file("")  # the folder of the data files
 
 
 def compiled(text: str, name: str) -> str:
@@ -30,16 +28,15 @@ def compiled(text: str, name: str) -> str:
 
 
 def main() -> int:
-    OUT.mkdir(exist_ok=True)
-    names = set()
+    written = set()
     for path in sorted(SOURCE.glob("*.yaml")):
-        name = resources.compiled_name(path.name)
-        names.add(name)
-        write_atomic(OUT / name, compiled(path.read_text("utf-8"), path.name).encode("utf-8"), durable=False)
-        print(f"{path.name} → {resources.COMPILED}/{name}")
-    for stale in OUT.glob("*.json"):
-        if stale.name not in names:
-            stale.unlink()
+        copy = resources.compiled_file(path.name)
+        written.add(copy)
+        write_atomic(copy, compiled(path.read_text("utf-8"), path.name).encode("utf-8"), durable=False)
+        print(f"{path.name} → {resources.COMPILED}/{copy.name}")
+    for stale in resources.data_file(resources.COMPILED).glob("*.json"):
+        if stale not in written:
+            stale.unlink()  # the copy of a data file since removed
     return 0
 
 

@@ -123,8 +123,8 @@ def format_check(lines: list[Line], rule: Rule, *, bold=None, italic=None, caps=
 
 def _format_problems(line: Line, low: float, high: float, bold, italic, caps: bool, centred: bool) -> str:
     size = size_problem(line, low, high)
-    problems = [size, *emphasis_problems(line, bold=bold, italic=italic)] if size else \
-        list(emphasis_problems(line, bold=bold, italic=italic))
+    problems = [size] if size else []
+    problems += emphasis_problems(line, bold=bold, italic=italic)
     if caps and not is_caps(line.text):
         problems.append("chưa in hoa")
     if centred and line.fmt.align not in ("center",):
