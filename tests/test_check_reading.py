@@ -40,6 +40,7 @@ def forget_everything_read() -> None:
     inspections_more._capital_slips.cache_clear()
     inspections_more._sentence_slips.cache_clear()
     inspections_more._skip_table.cache_clear()
+    inspections_more._rules_for.cache_clear()
     reading_document._HEADER_ROOTS.clear()
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from ..ooxml.document import header_parts, open_docx, read_docx, resolver_of, sections, stored_page_count
 from ..ooxml.package import DocxView, Rendered
 from .anatomy import Anatomy, anatomy_of, normal
-from .catalogue import UNOBSERVABLE, VIOLATED, Outcome, Rule, Violation, catalogue, unobservable
-from .inspections import INSPECTIONS, Subject
-from . import inspections_more  # noqa: F401  (registers its rules, then gates every inspection by document type)
+from .catalogue import UNOBSERVABLE, VIOLATED, Outcome, Rule, Violation
+from .inspections import Subject
+from .inspections_more import rules_for
 
 __all__ = ["DocumentReport", "RuleResult", "check_docx", "check_document", "check_rendered", "check_subject", "locate", "open_docx",
            "subject_of"]
@@ -94,9 +94,8 @@ def locate(anatomy: Anatomy, rule: Rule, violation: Violation) -> int | None:
 
 def check_subject(subject: Subject, path: Path | str = "") -> DocumentReport:
     results = []
-    for rule in catalogue():
-        inspect = INSPECTIONS.get(rule.id)
-        outcome = inspect(subject, rule) if inspect else unobservable("chưa có bước kiểm tra cho quy tắc này")
+    for rule, inspect in rules_for(subject):  # each rule of the catalogue, as it applies to this document
+        outcome = inspect(subject, rule)
         places = tuple(locate(subject.anatomy, rule, v) for v in outcome.violations) if outcome.violations else ()
         results.append(RuleResult(rule, outcome, places))
     return DocumentReport(Path(path), results)

@@ -16,7 +16,8 @@ What changes for an electronic draft (Nghị định 30/2020/NĐ-CP):
   rules of the document apply (``dien-tu.phu-luc-rieng`` lists them).
 
 This module imports nothing of ``inspections.py``: ``inspections.py`` calls :func:`install` once its rules are
-registered, so the variants wrap them before ``inspections_more`` puts every rule behind its type gate.
+registered, which are the rules with a variant; ``inspections_more`` chooses each rule's variant with its type
+gate (``rules_for``).
 """
 
 from __future__ import annotations
@@ -58,14 +59,13 @@ def _looks_like_appendix_file(subject) -> bool:
 
 def kind_of(subject) -> str | None:
     """MAIN for an electronic draft, APPENDIX for a Phụ lục in a file of its own, None for paper; once."""
-    found = subject.found  # asked by every rule: looked up without making a closure each time
+    found = subject.found
     if _KIND not in found:
         found[_KIND] = _electronic_kind(subject)
     return found[_KIND]
 
 
 _KIND = "electronic kind"
-_NOT_READ = object()
 
 
 def _electronic_kind(subject) -> str | None:
@@ -388,24 +388,28 @@ def _blank(subject, rule_id: str) -> bool:
     return match is not None and not match.group(part).isdigit()
 
 
-def variant(rule_id: str, paper: Callable) -> Callable:
-    """``paper``'s electronic variant: the same judgement for paper; in an electronic draft a blank số or date
-    is right (Điều 15.3); in a Phụ lục's own file only the rules the catalogue lists for it apply."""
-    blank_ok = rule_id in ("so.so-0", "ngay.ngay-0", "ngay.thang-0")
+_BLANK_OK = frozenset({"so.so-0", "ngay.ngay-0", "ngay.thang-0"})  # a blank số or date is right (Điều 15.3)
+_VARIED: set[str] = set()  # the paper rules (those of inspections.py), whose electronic variant is chosen here
 
-    def inspect(subject, rule: Rule) -> Outcome:
-        kind = subject.found.get(_KIND, _NOT_READ)  # (every rule asks: no call once it is found)
-        if kind is _NOT_READ:
-            kind = kind_of(subject)
-        if kind is None:
-            return paper(subject, rule)  # a paper document: the rule as it is
-        if kind == APPENDIX and not any(fnmatch(rule_id, p) for p in _file_rules()):
-            return not_applicable(FILE_REASON)
-        if kind == MAIN and blank_ok and _blank(subject, rule_id):
-            return not_applicable(BLANK_REASON)
-        return paper(subject, rule)
-    inspect.__wrapped__ = paper
-    return inspect
+
+def variant(rule_id: str, kind: str | None, paper: Callable) -> Callable:
+    """What checks ``rule_id`` in a document of this electronic ``kind`` (None: paper): the paper rule ``paper``
+    itself; in a Phụ lục's own file, for a rule the catalogue does not list for it, "không áp dụng"; in an
+    electronic draft, for a rule on the số or the date, "không áp dụng" when that is blank. Chosen once per
+    kind, not asked by each rule of each document."""
+    if kind is None or rule_id not in _VARIED:
+        return paper
+    if kind == APPENDIX and not any(fnmatch(rule_id, p) for p in _file_rules()):
+        return _not_in_file
+    if kind == MAIN and rule_id in _BLANK_OK:
+        def inspect(subject, rule: Rule) -> Outcome:
+            return not_applicable(BLANK_REASON) if _blank(subject, rule_id) else paper(subject, rule)
+        return inspect
+    return paper
+
+
+def _not_in_file(subject, rule: Rule) -> Outcome:
+    return not_applicable(FILE_REASON)
 
 
 def _file_rules() -> list[str]:
@@ -417,10 +421,10 @@ RULES = {"dien-tu.so-ngay": so_ngay, "dien-tu.chu-ky": signature_area, "dien-tu.
 
 
 def install(inspections: dict) -> None:
-    """Wrap the rules registered so far with their electronic variant, and register the electronic rules."""
-    for rule_id, paper in list(inspections.items()):
-        inspections[rule_id] = variant(rule_id, paper)
+    """The rules registered so far are the paper rules that have an electronic variant (:func:`variant`);
+    register the electronic rules."""
+    _VARIED.update(inspections)
     inspections.update(RULES)
 
 
-__all__ = ["APPENDIX", "MAIN", "install", "kind_of"]
+__all__ = ["APPENDIX", "MAIN", "install", "kind_of", "variant"]

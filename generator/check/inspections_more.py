@@ -5,7 +5,7 @@ công văn, or the first group of the ký hiệu (Phụ lục III). A Party docu
 SẢN VIỆT NAM" instead of the Quốc hiệu, "Số 05-KH/TU") is another regime and is not judged at all; a document
 whose type cannot be told (an Điều lệ, a speech, a table alone) is judged only by the rules the
 ``loai-van-ban.xac-dinh`` rule lists in its ``params`` (the page, the font). Every inspection of the catalogue
-passes through that gate (``_gate``), so no rule has to know about it.
+passes through that gate (``rules_for``), so no rule has to know about it.
 
 Then the rules of the parts some documents have: the căn cứ (Phụ lục I, mục II.6.a), "Kính gửi" (II.9.b),
 the place of a công văn's trích yếu (II.5.b), the dấu chỉ độ mật and mức độ khẩn (III.2), the Phụ lục (III.1)
@@ -15,8 +15,9 @@ and capitals in the middle of a sentence (Phụ lục II, with ``data/capitalisa
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from fnmatch import fnmatch
 
 from pydantic import BaseModel, ConfigDict
@@ -30,6 +31,7 @@ from .anatomy import Line, is_caps
 from .catalogue import (Outcome, Rule, Violation, catalogue, not_applicable, passed, rule_with_id, unobservable,
                         verdict)
 from .inspections import INSPECTIONS, Subject, format_check, inspection, size_problem
+from .inspections_electronic import kind_of, variant
 
 TYPE_RULE = "loai-van-ban.xac-dinh"
 PARTY_RULE = "van-ban-dang.the-thuc"
@@ -111,30 +113,37 @@ def _skip_table(party: bool, code: str | None) -> dict[str, str | None]:
     return {rule_id: _skipped(rule_id, regime) for rule_id in INSPECTIONS}
 
 
-def _skips(subject: Subject) -> dict[str, str | None]:
-    """The skip table of the subject's regime, looked up once per check (every rule asks; a new Regime per
-    document would be hashed and compared by every rule's cache lookup)."""
-    found = subject.found
-    table = found.get(_SKIPS)
-    if table is None:
-        regime = regime_of(subject)
-        table = found[_SKIPS] = _skip_table(regime.party, regime.code)
-    return table
+def rules_for(subject: Subject) -> tuple[tuple[Rule, Callable[[Subject, Rule], Outcome]], ...]:
+    """Every rule of the catalogue with what checks it in this document: its inspection (the electronic
+    variant of it for an electronic draft), or what says why it does not apply to the document's regime and
+    type. The gate every rule passes, so that no rule has to know about it; chosen once per regime, type and
+    electronic kind, not asked by each rule of each document."""
+    regime = regime_of(subject)
+    return _rules_for(regime.party, regime.code, kind_of(subject))
 
 
-_SKIPS = "rules skipped for the regime"
-_NOT_LISTED = object()  # a rule registered after the table was made
+@lru_cache(maxsize=64)
+def _rules_for(party: bool, code: str | None, kind: str | None) -> tuple[tuple[Rule, Callable], ...]:
+    skipped = _skip_table(party, code)
+    chosen = []
+    for rule in catalogue():
+        inspect = INSPECTIONS.get(rule.id)
+        reason = skipped.get(rule.id)
+        if inspect is None:
+            chosen.append((rule, _not_inspected))
+        elif reason:
+            chosen.append((rule, partial(_not_for_document, reason)))
+        else:
+            chosen.append((rule, variant(rule.id, kind, inspect)))
+    return tuple(chosen)
 
 
-def _gate(rule_id: str, inspect):
-    def gated(subject: Subject, rule: Rule) -> Outcome:
-        table = subject.found.get(_SKIPS) or _skips(subject)  # (every rule asks: no call once it is found)
-        reason = table.get(rule_id, _NOT_LISTED)
-        if reason is _NOT_LISTED:
-            reason = _skipped(rule_id, regime_of(subject))
-        return not_applicable(reason) if reason else inspect(subject, rule)
-    gated.__wrapped__ = inspect
-    return gated
+def _not_inspected(subject: Subject, rule: Rule) -> Outcome:
+    return unobservable("chưa có bước kiểm tra cho quy tắc này")
+
+
+def _not_for_document(reason: str, subject: Subject, rule: Rule) -> Outcome:
+    return not_applicable(reason)
 
 
 @inspection(TYPE_RULE)
@@ -746,9 +755,5 @@ def capitals(subject: Subject, rule: Rule) -> Outcome:
     return verdict(violations)
 
 
-# ---------------------------------------------------------------- every inspection passes the gate
-
-for _rule_id, _inspect in list(INSPECTIONS.items()):
-    INSPECTIONS[_rule_id] = _gate(_rule_id, _inspect)
-
-__all__ = ["Appendix", "Regime", "appendices", "can_cu_lines", "capital_slips", "kinh_gui_lines", "regime_of"]
+__all__ = ["Appendix", "Regime", "appendices", "can_cu_lines", "capital_slips", "kinh_gui_lines", "regime_of",
+           "rules_for"]
