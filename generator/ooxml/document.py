@@ -19,7 +19,9 @@ import zipfile
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, reduce
+from itertools import compress, repeat
+from operator import add, and_, is_, or_
 from pathlib import Path
 
 from docx import Document
@@ -423,6 +425,7 @@ _CUT_MARKS = ((b"<!", _UNCUTTABLE), (b"<?", _UNCUTTABLE), (b"txbxContent", _UNCU
               (b"<mc:AlternateContent", _UNCUTTABLE), (b"xmlns", _DECLARES), (b"Change", _CHANGES),
               (b"<w:drawing", _DRAWS), (b"<w:object", _DRAWS), (b"<w:sectPr", _SECTIONS))
 _CUT_FACTS: OrderedDict[bytes, tuple[int, int]] = OrderedDict()
+_MATCH_START = re.Match.start
 _CUT_FACTS_KEPT = 8192
 _CUT_FACT_BYTES = 4096  # longer cuts are read for their own document only (at most 32 MB kept)
 
@@ -436,7 +439,8 @@ def _marks_in(data: bytes) -> int:
 
 
 def _cut_facts(cut: bytes) -> tuple[int, int]:
-    """(the marks the cut holds, where the one "</w:p>" it holds ends in it: -1 when it holds none, or more)."""
+    """(the marks the cut holds, where the one "</w:p>" it holds ends in it: -1 when it holds none, or more); also
+    asked of the bytes before the first cut, which the documents of a template share."""
     found = _CUT_FACTS.get(cut)
     if found is None:
         end = cut.find(_PARAGRAPH_END)
@@ -549,30 +553,37 @@ def _body_source(blob: bytes) -> BodySource | None:
         # without the part's declaration
     body_end = blob.rfind(b"</w:body>")
     body_end = len(blob) if body_end < body else body_end
-    starts = [m.start() for m in _PARAGRAPH_CUT.finditer(blob, body, body_end)]
+    # (the lists below are made by map and zip, in C: a comprehension's loop costs as much as their work)
+    starts = list(map(_MATCH_START, _PARAGRAPH_CUT.finditer(blob, body, body_end)))
     if not starts:
         return None
     cut_ends = starts[1:] + [len(blob)]
-    cuts = [blob[start:end] for start, end in zip(starts, cut_ends)]
-    known = _CUT_FACTS.get
-    facts = [known(cut) or _cut_facts(cut) for cut in cuts]  # (most are known: no call made for them)
+    cuts = list(map(blob.__getitem__, map(slice, starts, cut_ends)))
+    facts = list(map(_CUT_FACTS.get, cuts))  # most are known
+    if None in facts:
+        facts = [found or _cut_facts(cut) for found, cut in zip(facts, cuts)]
+    cut_marks, paragraph_ends = zip(*facts)
     head = blob[body:starts[0]]
-    head_marks = marks = _marks_in(head)
-    for cut_marks, _ in facts:
-        marks |= cut_marks
-    declared = blob if marks & _DECLARES or blob.find(b"xmlns", root.end(), body) >= 0 else blob[:root.end()]
+    head_marks = _cut_facts(head)[0]
+    marks = reduce(or_, set(cut_marks), head_marks)  # (the few distinct marks)
+    if marks & _DECLARES or blob.find(b"xmlns", root.end(), body) >= 0:
+        # what is declared below the root: up to the first cut, and the cuts that declare (no declaration runs
+        # across a cut's start, nor across their joins, each before a "<")
+        declared = b"".join([blob[:starts[0]], *compress(cuts, map(and_, cut_marks, repeat(_DECLARES)))])
+    else:
+        declared = blob[:root.end()]
     if (marks & _UNCUTTABLE or len(_W_BINDING.findall(declared)) != declared.count(_W_DECLARATION)
             or _W_DECLARATION not in root.group(0)):
         return None  # "w" must be WordprocessingML everywhere, declared on the root
     prolog = hashlib.blake2b(blob[:body], digest_size=16).digest()
-    per_cut = () if head_marks & _SECTIONS else tuple(cut_marks for cut_marks, _ in facts)
+    per_cut = () if head_marks & _SECTIONS else cut_marks
     # the last cut runs on past the body's end: its paragraph's end is looked for in the body
     last = blob.find(_PARAGRAPH_END, starts[-1], body_end)
     if last >= 0 and blob.find(_PARAGRAPH_END, last + 1, body_end) < 0 and head.find(_PARAGRAPH_END) < 0 \
-            and all(end >= 0 for _, end in facts[:-1]):
+            and -1 not in paragraph_ends[:-1]:
         # every paragraph closed by the one "</w:p>" of its cut (no empty <w:p/>): its end
-        ends = [start + end for start, (_, end) in zip(starts, facts[:-1])] + [last + len(_PARAGRAPH_END)]
-        between = [blob[end:start] for end, start in zip(ends, starts[1:])]
+        ends = [*map(add, starts, paragraph_ends[:-1]), last + len(_PARAGRAPH_END)]
+        between = map(blob.__getitem__, map(slice, ends, starts[1:]))
         return BodySource(prolog, cuts, _PLACEHOLDER.join([blob[:starts[0]], *between, blob[ends[-1]:]]), blob,
                           tuple(starts), tuple(ends), root.group(0), root.group(1), body, body_end, marks, per_cut)
     skeleton = [blob[:starts[0]]]
@@ -903,13 +914,13 @@ def body_paragraphs(document, resolver: FormatResolver, body_width: int) -> Iter
     a document vanban has just written is then read without making its tree (a paragraph not seen before is
     parsed on its own), unless it has lists to number."""
     numbering = Numbering.for_document(document, resolver)
-    views: list[ParagraphView] = []
     lazy = isinstance(document, DocxView) and not document.parsed and not numbering.instances
     elements = None if lazy else list(document.element.body.iter(_P))
     source = body_source(document, elements)
     layout = _cells(source.skeleton, body_width) if source is not None and source.skeleton is not None else None
     if layout is None or len(layout[0]) != len(source.cuts):
         walked: list = []
+        views: list[ParagraphView] = []
         body = BodyParagraphs(document, walked)
 
         def visit(paragraph, cell: CellRef | None) -> None:
@@ -924,10 +935,10 @@ def body_paragraphs(document, resolver: FormatResolver, body_width: int) -> Iter
     body = BodyParagraphs(document, elements, source, following)
     prolog, styles = source.prolog, resolver.styles_key
     label = numbering.label if numbering.instances else None  # a document without lists has no labels
-    keys = [(styles, (prolog, cut)) for cut in source.cuts]
-    readings = [_SHAPES.get(key) for key in keys]  # what most paragraphs of a batch find (a cut too long to keep
-    # is never found); those not seen before are read from their elements, parsed together when there is no tree
-    unknown = [index for index, reading in enumerate(readings) if reading is None]
+    keys = list(zip(repeat(styles), zip(repeat(prolog), source.cuts)))  # (made in C, as in _body_source)
+    readings = list(map(_SHAPES.get, keys))  # what most paragraphs of a batch find (a cut too long to keep is
+    # never found); those not seen before are read from their elements, parsed together when there is no tree
+    unknown = list(compress(range(len(readings)), map(is_, readings, repeat(None))))
     if unknown:  # read from the frame of a paragraph seen with other words, or else from the element
         frames = {index: _framed(styles, prolog, source.cuts[index]) for index in unknown}
         for index in unknown:
@@ -941,10 +952,10 @@ def body_paragraphs(document, resolver: FormatResolver, body_width: int) -> Iter
             key, *reading = _read_paragraph(parsed[n] if parsed is not None else elements[index], resolver,
                                             keys[index][1], frames.get(index))
             keys[index], readings[index] = key, reading
-    for index, (key, (fmt, shape, facts, memo), cell) in enumerate(zip(keys, readings, cells)):
-        views.append(ParagraphView(body, index, fmt, shape, cell, label(body.element(index)) if label else None,
-                                   key, facts, memo))
-    return iter(views)
+    formats, shapes, facts, memos = zip(*readings)
+    labels = map(label, map(body.element, range(len(keys)))) if label else repeat(None)
+    return iter(list(map(ParagraphView, repeat(body), range(len(keys)), formats, shapes, cells, labels, keys, facts,
+                         memos)))
 
 
 @dataclass(frozen=True)
