@@ -590,6 +590,7 @@ class _Phrases:
     phrases: frozenset
     lengths_by_first: dict
     lengths_by_last: dict
+    lower_first: bool  # some phrase starts with a word in lower case (a word that is not starts none otherwise)
 
     @classmethod
     def of(cls, phrases: list[list[str]]) -> "_Phrases":
@@ -599,7 +600,7 @@ class _Phrases:
             if phrase:
                 first.setdefault(phrase[0], set()).add(len(phrase))
                 last.setdefault(phrase[-1], set()).add(len(phrase))
-        return cls(frozenset(tuple(p) for p in phrases if p), first, last)
+        return cls(frozenset(tuple(p) for p in phrases if p), first, last, any(w.islower() for w in first))
 
     def starts(self, tokens: list[str], i: int) -> bool:
         lengths = self.lengths_by_first.get(tokens[i])  # most words start no phrase: no tuple is built for them
@@ -609,6 +610,12 @@ class _Phrases:
         """A phrase ends just before ``tokens[i]``."""
         return i > 0 and any(i >= n and tuple(tokens[i - n:i]) in self.phrases
                              for n in self.lengths_by_last.get(tokens[i - 1], ()))
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    """The words a name does not run on through (looked up at most words of a sentence: a set, not the list)."""
+    return frozenset(capitalisation().function_words)
 
 
 @lru_cache(maxsize=1)
@@ -698,15 +705,22 @@ def _sentence_slips(sentence: str) -> tuple[str, ...]:
     tokens = tokens_of(sentence)
     if not tokens:
         return ()
-    data = capitalisation()
+    function_words = _function_words()
     names, openers, documents, before = _phrase_sets()
     # (a word all in lower case, most of them, is passed over with one call)
-    if not any(_may_slip(tokens, i, data.function_words, names, openers, before) for i, token in enumerate(tokens)
+    if not any(_may_slip(tokens, i, function_words, names, openers, before) for i, token in enumerate(tokens)
                if not token.islower() and i and len(token) > 1 and token[0].isupper() and token[1:].islower()):
         return ()  # no word passes what a slip needs of its neighbours: the walk through the names is not needed
     slips, in_name, citing = [], False, False
+    # a word in lower case (most of them) starts no name or cited document of the data, and is no slip: only
+    # a function word after a name changes what follows
+    lower_passes = not (documents.lower_first or openers.lower_first)
     for i, token in enumerate(tokens):
         previous = tokens[i - 1] if i else "."
+        if lower_passes and token.islower():
+            if token in function_words and not (previous == "về" and citing):
+                in_name = in_name and token == "và" and _title_case(tokens[i + 1] if i + 1 < len(tokens) else "")
+            continue
         if not token[0].isalpha():
             following = tokens[i + 1] if i + 1 < len(tokens) else ""
             # "Kết luận số 114-KL/TW"; "Sở Văn hóa, Thể thao và Du lịch": a name may run on after a comma
@@ -719,7 +733,7 @@ def _sentence_slips(sentence: str) -> tuple[str, ...]:
             continue
         if previous == "về" and citing:
             continue  # the trích yếu of a cited document, as it was written
-        if token.lower() in data.function_words and not _title_case(token):
+        if token.lower() in function_words and not _title_case(token):
             following = tokens[i + 1] if i + 1 < len(tokens) else ""
             in_name = in_name and token == "và" and _title_case(following)  # "Sở Giáo dục và Đào tạo"
             continue
@@ -733,7 +747,7 @@ def _sentence_slips(sentence: str) -> tuple[str, ...]:
         if names.starts(tokens, i):
             continue
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if not following[:1].isalpha() or not following.islower() or following in data.function_words:
+        if not following[:1].isalpha() or not following.islower() or following in function_words:
             continue
         slips.append(f"{token} {following}")
     return tuple(slips)
