@@ -451,3 +451,5 @@ def test_a_line_is_read_in_composed_letters_with_one_space_between_words():
     # a text is left as it is only when it holds no space str.split() would split at but single " "
     assert [c for c in range(0x110000) if chr(c).isspace() and c != 0x20] == [
         c for c in range(0x110000) if anatomy._OTHER_SPACE.match(chr(c))]
+    # and a printable text holds none of them (it is not searched)
+    assert not any(chr(c).isprintable() for c in range(0x110000) if chr(c).isspace() and c != 0x20)

@@ -46,9 +46,10 @@ def _is_quoc_hieu(text: str) -> bool:
 def normal(text: str) -> str:
     """NFC, non-breaking spaces as spaces, one space between words."""
     # str.split() splits at what the regex \s matches (no-break spaces among them), in a quarter of its time; a
-    # text already spaced so (most are) is not cut into words and joined again
+    # text already spaced so (most are) is not cut into words and joined again. Every space but " " is a control
+    # or a separator, which a printable text holds none of: only a text that is not is searched for them.
     text = unicodedata.normalize("NFC", text)
-    if "  " in text or text[:1] == " " or text[-1:] == " " or _OTHER_SPACE.search(text):
+    if "  " in text or text[:1] == " " or text[-1:] == " " or not text.isprintable() and _OTHER_SPACE.search(text):
         return " ".join(text.split())
     return text
 
