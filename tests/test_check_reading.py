@@ -429,6 +429,13 @@ def test_a_paragraph_whose_bytes_cannot_tell_its_texts_has_no_frame(cut):
     assert reading_document._framed((), b"", cut) is None
 
 
+
+def test_a_printable_text_is_plain_text_as_xml_allows_it():
+    # a frame's text is searched for what XML does not allow (and carriage returns) only when it is not
+    # printable: none of those characters is
+    assert not any(chr(c).isprintable() for c in range(0x110000) if reading_document._NOT_PLAIN_TEXT.match(chr(c)))
+    assert reading_document._framed((), b"", _paragraph("Ban\u00a0Dân vận\ufeff".encode())) is not None
+
 def test_a_part_not_in_utf8_is_read_from_its_tree(cascade):
     """Cuts are parsed, and their texts read, as UTF-8: a main part declared in another encoding is read the
     slow way, and finds what its tree finds."""

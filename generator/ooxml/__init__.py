@@ -57,6 +57,7 @@ def esc(text: str) -> str:
 
 
 @lru_cache(maxsize=None)  # a few dozen tags, looked up tens of thousands of times per checked document
+@lru_cache(maxsize=1024)  # asked thousands of times per document checked, of the few names the code uses
 def qn(tag: str) -> str:
     """``w:p`` → ``{namespace}p`` for lxml lookups (any prefix of :data:`NS`)."""
     prefix, local = tag.split(":")

@@ -696,7 +696,7 @@ def _framed(styles: tuple, prolog: bytes, cut: bytes) -> tuple[tuple, tuple[str,
             text = raw.decode()
         except UnicodeDecodeError:
             return None
-        if _NOT_PLAIN_TEXT.search(text):
+        if not text.isprintable() and _NOT_PLAIN_TEXT.search(text):  # (what is not allowed is not printable)
             return None
         frame.append(cut[last:match.start(1)])
         last = match.end(1)

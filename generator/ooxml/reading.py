@@ -278,10 +278,13 @@ class FormatResolver:
         layers = self._ppr_layers(paragraph)
 
         def attr(tag: str, name: str) -> str | None:
+            tag, name = qn(tag), qn(name)
             for layer in layers:
-                found = layer.find(qn(tag))
-                if found is not None and found.get(qn(name)) is not None:
-                    return found.get(qn(name))
+                found = layer.find(tag)
+                if found is not None:
+                    value = found.get(name)
+                    if value is not None:
+                        return value
             return None
 
         def number(tag: str, name: str) -> int | None:
@@ -290,6 +293,7 @@ class FormatResolver:
 
         first_line = number("w:ind", "w:firstLine")
         hanging = number("w:ind", "w:hanging")
+        left, right = number("w:ind", "w:left"), number("w:ind", "w:right")
         if hanging:
             first_line = -hanging
         keep = None
@@ -305,8 +309,8 @@ class FormatResolver:
             style_id=self.paragraph_style_id(paragraph),
             align=attr("w:jc", "w:val"),
             first_line=first_line,
-            left=number("w:ind", "w:left") if number("w:ind", "w:left") is not None else number("w:ind", "w:start"),
-            right=number("w:ind", "w:right") if number("w:ind", "w:right") is not None else number("w:ind", "w:end"),
+            left=left if left is not None else number("w:ind", "w:start"),
+            right=right if right is not None else number("w:ind", "w:end"),
             before=number("w:spacing", "w:before"),
             after=number("w:spacing", "w:after"),
             line=number("w:spacing", "w:line"),
