@@ -36,6 +36,7 @@ def forget_everything_read() -> None:
     reading_document._FRAMES.clear()
     reading_document._CELLS.clear()
     reading_document._CUT_FACTS.clear()
+    reading_document._CONTEXTS.clear()
     reading._SHARED.clear()
     inspections_more._capital_slips.cache_clear()
     inspections_more._sentence_slips.cache_clear()
@@ -118,7 +119,7 @@ def test_a_huge_paragraph_is_read_but_not_kept(cascade):
     view = DocxView(out.getvalue())
     assert reading_document.body_source(view, list(view.element.body.iter(reading_document._P))) is not None
     assert all(reading_document.key_bytes(key) <= reading_document._SHAPE_BYTES for key in reading_document._SHAPES)
-    assert all(len(frame) <= reading_document._SHAPE_BYTES for _, _, frame in reading_document._FRAMES)
+    assert all(len(frame) <= reading_document._SHAPE_BYTES for _, frame in reading_document._FRAMES)
     assert findings(report) == findings(check_document(open_docx(out.getvalue())))
 
 
@@ -412,9 +413,9 @@ def _paragraph(*texts: bytes) -> bytes:
     ((b"\t tab and\nline ",), ("\t tab and\nline ",)),
 ])
 def test_the_texts_a_frame_is_filled_with_are_read_as_xml_reads_them(texts, told):
-    framed = reading_document._framed((), b"", _paragraph(*texts))
+    framed = reading_document._framed(b"", _paragraph(*texts))
     assert framed is not None and framed[1] == told
-    assert framed[0] == reading_document._framed((), b"", _paragraph(*([b"x"] * len(texts))))[0]
+    assert framed[0] == reading_document._framed(b"", _paragraph(*([b"x"] * len(texts))))[0]
 
 
 @pytest.mark.parametrize("cut", [
@@ -426,7 +427,7 @@ def test_the_texts_a_frame_is_filled_with_are_read_as_xml_reads_them(texts, told
     b"<w:p><w:r><w:drawing><w:t>in a shape</w:t></w:drawing><w:t>x</w:t></w:r></w:p>",  # a drawing
 ], ids=["reference", "carriage-return", "latin-1", "control", "empty", "drawing"])
 def test_a_paragraph_whose_bytes_cannot_tell_its_texts_has_no_frame(cut):
-    assert reading_document._framed((), b"", cut) is None
+    assert reading_document._framed(b"", cut) is None
 
 
 
@@ -434,7 +435,7 @@ def test_a_printable_text_is_plain_text_as_xml_allows_it():
     # a frame's text is searched for what XML does not allow (and carriage returns) only when it is not
     # printable: none of those characters is
     assert not any(chr(c).isprintable() for c in range(0x110000) if reading_document._NOT_PLAIN_TEXT.match(chr(c)))
-    assert reading_document._framed((), b"", _paragraph("Ban\u00a0Dân vận\ufeff".encode())) is not None
+    assert reading_document._framed(b"", _paragraph("Ban\u00a0Dân vận\ufeff".encode())) is not None
 
 def test_a_part_not_in_utf8_is_read_from_its_tree(cascade):
     """Cuts are parsed, and their texts read, as UTF-8: a main part declared in another encoding is read the

@@ -395,6 +395,20 @@ def paragraph_key(paragraph, resolver: FormatResolver) -> tuple:
     return resolver.styles_key, etree.tostring(paragraph)
 
 
+def reading_context(styles_key: tuple, prolog: bytes) -> bytes:
+    """What a cut paragraph's reading depends on besides its bytes — the styles part and the prolog it is read
+    under — as one bytes object, the same one for every document that shares them: its key is then a pair
+    whose hash is two remembered hashes, compared by identity first (the documents of a batch look up a hundred
+    paragraphs each)."""
+    found = _CONTEXTS.get((styles_key, prolog))
+    if found is None:
+        found = _keep(_CONTEXTS, (styles_key, prolog), styles_key[0] + prolog + repr(styles_key[1:]).encode(), 64)
+    return found
+
+
+_CONTEXTS: OrderedDict[tuple, bytes] = OrderedDict()
+
+
 def paragraph_runs(paragraph) -> list:
     """The runs of a paragraph that carry its own text (not those of text boxes and drawings in it)."""
     return list(_walk_runs(paragraph))
@@ -453,8 +467,7 @@ def _cut_facts(cut: bytes) -> tuple[int, int]:
 
 def key_bytes(key: tuple) -> int:
     """How many bytes of paragraph source a reading's key holds (a cut or a serialisation)."""
-    source = key[1]
-    return len(source[1]) if isinstance(source, tuple) else len(source)
+    return len(key[1])
 
 
 @dataclass(frozen=True, eq=False)
@@ -639,10 +652,11 @@ def _reading(paragraph, resolver: FormatResolver,
     return fmt, shape, facts, {}
 
 
-def _keep(cache: OrderedDict, key: tuple, value, kept: int = _SHAPES_KEPT) -> None:
+def _keep(cache: OrderedDict, key: tuple, value, kept: int = _SHAPES_KEPT):
     cache[key] = value
     if len(cache) > kept:
         cache.popitem(last=False)
+    return value
 
 
 def _kept(key: tuple, reading: tuple) -> tuple | None:
@@ -654,9 +668,11 @@ def _kept(key: tuple, reading: tuple) -> tuple | None:
     return key
 
 
-def _read_paragraph(paragraph, resolver: FormatResolver, source: tuple | None = None,
+def _read_paragraph(paragraph, resolver: FormatResolver, key: tuple | None = None,
                     frame: tuple | None = None) -> tuple[tuple | None, ParagraphFormat, tuple, tuple, dict]:
-    key = (resolver.styles_key, source) if source is not None else paragraph_key(paragraph, resolver)
+    """(its key, or None when not kept, and its reading); ``key``: how its cut is looked up (see
+    :func:`body_paragraphs`), else it is serialised for its key."""
+    key = key if key is not None else paragraph_key(paragraph, resolver)
     cached = _SHAPES.get(key)
     if cached is None:
         cached = _reading(paragraph, resolver, frame if key_bytes(key) <= _SHAPE_BYTES else None)
@@ -680,7 +696,7 @@ _ESCAPED = {b"amp": b"&", b"lt": b"<", b"gt": b">", b"quot": b'"', b"apos": b"'"
 _NOT_PLAIN_TEXT = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def _framed(styles: tuple, prolog: bytes, cut: bytes) -> tuple[tuple, tuple[str, ...]] | None:
+def _framed(context: bytes, cut: bytes) -> tuple[tuple, tuple[str, ...]] | None:
     """(the frame's key, the paragraph's ``w:t`` texts) of a cut, or None when its bytes do not tell them."""
     if cut.find(b"<w:drawing") >= 0 or cut.find(b"<w:object") >= 0:  # their text boxes' w:t are no text of the
         # paragraph (found, not "in": see _marks_in)
@@ -704,7 +720,7 @@ def _framed(styles: tuple, prolog: bytes, cut: bytes) -> tuple[tuple, tuple[str,
     if len(texts) != len(_TEXT_START.findall(cut)):
         return None  # a "<w:t/>", or a w:t the pattern did not read
     frame.append(cut[last:])
-    return (styles, prolog, b"".join(frame)), tuple(texts)
+    return (context, b"".join(frame)), tuple(texts)
 
 
 def _frame_facts(plan: tuple, texts, underlines: tuple) -> tuple:
@@ -933,14 +949,14 @@ def body_paragraphs(document, resolver: FormatResolver, body_width: int) -> Iter
         return iter(views)
     cells, following = layout
     body = BodyParagraphs(document, elements, source, following)
-    prolog, styles = source.prolog, resolver.styles_key
+    context = reading_context(resolver.styles_key, source.prolog)
     label = numbering.label if numbering.instances else None  # a document without lists has no labels
-    keys = list(zip(repeat(styles), zip(repeat(prolog), source.cuts)))  # (made in C, as in _body_source)
+    keys = list(zip(repeat(context), source.cuts))  # (made in C, as in _body_source)
     readings = list(map(_SHAPES.get, keys))  # what most paragraphs of a batch find (a cut too long to keep is
     # never found); those not seen before are read from their elements, parsed together when there is no tree
     unknown = list(compress(range(len(readings)), map(is_, readings, repeat(None))))
     if unknown:  # read from the frame of a paragraph seen with other words, or else from the element
-        frames = {index: _framed(styles, prolog, source.cuts[index]) for index in unknown}
+        frames = {index: _framed(context, source.cuts[index]) for index in unknown}
         for index in unknown:
             readings[index] = _recalled_frame(frames.get(index))
             if readings[index] is not None:
@@ -950,7 +966,7 @@ def body_paragraphs(document, resolver: FormatResolver, body_width: int) -> Iter
             if elements is None and unknown else None
         for n, index in enumerate(unknown):
             key, *reading = _read_paragraph(parsed[n] if parsed is not None else elements[index], resolver,
-                                            keys[index][1], frames.get(index))
+                                            keys[index], frames.get(index))
             keys[index], readings[index] = key, reading
     formats, shapes, facts, memos = zip(*readings)
     labels = map(label, map(body.element, range(len(keys)))) if label else repeat(None)
