@@ -590,7 +590,7 @@ class _Phrases:
     phrases: frozenset
     lengths_by_first: dict
     lengths_by_last: dict
-    lower_first: bool  # some phrase starts with a word in lower case (a word that is not starts none otherwise)
+    lower_first: bool  # whether a phrase starts with a word in lower case (else no such word starts one)
 
     @classmethod
     def of(cls, phrases: list[list[str]]) -> "_Phrases":
@@ -717,7 +717,7 @@ def _sentence_slips(sentence: str) -> tuple[str, ...]:
     lower_passes = not (documents.lower_first or openers.lower_first)
     for i, token in enumerate(tokens):
         previous = tokens[i - 1] if i else "."
-        if lower_passes and token.islower():
+        if lower_passes and token.islower() and token[0].isalpha():
             if token in function_words and not (previous == "về" and citing):
                 in_name = in_name and token == "và" and _title_case(tokens[i + 1] if i + 1 < len(tokens) else "")
             continue

@@ -421,6 +421,7 @@ def paragraph_runs(paragraph) -> list:
 # where every "<w:p" is an element start of a paragraph that holds no other (no text box, comment,
 # CDATA or processing instruction in the body), and only when the cuts and the paragraphs are as many.
 _PARAGRAPH_CUT = re.compile(rb"<w:p[\s>/]")
+_MATCH_START = re.Match.start
 _W_DECLARATION = f'xmlns:w="{W_NS}"'.encode()
 _EMPTY_PARAGRAPH = re.compile(rb"""<w:p(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/>""")  # a whole start tag
 _PARAGRAPH_END = b"</w:p>"
@@ -439,7 +440,6 @@ _CUT_MARKS = ((b"<!", _UNCUTTABLE), (b"<?", _UNCUTTABLE), (b"txbxContent", _UNCU
               (b"<mc:AlternateContent", _UNCUTTABLE), (b"xmlns", _DECLARES), (b"Change", _CHANGES),
               (b"<w:drawing", _DRAWS), (b"<w:object", _DRAWS), (b"<w:sectPr", _SECTIONS))
 _CUT_FACTS: OrderedDict[bytes, tuple[int, int]] = OrderedDict()
-_MATCH_START = re.Match.start
 _CUT_FACTS_KEPT = 8192
 _CUT_FACT_BYTES = 4096  # longer cuts are read for their own document only (at most 32 MB kept)
 
