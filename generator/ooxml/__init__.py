@@ -64,6 +64,15 @@ def qn(tag: str) -> str:
     return "{%s}%s" % (NS[prefix], local)
 
 
+def first_child(element, tag: str):
+    """The first child of ``element`` with this tag, or None: what ``element.find(tag)`` finds, without the
+    path search lxml runs in Python for it (asked for every paragraph, run and cell read)."""
+    if element is not None:
+        for child in element.iterchildren(tag):
+            return child
+    return None
+
+
 class RawXml:
     """A fragment of WordprocessingML handed to docxtpl as-is (``{{p x}}`` or ``{{r x}}`` tags).
 

@@ -30,7 +30,7 @@ from docx.oxml.parser import oxml_parser
 from lxml import etree
 
 from ..errors import InputError, Location
-from . import W_NS, qn
+from . import W_NS, first_child, qn
 from .package import DocxView, unpack_problem
 from .reading import FormatResolver, Numbering, ParagraphFormat, RunFormat
 
@@ -807,14 +807,6 @@ _TC_PR, _GRID_SPAN, _TC_W = qn("w:tcPr"), qn("w:gridSpan"), qn("w:tcW")
 _W, _W_TYPE, _VAL = qn("w:w"), qn("w:type"), qn("w:val")
 
 
-def _child(element, tag: str):
-    """The first child with this tag, or None (a path search costs more, asked for every cell)."""
-    if element is not None:
-        for child in element.iterchildren(tag):
-            return child
-    return None
-
-
 class _BodyReader:
     """Walks a body in document order, descending into tables (each cell's place and content width) and
     content controls, and hands every paragraph with its cell to ``visit`` (a list is filled, not generators
@@ -863,10 +855,10 @@ class _BodyReader:
         for r, row in enumerate(table.iterchildren(_TR)):
             column = 0
             for tc in row.iterchildren(_TC):
-                properties = _child(tc, _TC_PR)
-                span_node = _child(properties, _GRID_SPAN)
+                properties = first_child(tc, _TC_PR)
+                span_node = first_child(properties, _GRID_SPAN)
                 span = int(span_node.get(_VAL)) if span_node is not None else 1
-                width_node = _child(properties, _TC_W)
+                width_node = first_child(properties, _TC_W)
                 width = None
                 if width_node is not None and width_node.get(_W_TYPE, "dxa") == "dxa":
                     value = width_node.get(_W, "")

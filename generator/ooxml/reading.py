@@ -17,7 +17,7 @@ from lxml import etree
 
 from docx.oxml.parser import oxml_parser as _PARSER, parse_xml
 
-from . import qn
+from . import first_child, qn
 from .package import DocxView
 
 _ON = {"1", "true", "on", None}
@@ -33,6 +33,15 @@ def _flag(element) -> bool | None:
 def _number(element, default: int) -> int:
     value = element.get(qn("w:val")) if element is not None else None
     return int(value) if value is not None and value.lstrip("-").isdigit() else default
+
+
+def _children_by_tag(element) -> dict:
+    """Each tag among an element's children with its first child of that tag — what ``element.find(tag)``
+    finds, for every tag at once (lxml's ``find`` runs ElementPath in Python each time it is asked)."""
+    found: dict = {}
+    for child in element:
+        found.setdefault(child.tag, child)
+    return found
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,7 @@ class ParagraphFormat:
 
 
 _PPR, _PSTYLE, _VAL, _RPR = qn("w:pPr"), qn("w:pStyle"), qn("w:val"), qn("w:rPr")  # asked for every paragraph
+_RFONTS, _KEEP_NEXT, _PBDR, _BOTTOM = qn("w:rFonts"), qn("w:keepNext"), qn("w:pBdr"), qn("w:bottom")
 
 # resolved formats per distinct styles part (see FormatResolver.__init__), the most recently used kept
 # the digests of the styles parts last read, by the bytes object: the renderer hands every document of a
@@ -177,8 +187,7 @@ class FormatResolver:
         try:
             return self._style_ids[paragraph]
         except KeyError:
-            ppr = paragraph.find(_PPR)
-            style = ppr.find(_PSTYLE) if ppr is not None else None
+            style = first_child(first_child(paragraph, _PPR), _PSTYLE)
             found = style.get(_VAL) if style is not None else self._default_paragraph_style
             self._style_ids[paragraph] = found  # the element is kept by the key: its identity is never reused
             return found
@@ -191,26 +200,26 @@ class FormatResolver:
     def _rpr_layers(self, paragraph, run) -> list:
         """rPr elements from strongest to weakest."""
         layers = []
-        direct = run.find(qn("w:rPr")) if run is not None else None
+        direct = first_child(run, _RPR)
         if direct is not None:
             layers.append(direct)
             rstyle = direct.find(qn("w:rStyle"))
             if rstyle is not None:
                 layers += [s.find(qn("w:rPr")) for s in self._chain(rstyle.get(qn("w:val")))]
-        layers += [s.find(qn("w:rPr")) for s in self._chain(self.paragraph_style_id(paragraph))]
+        layers += [first_child(s, _RPR) for s in self._chain(self.paragraph_style_id(paragraph))]
         layers.append(self._defaults_rpr)
         return [layer for layer in layers if layer is not None]
 
     def _ppr_layers(self, paragraph) -> list:
-        layers = [paragraph.find(qn("w:pPr"))]
-        layers += [s.find(qn("w:pPr")) for s in self._chain(self.paragraph_style_id(paragraph))]
+        layers = [first_child(paragraph, _PPR)]
+        layers += [first_child(s, _PPR) for s in self._chain(self.paragraph_style_id(paragraph))]
         layers.append(self._defaults_ppr)
         return [layer for layer in layers if layer is not None]
 
     def run_format(self, paragraph, run) -> RunFormat:
         """The run's effective format. Runs with the same properties in paragraphs of the same style have the
         same format: found once (a checked document asks for it thousands of times)."""
-        rpr = run.find(_RPR) if run is not None else None
+        rpr = first_child(run, _RPR)
         key = (self.paragraph_style_id(paragraph), etree.tostring(rpr) if rpr is not None else None)
         found = self._run_formats.get(key)
         if found is None:
@@ -218,18 +227,19 @@ class FormatResolver:
         return found
 
     def _resolve_run(self, paragraph, run) -> RunFormat:
-        layers = self._rpr_layers(paragraph, run)
+        layers = [_children_by_tag(layer) for layer in self._rpr_layers(paragraph, run)]
 
         def first(tag: str):
-            for layer in layers:
-                found = layer.find(qn(tag))
+            tag = qn(tag)
+            for children in layers:
+                found = children.get(tag)
                 if found is not None:
                     return found
             return None
 
         font = None
-        for layer in layers:  # the nearest layer that names a Latin font, directly or by theme
-            fonts = layer.find(qn("w:rFonts"))
+        for children in layers:  # the nearest layer that names a Latin font, directly or by theme
+            fonts = children.get(_RFONTS)
             if fonts is None:
                 continue
             named = fonts.get(qn("w:ascii")) or fonts.get(qn("w:hAnsi"))
@@ -267,7 +277,7 @@ class FormatResolver:
 
     def paragraph_format(self, paragraph) -> ParagraphFormat:
         """The paragraph's effective format, found once per distinct paragraph properties and style."""
-        ppr = paragraph.find(_PPR)
+        ppr = first_child(paragraph, _PPR)
         key = (self.paragraph_style_id(paragraph), etree.tostring(ppr) if ppr is not None else None)
         found = self._paragraph_formats.get(key)
         if found is None:
@@ -275,12 +285,13 @@ class FormatResolver:
         return found
 
     def _resolve_paragraph(self, paragraph) -> ParagraphFormat:
-        layers = self._ppr_layers(paragraph)
+        elements = self._ppr_layers(paragraph)
+        layers = [_children_by_tag(layer) for layer in elements]
 
         def attr(tag: str, name: str) -> str | None:
             tag, name = qn(tag), qn(name)
-            for layer in layers:
-                found = layer.find(tag)
+            for children in layers:
+                found = children.get(tag)
                 if found is not None:
                     value = found.get(name)
                     if value is not None:
@@ -298,10 +309,10 @@ class FormatResolver:
             first_line = -hanging
         keep = None
         border = False
-        for layer in layers:
-            if keep is None and layer.find(qn("w:keepNext")) is not None:
-                keep = _flag(layer.find(qn("w:keepNext")))
-            bdr = layer.find(f"{qn('w:pBdr')}/{qn('w:bottom')}")
+        for layer, children in zip(elements, layers):
+            if keep is None and children.get(_KEEP_NEXT) is not None:
+                keep = _flag(children[_KEEP_NEXT])
+            bdr = next((b for borders in layer.iterchildren(_PBDR) for b in borders.iterchildren(_BOTTOM)), None)
             if bdr is not None and bdr.get(qn("w:val")) not in ("nil", "none"):
                 border = True
                 break
