@@ -230,6 +230,21 @@ def test_the_rule_under_a_two_line_agency_name_is_measured_against_its_longer_li
     assert "bằng 19% dòng chữ phía trên" in findings(short)["co-quan.duong-ke"][1][0][1]
 
 
+
+def test_a_chu_quan_written_out_on_two_lines_above_the_issuer_is_not_held_to_bold():
+    # a sở of Thành phố Hồ Chí Minh: "ỦY BAN NHÂN DÂN" / "THÀNH PHỐ HỒ CHÍ MINH" plain, "SỞ NỘI VỤ" bold
+    def sở(plain_lines: int):
+        doc = real_document(issuer=("ỦY BAN NHÂN DÂN", "THÀNH PHỐ HỒ CHÍ MINH", "SỞ NỘI VỤ"))
+        for paragraph in doc.tables[0].rows[0].cells[0].paragraphs[:plain_lines]:
+            for run in paragraph.runs:
+                run.bold = False
+        return doc
+
+    assert statuses(sở(2))["co-quan.dinh-dang"] == "đạt"
+    status, violations = findings(sở(3))["co-quan.dinh-dang"]  # the sở's own name not in bold is still caught
+    assert status == "lỗi" and ("SỞ NỘI VỤ", "chưa in đậm") in violations
+
+
 # ---------------------------------------------------------------- 3: numbering as Word displays it
 
 def numbered(doc, paragraph, num_id: int, level: int = 0):

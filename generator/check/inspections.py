@@ -378,7 +378,12 @@ def header_one_line(subject: Subject, rule: Rule) -> Outcome:
 # ---------------------------------------------------------------- issuer
 
 def _chu_quan_split(lines: list[Line]) -> tuple[list[Line], list[Line]]:
-    """(chủ quản lines, issuing-body lines): an abbreviated "UBND …" or a non-bold first line is chủ quản."""
+    """(chủ quản lines, issuing-body lines): the lines not in bold above the bold name ("ỦY BAN NHÂN DÂN" /
+    "THÀNH PHỐ HỒ CHÍ MINH" / "SỞ NỘI VỤ"); when no line is bold, or the first is, an abbreviated "UBND …"
+    or a non-bold first line alone."""
+    plain = next((index for index, line in enumerate(lines) if line.any("bold")), len(lines))
+    if 0 < plain < len(lines):
+        return lines[:plain], lines[plain:]
     if len(lines) >= 2 and (lines[0].text.startswith("UBND ") or not lines[0].any("bold")):
         return lines[:1], lines[1:]
     return [], lines
