@@ -44,6 +44,42 @@ def test_spot_checks_of_names_codes_and_places():
     assert load_registry(province_file("79")).unit("ubnd-tinh").place == "Thành phố Hồ Chí Minh"
 
 
+def test_a_header_name_too_long_for_its_column_breaks_where_a_van_thu_breaks_it():
+    from generator.buildtools.national_units import chu_quan_lines, fit
+
+    assert fit("SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", bold=True, size=13) == ["SỞ NÔNG NGHIỆP", "VÀ MÔI TRƯỜNG"]
+    assert fit("SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH", bold=True, size=13) == ["SỞ VĂN HÓA, THỂ THAO", "VÀ DU LỊCH"]
+    assert fit("BỘ CHỈ HUY QUÂN SỰ THÀNH PHỐ HỒ CHÍ MINH", bold=True, size=13) == [
+        "BỘ CHỈ HUY QUÂN SỰ", "THÀNH PHỐ HỒ CHÍ MINH"]
+    assert fit("CÔNG AN THÀNH PHỐ ĐÀ NẴNG", bold=True, size=13) == ["CÔNG AN", "THÀNH PHỐ ĐÀ NẴNG"]
+    assert fit("PHƯỜNG XUÂN HƯƠNG - ĐÀ LẠT", bold=True, size=13) == ["PHƯỜNG XUÂN HƯƠNG -", "ĐÀ LẠT"]
+    assert fit("PHƯỜNG TRƯƠNG QUANG TRỌNG", bold=True, size=13) == ["PHƯỜNG", "TRƯƠNG QUANG TRỌNG"]
+    assert fit("SỞ NỘI VỤ", bold=True, size=13) == ["SỞ NỘI VỤ"]
+    assert chu_quan_lines("TỈNH GIA LAI", 13) == ["UBND TỈNH GIA LAI"]
+    assert chu_quan_lines("THÀNH PHỐ HỒ CHÍ MINH", 13) == ["ỦY BAN NHÂN DÂN", "THÀNH PHỐ HỒ CHÍ MINH"]
+
+
+def test_no_shipped_header_breaks_inside_a_phrase():
+    # every line break of every header of the 34 registries is at a place a văn thư breaks a name
+    # (never "SỞ NÔNG NGHIỆP VÀ MÔI" / "TRƯỜNG"), and every line fits its column
+    from generator.buildtools.national_units import _break_rank
+    from generator.layout import default_layout
+    from generator.metrics import text_width_twips
+
+    layout = default_layout()
+    for entry in national_index():
+        registry = load_registry(NATIONAL / entry["file"])
+        for unit in registry.units.values():
+            for lines, size, bold in ((unit.header, layout.sizes.ban_hanh, True),
+                                      (unit.parent_header, layout.sizes.chu_quan, False)):
+                name = lines[1:] if lines[:1] == ["ỦY BAN NHÂN DÂN"] else lines
+                words = " ".join(name).split()
+                breaks = [len(" ".join(name[:i]).split()) for i in range(1, len(name))]
+                assert all(_break_rank(words, at) is not None for at in breaks), (entry["file"], unit.id, lines)
+                assert all(text_width_twips(line, size, bold=bold) <= layout.header_table.left_content
+                           for line in lines), (entry["file"], unit.id, lines)
+
+
 def test_the_registry_is_generated_data_with_its_source():
     head = (NATIONAL / "gia-lai.yaml").read_text(encoding="utf-8").splitlines()[1]
     assert "vietnam-provinces" in head and "sinh ngày" in head

@@ -37,10 +37,56 @@ SUB_AREAS = {"xã": "thôn, tổ dân phố", "phường": "tổ dân phố", "�
 BORDER_COMMUNES = {52: {"23782", "23788", "23872", "23884", "23881", "23917", "23737"}}
 
 
+# where a văn thư breaks a header name that does not fit one line, best first: before the locality that
+# ends it ("BỘ CHỈ HUY QUÂN SỰ / TỈNH AN GIANG"), before "VÀ" ("SỞ NÔNG NGHIỆP / VÀ MÔI TRƯỜNG"), after the
+# hyphen of a joined name ("PHƯỜNG XUÂN HƯƠNG - / ĐÀ LẠT"), after a comma, and after the word that opens a
+# commune's name so the name stays whole ("PHƯỜNG / TRƯƠNG QUANG TRỌNG"); never inside a word of two
+# syllables ("MÔI / TRƯỜNG"), which a greedy wrap does
+_LOCALITIES = ("TỈNH ", "THÀNH PHỐ ", "XÃ ", "PHƯỜNG ", "ĐẶC KHU ")
+
+
+def _break_rank(words: list[str], at: int) -> int | None:
+    rest = " ".join(words[at:]) + " "
+    if rest.startswith(_LOCALITIES):
+        return 0
+    if words[at] == "VÀ":
+        return 1
+    if words[at - 1] == "-":
+        return 2
+    if words[at - 1].endswith(","):
+        return 3
+    if at == 1 or " ".join(words[:at]) == "ĐẶC KHU":
+        return 4
+    return None
+
+
 def fit(text: str, *, bold: bool, size: float) -> list[str]:
-    """Header lines that fit the issuer column (split at spaces where a line would overflow)."""
+    """Header lines that fit the issuer column: the text whole if it fits, else broken where a văn thư
+    breaks it (see _break_rank; the most even split among the best), and greedily only when no such place
+    gives lines that fit."""
     room = default_layout().header_table.left_content
-    return text and wrap_lines(text, room, size, bold=bold) or [text]
+    if not text or text_width_twips(text, size, bold=bold) <= room:
+        return [text]
+    words = text.split()
+    found = []
+    for at in range(1, len(words)):
+        rank = _break_rank(words, at)
+        head, tail = " ".join(words[:at]), " ".join(words[at:])
+        if rank is None or text_width_twips(head, size, bold=bold) > room:
+            continue
+        rest = fit(tail, bold=bold, size=size)
+        if all(text_width_twips(line, size, bold=bold) <= room for line in rest):
+            uneven = abs(text_width_twips(head, size, bold=bold) - text_width_twips(rest[0], size, bold=bold))
+            found.append((rank, len(rest), uneven, [head, *rest]))
+    return min(found)[3] if found else wrap_lines(text, room, size, bold=bold)
+
+
+def chu_quan_lines(area_line: str, size: float) -> list[str]:
+    """The chủ quản above a sở's name: "UBND TỈNH GIA LAI" on one line; where that does not fit, written
+    out on two as the UBND writes its own ("ỦY BAN NHÂN DÂN" / "THÀNH PHỐ HỒ CHÍ MINH")."""
+    short = f"UBND {area_line}"
+    lines = fit(short, bold=False, size=size)
+    return lines if len(lines) == 1 else ["ỦY BAN NHÂN DÂN", *fit(area_line, bold=False, size=size)]
 
 
 def province_names(province: dict) -> tuple[str, str, str, str]:
@@ -72,7 +118,7 @@ def build_province(province: dict, agencies: list[dict]) -> dict:
         "gso_code": f"{province['code']:02d}",
         **({"scope": "thành phố", "sub_areas": "xã, phường"} if kind_word == "thành phố" else {"sub_areas": "xã, phường"}),
     }]
-    chu_quan = fit(f"UBND {header_line}", bold=False, size=layout.sizes.chu_quan)
+    chu_quan = chu_quan_lines(header_line, layout.sizes.chu_quan)
     for agency in agencies:
         name = agency["name"].replace(" tỉnh", f" {kind_word}") if agency["name"].endswith(" tỉnh") else agency["name"]
         if agency["id"] == "van-phong-ubnd-tinh":
@@ -171,6 +217,8 @@ def main() -> None:
     index = []
     for province in provinces:
         slug = province["codename"].replace("_", "-")
+        for ward in province["wards"]:  # the source writes a few names with a doubled or leading space
+            ward["name"] = " ".join(ward["name"].split())
         changes = template.get("provinces", {}).get(slug, {})
         agencies = [a for a in template["agencies"] if a["id"] not in changes.get("remove", [])] + changes.get("add", [])
         registry = build_province(province, agencies)
