@@ -18,8 +18,8 @@ from pydantic import BaseModel, ConfigDict
 
 from . import inline, resources
 from .cascade.profiles import load_override
-from .cascade.subplan import (CascadeContext, content_section, is_organisation, issuing_units, item_id, subplan,
-                              wording_for)
+from .cascade.subplan import (CascadeContext, content_section, is_organisation, issuing_units, item_id,
+                              province_word, subplan, wording_for)
 from .cascade.wording import Wording, lower_first
 from .errors import InputError, Location
 from .model import Appendix, AppendixColumn, Document, Node, Period, Signer
@@ -361,6 +361,7 @@ def consolidated_report(context: CascadeContext, period: Period, found: dict[str
         "trich_yeu_cap_tren_thuong": lower_first(parent.title),
         "so_bao_cao": str(len(status.reported)), "tong_so_don_vi": str(len(status.expected)),
         "so_tong_hop": str(len(summed)), "don_vi_tong_hop": name(status.consolidator),
+        "tinh": province_word(issuer, registry),
     })
     leadership = [wording.fill(words.leadership, WHERE)]
     count = words.count if status.reported or not words.count_none else words.count_none

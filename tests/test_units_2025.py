@@ -124,6 +124,27 @@ def test_any_province_is_chosen_the_same_way(tmp_path):
     first.find("UBND TỈNH CAO BẰNG")
 
 
+def test_the_agencies_of_a_city_speak_as_the_city(tmp_path):
+    # Hà Nội is a thành phố trực thuộc trung ương: its Công an is "Công an thành phố", the party committee
+    # the Thành ủy, its sở "các sở, ban, ngành thành phố" — never the "tỉnh" of a province's wording
+    folder = tmp_path / "plan"
+    folder.mkdir()
+    text = PLAN_2026.read_text(encoding="utf-8").replace("units: ../vn-2025/gia-lai.yaml",
+                                                         f"units: {NATIONAL / 'ha-noi.yaml'}")
+    (folder / "kh.yaml").write_text(text, encoding="utf-8")
+    result = cascade(folder / "kh.yaml", tmp_path / "out", units=["cong-an-tinh", "so-noi-vu"], workers=1)
+    assert result.failures == []
+    police = "\n".join(DocxFacts(result.out_dir / "cong-an-tinh" / "ke-hoach-dan-van-2026.docx").texts())
+    for said in ("Giám đốc, các Phó Giám đốc Công an thành phố", "Ban Dân vận Thành ủy", "Đảng ủy Công an thành phố",
+                 "an toàn xã hội trên địa bàn thành phố", "Bộ Chỉ huy Quân sự thành phố"):
+        assert said in police and said.replace("thành phố", "tỉnh").replace("Thành ủy", "Tỉnh ủy") not in police
+    agency = "\n".join(DocxFacts(result.out_dir / "so-noi-vu" / "ke-hoach-dan-van-2026.docx").texts())
+    assert "Ban Dân vận Thành ủy" in agency and "Các sở, ban, ngành thành phố" in agency
+    assert "Tỉnh ủy" not in agency and "sở, ban, ngành tỉnh" not in agency.lower()
+    assert load_registry(NATIONAL / "ha-noi.yaml").kinds["cong-an"].label == "Công an thành phố"
+    assert load_registry(NATIONAL / "gia-lai.yaml").kinds["cong-an"].label == "Công an tỉnh"
+
+
 def test_units_list_searches_without_diacritics(capsys):
     assert main(["units", "list", "--province", "gia lai", "--search", "chu se"]) == 0
     assert capsys.readouterr().out.strip() == "ubnd-xa-chu-se  Ủy ban nhân dân xã Chư Sê  (ubnd-xa)  [23941]"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sqlite3
 from pathlib import Path
 
@@ -165,7 +166,29 @@ def build_province(province: dict, agencies: list[dict]) -> dict:
     for unit in units:
         for line in unit["header"]:
             assert text_width_twips(line, layout.sizes.ban_hanh, bold=True) <= layout.header_table.left_content, line
-    return {"name": f"{province['name']} (từ 01/7/2025)", "units": units}
+    registry = {"name": f"{province['name']} (từ 01/7/2025)", "units": units}
+    if kind_word == "thành phố":
+        registry["kinds"] = city_kinds()
+    return registry
+
+
+def city_kinds() -> dict:
+    """The province-level kinds as a thành phố trực thuộc trung ương names them ("Công an thành phố", "các
+    sở, ban, ngành thành phố"): the plans of a city, its Nơi nhận and the importer's keywords say so."""
+    kinds = {}
+    for key, kind in resources.data_yaml("unit-kinds.yaml").items():
+        if key.startswith("ubnd-"):
+            continue
+        city = {field: _city_words(value) for field, value in kind.items()}
+        if city != kind:
+            kinds[key] = city
+    return kinds
+
+
+def _city_words(value):
+    if isinstance(value, list):
+        return [_city_words(item) for item in value]
+    return re.sub(r"\btỉnh\b", "thành phố", value) if isinstance(value, str) else value
 
 
 def migration_table() -> dict:

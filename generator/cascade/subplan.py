@@ -138,6 +138,21 @@ def parent_citation(context: CascadeContext) -> str:
             f"về {lower_first(parent.title)}")
 
 
+# the province's party committee by the province's own word for itself: a tỉnh has its Tỉnh ủy, a thành phố
+# trực thuộc trung ương its Thành ủy ("Ban Dân vận Thành ủy", not "Tỉnh ủy", for the sở of Hà Nội)
+PARTY_COMMITTEE = {"tỉnh": "Tỉnh ủy", "thành phố": "Thành ủy"}
+
+
+def province_word(unit: Unit, registry) -> str:
+    """"tỉnh", or "thành phố" for a thành phố trực thuộc trung ương: the scope of the UBND at the top of the
+    registry above ``unit``."""
+    seen = {unit.id}
+    while unit.parent and unit.parent not in seen:
+        unit = registry.unit(unit.parent)
+        seen.add(unit.id)
+    return next((s for s in (unit.scope, registry.kind_of(unit).scope) if s in PARTY_COMMITTEE), "tỉnh")
+
+
 def wording_for(unit: Unit, context: CascadeContext, profile: Sourced, override: Sourced | None) -> Wording:
     registry = context.registry
     kind = registry.kind_of(unit)
@@ -149,7 +164,10 @@ def wording_for(unit: Unit, context: CascadeContext, profile: Sourced, override:
     internal, upward = _deadlines(context, lead_days)
     via = "" if unit.id == consolidator.id else f" (qua {consolidator.short_name or consolidator.name})"
     area = unit.name[len("Ủy ban nhân dân "):] if unit.name.startswith("Ủy ban nhân dân ") else unit.name
+    tinh = province_word(unit, registry)
     values = {
+        "tinh": tinh,
+        "tinh_uy": PARTY_COMMITTEE[tinh],
         "ten_don_vi": unit.name,
         "ten_ngan": unit.short_name or unit.name,
         "ten_dia_ban": area,
@@ -566,7 +584,7 @@ def check_plan_marks(context: CascadeContext) -> None:
         raise InputErrors(errors)
 
 
-BASE_NAMES = {"ten_don_vi", "ten_ngan", "ten_dia_ban", "pham_vi", "xa_phuong", "cap_tren", "cap_tren_ngan",
+BASE_NAMES = {"tinh", "tinh_uy", "ten_don_vi", "ten_ngan", "ten_dia_ban", "pham_vi", "xa_phuong", "cap_tren", "cap_tren_ngan",
               "ke_hoach_cap_tren", "trich_yeu_cap_tren", "trich_yeu_cap_tren_thuong", "bao_cao_cap_tren",
               "dau_moi_tong_hop", "han_noi_bo", "han_cap_tren", "nam"}
 
