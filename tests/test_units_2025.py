@@ -109,13 +109,18 @@ def test_a_commune_plan_speaks_as_a_commune(gia_lai_2026):
     assert "báo cáo Ủy ban nhân dân tỉnh Gia Lai (qua Sở Nội vụ) trước ngày 10/6/2026" in body
 
 
-def test_any_province_is_chosen_the_same_way(tmp_path):
+def plan_2026_for(registry: str, tmp_path):
+    """The Gia Lai 2026 plan issued with another province's registry (``registry``: its file in vn-2025)."""
     folder = tmp_path / "plan"
     folder.mkdir()
     text = PLAN_2026.read_text(encoding="utf-8").replace("units: ../vn-2025/gia-lai.yaml",
-                                                         f"units: {NATIONAL / 'cao-bang.yaml'}")
+                                                         f"units: {NATIONAL / registry}")
     (folder / "kh.yaml").write_text(text, encoding="utf-8")
-    result = cascade(folder / "kh.yaml", tmp_path / "out", workers=2)
+    return folder / "kh.yaml"
+
+
+def test_any_province_is_chosen_the_same_way(tmp_path):
+    result = cascade(plan_2026_for("cao-bang.yaml", tmp_path), tmp_path / "out", workers=2)
     registry = load_registry(NATIONAL / "cao-bang.yaml")
     assert result.failures == []
     assert len(result.entries) == sum(u.kind in ("ubnd-xa", "co-quan-chuyen-mon", "cong-an", "quan-su")
@@ -127,12 +132,8 @@ def test_any_province_is_chosen_the_same_way(tmp_path):
 def test_the_agencies_of_a_city_speak_as_the_city(tmp_path):
     # Hà Nội is a thành phố trực thuộc trung ương: its Công an is "Công an thành phố", the party committee
     # the Thành ủy, its sở "các sở, ban, ngành thành phố" — never the "tỉnh" of a province's wording
-    folder = tmp_path / "plan"
-    folder.mkdir()
-    text = PLAN_2026.read_text(encoding="utf-8").replace("units: ../vn-2025/gia-lai.yaml",
-                                                         f"units: {NATIONAL / 'ha-noi.yaml'}")
-    (folder / "kh.yaml").write_text(text, encoding="utf-8")
-    result = cascade(folder / "kh.yaml", tmp_path / "out", units=["cong-an-tinh", "so-noi-vu"], workers=1)
+    result = cascade(plan_2026_for("ha-noi.yaml", tmp_path), tmp_path / "out", units=["cong-an-tinh", "so-noi-vu"],
+                     workers=1)
     assert result.failures == []
     police = "\n".join(DocxFacts(result.out_dir / "cong-an-tinh" / "ke-hoach-dan-van-2026.docx").texts())
     for said in ("Giám đốc, các Phó Giám đốc Công an thành phố", "Ban Dân vận Thành ủy", "Đảng ủy Công an thành phố",
