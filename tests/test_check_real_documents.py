@@ -245,6 +245,17 @@ def test_a_chu_quan_written_out_on_two_lines_above_the_issuer_is_not_held_to_bol
     assert status == "lỗi" and ("SỞ NỘI VỤ", "chưa in đậm") in violations
 
 
+
+def test_a_rule_typed_as_dashes_under_the_trich_yeu_is_not_a_line_of_it():
+    # documents copied from the web carry "-----------" under the trích yếu (tests/corpus: Sóc Trăng 135/KH-UBND,
+    # where the drawn rule is missing too): the trích yếu ends above it, and a drawn rule is still seen
+    doc = real_document()
+    title = next(p for p in doc.paragraphs if p.text == "Tổ chức Tết trồng cây năm 2021")
+    typed = add(doc, "-----------", 14)
+    title._p.addnext(typed._p)
+    assert findings(doc) == {}
+
+
 # ---------------------------------------------------------------- 3: numbering as Word displays it
 
 def numbered(doc, paragraph, num_id: int, level: int = 0):
