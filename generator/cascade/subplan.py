@@ -71,18 +71,19 @@ class CascadeContext:
         return self.loaded.source.location(("cascade",) + path)
 
 
+def ancestors(unit_id: str, registry: UnitsRegistry) -> list[str]:
+    """The units above ``unit_id``, nearest first, up to the top of the registry (a loop of parents ends)."""
+    found: list[str] = []
+    current = registry.units[unit_id].parent
+    while current and current not in found and current != unit_id:
+        found.append(current)
+        current = registry.units[current].parent if current in registry.units else None
+    return found
+
+
 def under(unit_id: str, ancestor: str | None, registry: UnitsRegistry) -> bool:
     """Whether ``unit_id`` stands under ``ancestor`` (a kind in a plan means the issuer's own units of it)."""
-    if ancestor is None:
-        return True
-    seen = set()
-    current = registry.units[unit_id].parent
-    while current and current not in seen:
-        if current == ancestor:
-            return True
-        seen.add(current)
-        current = registry.units[current].parent if current in registry.units else None
-    return False
+    return ancestor is None or ancestor in ancestors(unit_id, registry)
 
 
 def resolve_targets(names: list[str], registry: UnitsRegistry, where, within: str | None = None) -> list[str]:
@@ -143,14 +144,12 @@ def parent_citation(context: CascadeContext) -> str:
 PARTY_COMMITTEE = {"tỉnh": "Tỉnh ủy", "thành phố": "Thành ủy"}
 
 
-def province_word(unit: Unit, registry) -> str:
+def province_word(unit: Unit, registry: UnitsRegistry) -> str:
     """"tỉnh", or "thành phố" for a thành phố trực thuộc trung ương: the scope of the UBND at the top of the
     registry above ``unit``."""
-    seen = {unit.id}
-    while unit.parent and unit.parent not in seen:
-        unit = registry.unit(unit.parent)
-        seen.add(unit.id)
-    return next((s for s in (unit.scope, registry.kind_of(unit).scope) if s in PARTY_COMMITTEE), "tỉnh")
+    above = [u for u in ancestors(unit.id, registry) if u in registry.units]
+    top = registry.units[above[-1]] if above else unit
+    return next((s for s in (top.scope, registry.kind_of(top).scope) if s in PARTY_COMMITTEE), "tỉnh")
 
 
 def wording_for(unit: Unit, context: CascadeContext, profile: Sourced, override: Sourced | None) -> Wording:

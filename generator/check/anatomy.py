@@ -56,7 +56,7 @@ def normal(text: str) -> str:
 
 # a rule typed as characters ("-----------", "_______") under the trích yếu, as documents copied from the
 # web have it: not a line of the trích yếu (and not a rule either: ND30 draws it)
-TYPED_RULE = re.compile(r"[-_–—=\s]*[-_–—=]{3}[-_–—=\s]*")
+_TYPED_RULE = re.compile(r"[-_–—=\s]*[-_–—=]{3}[-_–—=\s]*")
 
 # every character str.split() splits at, but " "
 _OTHER_SPACE = re.compile("[\t-\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
@@ -324,7 +324,7 @@ class Anatomist:
                         break
                     if a.trich_yeu and following.fmt.align == "center" and is_section_heading(following.text):
                         break
-                    if TYPED_RULE.fullmatch(following.text):
+                    if _TYPED_RULE.fullmatch(following.text):
                         break
                     a.trich_yeu.append(following)
                     if following.fmt.align != "center":
